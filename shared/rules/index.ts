@@ -1,0 +1,26 @@
+// The rules engine: pure functions over plain data, shared by the worker and the tests.
+export { validateModel, ModelSchema, EventTypeSchema, EVENT_TYPES, DEFAULT_DECAY } from "./schema";
+export { DEFAULT_MODEL } from "./default-model";
+export { emptyState, applyEvent, scoreOf, recycle, qualifies, replay, type Replayed } from "./score";
+export { decaySteps, DAY_MS } from "./decay";
+export { STAGES, scoredStage, publicStage, type Stage } from "./stage";
+export { normaliseEmail, deriveTraits, type EmailType } from "./traits";
+export type {
+  Condition,
+  Decay,
+  DecayLoss,
+  Dimension,
+  EventType,
+  ExplanationLine,
+  Match,
+  ProfileEvent,
+  Rule,
+  RuleCounters,
+  Score,
+  Scored,
+  ScoringModel,
+  ScoringModelInput,
+  ScoringState,
+  Thresholds,
+  Traits,
+} from "./types";

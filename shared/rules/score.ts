@@ -1,0 +1,143 @@
+import { decayLosses } from "./decay";
+import { award, newCounters } from "./limits";
+import { listens, matches } from "./match";
+import { mergeTraits } from "./traits";
+import type {
+  Dimension,
+  ExplanationLine,
+  ProfileEvent,
+  Rule,
+  RuleCounters,
+  Score,
+  Scored,
+  ScoringModel,
+  ScoringState,
+} from "./types";
+
+const DIMENSIONS: readonly Dimension[] = ["fit", "engagement"];
+
+export function emptyState(): ScoringState {
+  return { traits: {}, rules: {}, identified: {}, decay: [], lastActivityAt: null };
+}
+
+/**
+ * Applies one event to the state (mutating it) and returns the points the event earned,
+ * identify-rule changes it caused included (decay is not earned by an event). In order:
+ * inactivity losses due before it, its traits, identify rules judged on the traits as they
+ * now stand, event rules within their limits; then it is the last activity. An unscored
+ * event only updates the traits.
+ */
+export function applyEvent(model: ScoringModel, state: ScoringState, event: ProfileEvent): number {
+  if (event.scored) {
+    const engagement = sumOf(settledLines(model, state), "engagement");
+    state.decay.push(...decayLosses(state.lastActivityAt, event.receivedAt, model.decay, engagement));
+  }
+  if (event.traits) state.traits = mergeTraits(state.traits, event.traits);
+  if (!event.scored) return 0;
+
+  let earned = 0;
+  for (const rule of model.rules) {
+    if (isIdentifyRule(rule)) earned += judge(rule, state, event);
+    else if (listens(rule.on, event.type) && matches(rule.match, event, state.traits)) {
+      earned += award(rule, countersOf(state, rule.id), event, state.traits);
+    }
+  }
+  state.lastActivityAt = Math.max(state.lastActivityAt ?? event.receivedAt, event.receivedAt);
+  return earned;
+}
+
+/** An identify rule gives its points while the traits match it, credited to the event that made it match. */
+function judge(rule: Rule, state: ScoringState, event: ProfileEvent): number {
+  const matched = Object.hasOwn(state.identified, rule.id);
+  if (matches(rule.match, event, state.traits) === matched) return 0;
+  if (matched) {
+    delete state.identified[rule.id];
+    return -rule.points;
+  }
+  state.identified[rule.id] = event.id;
+  return rule.points;
+}
+
+/**
+ * The score at `now` with its explanation: one line per rule with points (in model order),
+ * then inactivity losses (the current gap's computed, not stored), then a `floor` line for
+ * a dimension whose sum is negative. Each dimension is the sum of its lines, so never below 0.
+ */
+export function scoreOf(model: ScoringModel, state: ScoringState, now: number): Scored {
+  const lines = settledLines(model, state);
+  const pending = decayLosses(state.lastActivityAt, now, model.decay, sumOf(lines, "engagement"));
+  lines.push(...pending.map(decayLine));
+  for (const dimension of DIMENSIONS) {
+    const sum = sumOf(lines, dimension);
+    if (sum < 0) lines.push({ rule: "floor", dimension, points: -sum, events: [] });
+  }
+  const fit = sumOf(lines, "fit");
+  const engagement = sumOf(lines, "engagement");
+  return { fit, engagement, total: fit + engagement, explanation: lines };
+}
+
+/** Sales sent the profile back to nurture: engagement restarts from 0 with fresh limits; fit stays. */
+export function recycle(model: ScoringModel, state: ScoringState): void {
+  for (const rule of model.rules) {
+    if (rule.dimension !== "engagement") continue;
+    delete state.rules[rule.id];
+    delete state.identified[rule.id];
+  }
+  state.decay = [];
+}
+
+/** Whether a score reaches the model's thresholds, or its country's overrides (ISO alpha-2). */
+export function qualifies(model: ScoringModel, score: Score, country?: string): boolean {
+  const override = country === undefined ? undefined : own(model.countries, country.toUpperCase());
+  const { total, fit, engagement } = { ...model.thresholds, ...override };
+  return score.total >= total && score.fit >= fit && score.engagement >= engagement;
+}
+
+export interface Replayed {
+  state: ScoringState;
+  /** Points each event earned, in order. */
+  points: number[];
+  scored: Scored;
+}
+
+/** Scores events from nothing, in the order given (arrival order): deterministic. */
+export function replay(model: ScoringModel, events: readonly ProfileEvent[], now: number): Replayed {
+  const state = emptyState();
+  const points = events.map((event) => applyEvent(model, state, event));
+  return { state, points, scored: scoreOf(model, state, now) };
+}
+
+/** The lines the state holds: rules with points, then losses of past inactivity gaps. */
+function settledLines(model: ScoringModel, state: ScoringState): ExplanationLine[] {
+  const lines: ExplanationLine[] = [];
+  for (const { id, dimension, points } of model.rules) {
+    const identifiedBy = own(state.identified, id);
+    const counters = own(state.rules, id);
+    if (identifiedBy !== undefined) lines.push({ rule: id, dimension, points, events: [identifiedBy] });
+    else if (counters && counters.points !== 0) {
+      lines.push({ rule: id, dimension, points: counters.points, events: [...counters.events] });
+    }
+  }
+  return [...lines, ...state.decay.map(decayLine)];
+}
+
+function decayLine({ at, points }: { at: number; points: number }): ExplanationLine {
+  return { rule: "decay", dimension: "engagement", points, events: [], at };
+}
+
+function sumOf(lines: readonly ExplanationLine[], dimension: Dimension): number {
+  return lines.reduce((sum, line) => (line.dimension === dimension ? sum + line.points : sum), 0);
+}
+
+function isIdentifyRule(rule: Rule): boolean {
+  return listens(rule.on, "identify");
+}
+
+function countersOf(state: ScoringState, ruleId: string): RuleCounters {
+  return own(state.rules, ruleId) ?? (state.rules[ruleId] = newCounters());
+}
+
+/** A record's own entry: rule ids and country codes are data, and may be `constructor`. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}

@@ -1,0 +1,26 @@
+export const STAGES = ["visitor", "lead", "mql", "sql", "opportunity", "customer", "disqualified"] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The funnel in order; `disqualified` stands outside it. */
+const FUNNEL: readonly Stage[] = STAGES.slice(0, 6);
+
+/**
+ * The stage scoring moves a profile to. Scoring only moves forward: a visitor with an email
+ * becomes a lead, a lead that qualifies an MQL (never an anonymous profile, however engaged);
+ * the stages sales set (sql, opportunity, customer, disqualified) are never changed.
+ */
+export function scoredStage(current: Stage, { hasEmail, qualifies }: { hasEmail: boolean; qualifies: boolean }): Stage {
+  if (!hasEmail || (current !== "visitor" && current !== "lead")) return current;
+  return qualifies ? "mql" : "lead";
+}
+
+/**
+ * The stage as a browser may see it: the stage itself when public, else the highest public
+ * stage below it in the funnel; `disqualified` shows as `lead` would. `visitor` when none is.
+ */
+export function publicStage(stage: Stage, publicStages: readonly Stage[]): Stage {
+  if (publicStages.includes(stage)) return stage;
+  if (stage === "disqualified") return publicStage("lead", publicStages);
+  const below = FUNNEL.slice(0, FUNNEL.indexOf(stage));
+  return below.findLast((s) => publicStages.includes(s)) ?? "visitor";
+}

@@ -1,0 +1,40 @@
+/**
+ * What of a URL may be kept (CONTRACT §3): scheme, host and path, plus campaign
+ * tags and ad click ids. Every other query parameter and the fragment go: they
+ * carry tokens, emails and session ids that must never reach storage. The browser
+ * strips before sending; the worker strips again, trusting nothing.
+ */
+const KEPT_PARAMS = /^(utm_(source|medium|campaign|term|content)|gclid|fbclid|li_fat_id|msclkid)$/;
+
+/** `url` parsed, or null when it is no URL (URL.canParse is not in every runtime we target). */
+export function parseUrl(url: string, base?: string): URL | null {
+  try {
+    return new URL(url, base);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `url` is an absolute http(s) URL. */
+export function isHttpUrl(url: string): boolean {
+  const parsed = parseUrl(url);
+  return parsed !== null && (parsed.protocol === "http:" || parsed.protocol === "https:");
+}
+
+/** `url` without the parameters that may not be kept, or null when it is no http(s) URL. */
+export function keptUrl(url: string, base?: string): string | null {
+  const parsed = parseUrl(url, base);
+  if (!parsed) return null;
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
+  parsed.username = parsed.password = parsed.hash = "";
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (!KEPT_PARAMS.test(name)) parsed.searchParams.delete(name);
+  }
+  return parsed.href;
+}
+
+/** A referrer is kept only as its origin. */
+export function keptOrigin(url: string): string | null {
+  const origin = parseUrl(url)?.origin;
+  return origin && origin !== "null" ? origin : null;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { globMatches } from "../../../shared/rules/glob";
+
+describe("globMatches", () => {
+  it.each([
+    ["/pricing", "/pricing", true],
+    ["/pricing", "/pricing/", true],
+    ["/pricing/", "/pricing", true],
+    ["/pricing", "/pricing/team", false],
+    ["/pricing", "/pricingx", false],
+    ["/pricing", "/Pricing", false],
+    ["/pricing/**", "/pricing", true],
+    ["/pricing/**", "/pricing/", true],
+    ["/pricing/**", "/pricing/team", true],
+    ["/pricing/**", "/pricing/team/eu/", true],
+    ["/pricing/**", "/pricingx", false],
+    ["/pricing/**", "/plans/pricing", false],
+    ["/a/**/b", "/a/b", true],
+    ["/a/**/b", "/a/x/y/b", true],
+    ["/a/**/b", "/a/xb", false],
+    ["/a/**/b", "/a/x/b/c", false],
+    ["/**", "/", true],
+    ["/**", "/anything/at/all", true],
+    ["/**/pricing", "/pricing", true],
+    ["/**/pricing", "/de/pricing", true],
+    ["/blog/*", "/blog/post", true],
+    ["/blog/*", "/blog/", false],
+    ["/blog/*", "/blog/2026/post", false],
+    ["/blog/*-guide", "/blog/seo-guide", true],
+    ["/blog/*-guide", "/blog/a/seo-guide", false],
+    ["/*/pricing", "/de/pricing", true],
+    ["/*/pricing", "/pricing", false],
+    ["/", "/", true],
+    ["/", "/home", false],
+    ["/docs/v1.0", "/docs/v1x0", false],
+    ["/docs/(beta)", "/docs/(beta)", true],
+  ])("%s against %s → %s", (pattern, path, expected) => {
+    expect(globMatches(pattern, path)).toBe(expected);
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_MODEL } from "../../shared/rules";
+import { DEFAULT_SCORING_MODEL } from "../../worker/src/sites/config";
+import { ADMIN, call, collect, ev, ORIGIN, uid } from "./helpers";
+
+const put = (site: string, body: unknown, headers: Record<string, string> = ADMIN) =>
+  call(`/v1/sites/${site}`, { method: "PUT", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+const get = (site: string, headers: Record<string, string> = ADMIN) => call(`/v1/sites/${site}`, { headers });
+
+describe("PUT and GET /v1/sites/:site", () => {
+  it("creates a site with the default model, then replaces it, raising the rules version only when rules change", async () => {
+    const site = uid("s-");
+    const created = await put(site, { name: "Acme", origins: [ORIGIN] });
+    expect(created.status).toBe(201);
+    const shown = await (await get(site)).json<Record<string, unknown>>();
+    expect(shown).toMatchObject({ id: site, name: "Acme", origins: [ORIGIN], rulesVersion: 1, publicStages: ["visitor", "lead", "mql"] });
+    expect(shown.rules).toEqual(DEFAULT_SCORING_MODEL);
+
+    const renamed = await put(site, { name: "Acme Inc", origins: [ORIGIN] });
+    expect(renamed.status).toBe(200);
+    expect(await renamed.json()).toMatchObject({ name: "Acme Inc", rulesVersion: 1 });
+
+    const rules = { ...DEFAULT_MODEL, thresholds: { total: 10, fit: 0, engagement: 10 } };
+    const changed = await (await put(site, { name: "Acme Inc", origins: [ORIGIN], rules })).json();
+    expect(changed).toMatchObject({ rulesVersion: 2, rules: { thresholds: { total: 10, fit: 0, engagement: 10 } } });
+  });
+
+  it("keeps secrets write-only: shown as { set: true }, and sending that back keeps them", async () => {
+    const site = uid("s-");
+    const webhook = { url: "https://crm.test/hook", secret: "whsec-0123456789abcdef" };
+    await put(site, { name: "A", origins: [ORIGIN], webhook, identifySecret: "idsec-0123456789abcdef" });
+    const shown = await (await get(site)).json<Record<string, unknown>>();
+    expect(shown.webhook).toEqual({ url: webhook.url, secret: { set: true } });
+    expect(shown.identifySecret).toEqual({ set: true });
+    expect(JSON.stringify(shown)).not.toContain("0123456789abcdef");
+    // A GET, edited and PUT back, is a valid config that changes nothing it did not touch.
+    const resent = await put(site, { ...shown, name: "B" });
+    expect(resent.status).toBe(200);
+    expect(await resent.json()).toMatchObject({ name: "B", rulesVersion: 1, webhook: { secret: { set: true } } });
+  });
+
+  it("refuses an invalid config with 400 naming each bad field", async () => {
+    const res = await put(uid("s-"), {
+      name: "",
+      origins: ["https://ok.test", "not a url", "https://with.path.test/page"],
+      publicStages: ["visitor", "vip"],
+      webhook: { url: "http://crm.test/hook", secret: "short" },
+      rules: { ...DEFAULT_MODEL, thresholds: { total: "fifty", fit: 10, engagement: 20 } },
+    });
+    expect(res.status).toBe(400);
+    const { error } = await res.json<{ error: { code: string; path: string; issues: { path: string }[] } }>();
+    expect(error.code).toBe("invalid_site");
+    const paths = error.issues.map((i) => i.path);
+    for (const path of ["name", "origins[1]", "origins[2]", "publicStages[1]", "webhook.url", "webhook.secret", "rules.thresholds.total"]) {
+      expect(paths).toContain(path);
+    }
+    expect(error.path).toBe(paths[0]);
+  });
+
+  it("refuses a webhook pointing at the worker itself", async () => {
+    const res = await put(uid("s-"), { name: "A", origins: [ORIGIN], webhook: { url: "https://edge.test/v1/collect", secret: "whsec-0123456789abcdef" } });
+    expect(res.status).toBe(400);
+    expect((await res.json<{ error: { path: string } }>()).error.path).toBe("webhook.url");
+  });
+
+  it.each([
+    ["no token", {}],
+    ["a wrong token", { Authorization: "Bearer nope" }],
+    ["another scheme", { Authorization: "Basic dGVzdC1hZG1pbi10b2tlbg==" }],
+  ])("answers 401 to %s", async (_what, headers) => {
+    const site = uid("s-");
+    const [putRes, getRes] = [await put(site, { name: "A", origins: [ORIGIN] }, headers), await get(site, headers)];
+    for (const res of [putRes, getRes]) {
+      expect(res.status).toBe(401);
+      expect((await res.json<{ error: { code: string } }>()).error.code).toBe("unauthorized");
+    }
+  });
+
+  it("answers 404 for a site that does not exist", async () => {
+    expect((await get(uid("s-"))).status).toBe(404);
+  });
+
+  it("rescores a profile from its kept events when the rules change, never back to an older version", async () => {
+    const site = uid("s-");
+    await put(site, { name: "A", origins: [ORIGIN] });
+    const vid = uid("v");
+    const before = await collect(site, vid, [ev.track("demo_request"), ev.pageview("/pricing")]);
+    expect(before.score.engagement).toBe(40);
+    const doubled = DEFAULT_MODEL.rules.map((r) => (r.id === "demo_request" ? { ...r, points: 50 } : r));
+    await put(site, { name: "A", origins: [ORIGIN], rules: { ...DEFAULT_MODEL, rules: doubled } });
+    const after = await collect(site, vid, [ev.pageview("/about")]);
+    expect(after.score.engagement).toBe(65);
+  });
+});

@@ -1,0 +1,11 @@
+/**
+ * The worker's entry: only handlers and Durable Object classes may be exported
+ * here (wrangler dev refuses other exports).
+ */
+import { app } from "./app";
+
+export { Profile } from "./objects/profile";
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,13 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import type { Site } from "../sites/config";
+import { getSite } from "../sites/store";
+import { ApiError } from "./errors";
+
+/** The site a public request names, set on the context for CORS; unknown → 404. */
+export async function requireSite(c: Context<AppEnv>, id: string): Promise<Site> {
+  const site = await getSite(c.env.SITES, id);
+  if (!site) throw new ApiError(404, "unknown_site", `no site "${id}"`, "site");
+  c.set("site", site);
+  return site;
+}

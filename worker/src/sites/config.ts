@@ -1,0 +1,166 @@
+/**
+ * A site's configuration (CONTRACT §7 `PUT /v1/sites/:site`): what the site owner
+ * sends, how it is checked, and the record kept in KV.
+ */
+import * as v from "valibot";
+import type { Stage } from "../../../shared/events";
+import { DEFAULT_MODEL, STAGES, validateModel, type ScoringModel } from "../../../shared/rules";
+import { check, type Checked, type FieldIssue } from "../../../shared/validation";
+import { isHttpUrl, parseUrl } from "../../../shared/urls";
+import { joinPath } from "../lib/errors";
+import type { ScoringSite } from "../objects/profile";
+
+export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** The stages a browser may see when a site names none (CONTRACT §5). */
+const DEFAULT_PUBLIC_STAGES: Stage[] = ["visitor", "lead", "mql"];
+const DEFAULT_RETENTION_DAYS = 395;
+
+/** The contract's default model, checked once: a site created without `rules` gets it. */
+export const DEFAULT_SCORING_MODEL: ScoringModel = (() => {
+  const checked = validateModel(DEFAULT_MODEL);
+  if (!checked.ok) throw new Error("the default model is invalid");
+  return checked.value;
+})();
+
+/** A write-only secret: a new value, or `{ "set": true }` (as GET shows it) to keep the current one. */
+const secret = v.union([
+  v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"), v.maxLength(256)),
+  v.object({ set: v.literal(true) }),
+]);
+
+const origin = v.pipe(
+  v.string(),
+  v.check((s) => isHttpUrl(s) && parseUrl(s)!.origin === s,
+    "must be an origin such as https://www.example.com (scheme, host and port only)"),
+);
+
+const stage = v.picklist(STAGES);
+
+const isLoopback = (host: string) => host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+const webhookUrl = v.pipe(
+  v.string(),
+  v.check((s) => {
+    const url = parseUrl(s);
+    return url?.protocol === "https:" || (url?.protocol === "http:" && isLoopback(url.hostname));
+  }, "must be an https URL (http only to a loopback address)"),
+);
+
+const SiteInputSchema = v.strictObject({
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  origins: v.pipe(v.array(origin), v.minLength(1, "must list at least one origin"), v.maxLength(50)),
+  rules: v.optional(v.unknown()),
+  webhook: v.optional(v.strictObject({
+    url: webhookUrl,
+    secret,
+    stages: v.optional(v.pipe(v.array(stage), v.minLength(1))),
+  })),
+  identifySecret: v.optional(secret),
+  requireVerified: v.optional(v.boolean(), false),
+  publicStages: v.optional(v.pipe(v.array(stage), v.minLength(1)), DEFAULT_PUBLIC_STAGES),
+  exclude: v.optional(v.strictObject({
+    emailDomains: v.optional(v.pipe(v.array(v.pipe(v.string(), v.toLowerCase(), v.maxLength(253))), v.maxLength(1000)), []),
+    ips: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(45))), v.maxLength(1000)), []),
+  }), { emailDomains: [], ips: [] }),
+  allowBots: v.optional(v.boolean(), false),
+  retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650)), DEFAULT_RETENTION_DAYS),
+});
+
+type SiteInput = v.InferOutput<typeof SiteInputSchema>;
+
+/** Fields GET shows but a PUT does not set: dropped, so a config read, edited and sent back is valid. */
+const READ_ONLY = ["id", "rulesVersion", "createdAt", "updatedAt"];
+
+function withoutReadOnly(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+  return Object.fromEntries(Object.entries(input).filter(([key]) => !READ_ONLY.includes(key)));
+}
+
+/** A site as kept in KV. Secrets are plain here and never leave through the API. */
+export interface Site {
+  id: string;
+  name: string;
+  origins: string[];
+  model: ScoringModel;
+  /** Rises with every change of `rules`; profiles never go back to an older one. */
+  rulesVersion: number;
+  webhook?: { url: string; secret: string; stages?: Stage[] };
+  identifySecret?: string;
+  requireVerified: boolean;
+  publicStages: Stage[];
+  exclude: { emailDomains: string[]; ips: string[] };
+  allowBots: boolean;
+  retentionDays: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Checks a PUT body and builds the record that replaces `previous`: every bad field
+ * is named, the rules version rises only when the rules changed, and a secret sent
+ * back as `{ "set": true }` keeps its current value.
+ */
+export function buildSite(id: string, input: unknown, previous: Site | null, now: number): Checked<Site> {
+  const checked = check(SiteInputSchema, withoutReadOnly(input));
+  const issues: FieldIssue[] = checked.ok ? [] : checked.issues;
+  const rulesInput = (input as { rules?: unknown } | null)?.rules;
+  let model = DEFAULT_SCORING_MODEL;
+  if (rulesInput !== undefined) {
+    const rules = validateModel(rulesInput);
+    if (rules.ok) model = rules.value;
+    else issues.push(...rules.issues.map((i) => ({ path: joinPath("rules", i.path), message: i.message })));
+  }
+  if (!checked.ok || issues.length) return { ok: false, issues };
+
+  const site: SiteInput = checked.value;
+  const keep = (value: SiteInput["identifySecret"], current: string | undefined, path: string) => {
+    if (typeof value === "string" || value === undefined) return value;
+    if (current === undefined) issues.push({ path, message: "no secret is set yet: send the secret itself" });
+    return current;
+  };
+  const webhook = site.webhook && {
+    url: site.webhook.url,
+    secret: keep(site.webhook.secret, previous?.webhook?.secret, "webhook.secret")!,
+    ...(site.webhook.stages && { stages: site.webhook.stages }),
+  };
+  const identifySecret = keep(site.identifySecret, previous?.identifySecret, "identifySecret");
+  if (issues.length) return { ok: false, issues };
+
+  const rulesChanged = !previous || JSON.stringify(previous.model) !== JSON.stringify(model);
+  return {
+    ok: true,
+    value: {
+      id,
+      name: site.name,
+      origins: site.origins,
+      model,
+      rulesVersion: previous ? previous.rulesVersion + (rulesChanged ? 1 : 0) : 1,
+      ...(webhook && { webhook }),
+      ...(identifySecret && { identifySecret }),
+      requireVerified: site.requireVerified,
+      publicStages: site.publicStages,
+      exclude: site.exclude,
+      allowBots: site.allowBots,
+      retentionDays: site.retentionDays,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+    },
+  };
+}
+
+/** What a profile needs of its site to score. */
+export function scoringSite(site: Site): ScoringSite {
+  return { id: site.id, rulesVersion: site.rulesVersion, model: site.model };
+}
+
+/** The config as the API shows it: secrets are write-only. */
+export function publicSite(site: Site) {
+  const { model, webhook, identifySecret, ...rest } = site;
+  return {
+    ...rest,
+    rules: model,
+    ...(webhook && { webhook: { ...webhook, secret: { set: true } } }),
+    ...(identifySecret && { identifySecret: { set: true } }),
+  };
+}
