@@ -18,7 +18,11 @@ const wrangler = spawn("npx", [
   "--var", `ADMIN_TOKEN:${adminToken}`,
   "--var", `IDENTITY_SECRET:${identitySecret}`,
   "--show-interactive-dev-session=false",
-], { stdio: ["ignore", "inherit", "inherit"] });
+], {
+  stdio: ["ignore", "inherit", "inherit"],
+  // A local run phones nowhere.
+  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+});
 wrangler.on("exit", (code) => process.exit(code ?? 0));
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => wrangler.kill(signal));
 
