@@ -1,4 +1,7 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { visitorProfileName } from "../../worker/src/lib/identity";
 import { collect, createSite, ev, uid } from "./helpers";
 
 /** The default model (CONTRACT §6) end to end, through the HTTP surface. */
@@ -12,6 +15,14 @@ describe("default model scenarios", () => {
     expect(first).toMatchObject({ stage: "visitor", mql: false, score: { fit: 0, engagement: 40, total: 40 } });
     const identified = await collect(site, vid, [ev.identify(vp)]);
     expect(identified).toMatchObject({ stage: "mql", mql: true, score: { fit: 20, engagement: 40, total: 60 } });
+
+    // One event took it from visitor to mql: the history records both stages, mqlAt once.
+    const stored = await runInDurableObject(env.PROFILES.getByName(visitorProfileName(site, vid)), (_, state) => ({
+      stages: state.storage.sql.exec<{ stage: string }>("SELECT stage FROM stages ORDER BY seq").toArray().map((r) => r.stage),
+      mqlAt: state.storage.sql.exec<{ mql_at: number }>("SELECT mql_at FROM profile").one().mql_at,
+    }));
+    expect(stored.stages).toEqual(["lead", "mql"]);
+    expect(stored.mqlAt).toBeGreaterThan(0);
   });
 
   it("a form with an email identifies, its fields scored as traits", async () => {

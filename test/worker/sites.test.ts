@@ -45,15 +45,25 @@ describe("PUT and GET /v1/sites/:site", () => {
       origins: ["https://ok.test", "not a url", "https://with.path.test/page"],
       publicStages: ["visitor", "vip"],
       webhook: { url: "http://crm.test/hook", secret: "short" },
-      rules: { ...DEFAULT_MODEL, thresholds: { total: "fifty", fit: 10, engagement: 20 } },
+      rules: {
+        ...DEFAULT_MODEL,
+        thresholds: { total: "fifty", fit: 10, engagement: 20 },
+        rules: [
+          { ...DEFAULT_MODEL.rules[0], points: "many" },
+          { ...DEFAULT_MODEL.rules[1], on: "telepathy" },
+          { id: "bad_regex", on: "identify", dimension: "fit", points: 5, match: { "traits.title": { regex: "(" } } },
+        ],
+      },
     });
     expect(res.status).toBe(400);
     const { error } = await res.json<{ error: { code: string; path: string; issues: { path: string }[] } }>();
     expect(error.code).toBe("invalid_site");
     const paths = error.issues.map((i) => i.path);
-    for (const path of ["name", "origins[1]", "origins[2]", "publicStages[1]", "webhook.url", "webhook.secret", "rules.thresholds.total"]) {
+    for (const path of ["name", "origins[1]", "origins[2]", "publicStages[1]", "webhook.url", "webhook.secret",
+      "rules.thresholds.total", "rules.rules[0].points", "rules.rules[1].on"]) {
       expect(paths).toContain(path);
     }
+    expect(paths.some((p) => p.startsWith("rules.rules[2].match") && p.includes("regex"))).toBe(true);
     expect(error.path).toBe(paths[0]);
   });
 
