@@ -26,7 +26,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
-  applyEvent, emptyState, qualifies, replay, scoredStage, scoreOf,
+  applyEvent, emptyState, qualifies, replay, scoredStage, scoreOf, STAGES,
   type ProfileEvent, type Score, type ScoringModel, type ScoringState,
 } from "../../../shared/rules";
 import { hasSchema, migrate } from "./migrate";
@@ -193,21 +193,22 @@ export class Profile extends DurableObject<Env> {
   }
 
   /**
-   * Scoring moves the stage forward only, a step at a time so the history records
-   * every stage passed (visitor → lead → mql in one event is two rows); mqlAt is
+   * Scoring moves the stage forward only. A jump (visitor → mql on one event) is
+   * recorded stage by stage, so the history holds every stage passed; mqlAt is
    * set once per qualification.
    */
   private advanceStage(row: ProfileRow, model: ScoringModel, at: number): void {
     const country = row.scoring.traits.country ?? row.edgeCountry ?? undefined;
-    const facts = {
+    const target = scoredStage(row.stage, {
       hasEmail: Boolean(row.scoring.traits.email),
       qualifies: qualifies(model, scoreOf(model, row.scoring, at), country),
-    };
-    for (let next = scoredStage(row.stage, facts); next !== row.stage; next = scoredStage(row.stage, facts)) {
-      row.stage = next;
-      if (next === "mql") row.mqlAt = at;
-      this.sql.exec("INSERT INTO stages (stage, at) VALUES (?, ?)", next, at);
+    });
+    if (target === row.stage) return;
+    for (const stage of STAGES.slice(STAGES.indexOf(row.stage) + 1, STAGES.indexOf(target) + 1)) {
+      this.sql.exec("INSERT INTO stages (stage, at) VALUES (?, ?)", stage, at);
     }
+    row.stage = target;
+    if (target === "mql") row.mqlAt = at;
   }
 
   private load(): ProfileRow | null {
