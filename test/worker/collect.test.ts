@@ -72,6 +72,15 @@ describe("POST /v1/collect", () => {
     expect(body.error.message).toBeTruthy();
   });
 
+  it("takes a beacon with Origin: null (a no-referrer page) only when its events are the site's pages", async () => {
+    const site = await createSite();
+    const own = await post({ site, vid: uid("v"), events: [ev.pageview("/pricing")] }, "null");
+    expect(own.status).toBe(200);
+    const foreign = { ...ev.pageview("/pricing"), url: "https://evil.test/pricing" };
+    const mixed = await post({ site, vid: uid("v"), events: [ev.pageview("/pricing"), foreign] }, "null");
+    expect(mixed.status).toBe(403);
+  });
+
   it("answers a preflight so a page may send JSON", async () => {
     const res = await call("/v1/collect", { method: "OPTIONS", headers: { Origin: ORIGIN, "Access-Control-Request-Method": "POST" } });
     expect(res.status).toBe(204);

@@ -5,6 +5,7 @@ import {
   type CollectResponse, type RejectedEvent,
 } from "../../../shared/events";
 import type { ProfileEvent } from "../../../shared/rules";
+import { parseUrl } from "../../../shared/urls";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
 import { limitBody, readJson } from "../lib/body";
@@ -16,6 +17,19 @@ import { siteCors } from "../lib/site-cors";
 import { requireSite } from "../lib/site";
 import { stageView } from "../lib/view";
 import { scoringSite } from "../sites/config";
+
+/**
+ * Whether a batch comes from one of the site's pages. A beacon from a page with
+ * `Referrer-Policy: no-referrer` carries `Origin: null`; it is taken when every
+ * event names a page of the site's origins, which is all the header proves anyway.
+ */
+function fromSiteOrigin(origin: string | undefined, origins: string[], events: unknown[]): boolean {
+  if (origin !== "null") return origin !== undefined && origins.includes(origin);
+  return events.length > 0 && events.every((e) => {
+    const url = typeof (e as { url?: unknown })?.url === "string" ? parseUrl((e as { url: string }).url) : null;
+    return url !== null && origins.includes(url.origin);
+  });
+}
 
 const StageQuerySchema = v.pick(CollectEnvelopeSchema, ["site", "vid"]);
 
@@ -29,8 +43,7 @@ export const collect = new Hono<AppEnv>()
   .post("/v1/collect", async (c) => {
     const batch = await readJson(c, CollectEnvelopeSchema);
     const site = await requireSite(c, batch.site);
-    const origin = c.req.header("Origin");
-    if (!origin || !site.origins.includes(origin)) {
+    if (!fromSiteOrigin(c.req.header("Origin"), site.origins, batch.events)) {
       throw new ApiError(403, "forbidden_origin", "this origin may not send events for this site", "Origin");
     }
     if (batch.events.length > MAX_EVENTS_PER_BATCH) {
