@@ -2,7 +2,8 @@ import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 // Kinds of test, one runner: pure logic in Node; the worker inside workerd with
-// real Durable Objects and KV, configured from wrangler.toml.
+// real Durable Objects and KV, configured from wrangler.toml; the browser script
+// in real Chromium against the real worker (test/browser/global-setup.ts).
 export default defineConfig({
   test: {
     projects: [
@@ -15,6 +16,18 @@ export default defineConfig({
           }),
         ],
         test: { name: "worker", include: ["test/worker/**/*.test.ts"] },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/browser/global-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // Two cores: one Chromium at a time keeps timings honest.
+          fileParallelism: false,
+        },
       },
     ],
   },

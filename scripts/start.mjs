@@ -1,56 +1,47 @@
-// `npm start`: installs what is missing, runs the worker locally on workerd at
-// http://127.0.0.1:${PORT:-8787} with its data kept in .wrangler/state, and makes
-// sure the `demo` site exists (default model, local origins).
-import { spawn } from "node:child_process";
+// `npm start`: installs what is missing, builds the browser script and the demo
+// site, runs the worker locally on workerd at http://127.0.0.1:${PORT:-8787} with
+// its data kept in .wrangler/state, and makes sure the `demo` site exists
+// (default model, local origins).
 import { ensureDeps } from "./ensure-deps.mjs";
 
 ensureDeps();
+// Imported after the install: the builds need esbuild.
+const { buildSdk } = await import("./build-sdk.mjs");
+const { buildDemo } = await import("./build-demo.mjs");
+const { startLocalWorker } = await import("./local-worker.mjs");
 
 const port = process.env.PORT ?? "8787";
 const adminToken = process.env.ADMIN_TOKEN ?? "dev-admin-token";
 const identitySecret = process.env.IDENTITY_SECRET ?? "dev-identity-secret";
-const base = `http://127.0.0.1:${port}`;
 
-const wrangler = spawn("npx", [
-  "wrangler", "dev",
-  "--ip", "127.0.0.1", "--port", port,
-  "--persist-to", ".wrangler/state",
-  "--var", `ADMIN_TOKEN:${adminToken}`,
-  "--var", `IDENTITY_SECRET:${identitySecret}`,
-  "--show-interactive-dev-session=false",
-], {
-  stdio: ["ignore", "inherit", "inherit"],
-  // A local run phones nowhere.
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-});
-wrangler.on("exit", (code) => process.exit(code ?? 0));
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => wrangler.kill(signal));
-
-await waitForHealth();
-await ensureDemoSite();
-console.log(`\nedgescore is running at ${base}  (health: ${base}/healthz, admin token: ${adminToken === "dev-admin-token" ? "dev-admin-token" : "from ADMIN_TOKEN"})\n`);
-
-async function waitForHealth() {
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  console.error("edgescore: the worker did not become healthy in 2 minutes");
-  wrangler.kill();
+await buildSdk();
+buildDemo();
+const worker = await startLocalWorker({
+  port,
+  persistTo: ".wrangler/state",
+  vars: { ADMIN_TOKEN: adminToken, IDENTITY_SECRET: identitySecret },
+}).catch((err) => {
+  console.error(`edgescore: ${err.message}`);
   process.exit(1);
-}
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => worker.stop().then(() => process.exit(0)));
+worker.exited.then((code) => process.exit(code ?? 0));
 
-async function ensureDemoSite() {
+await ensureDemoSite(worker.url);
+console.log(`\nedgescore is running at ${worker.url}
+  demo site  ${worker.url}/   (click around: pricing, a download, the webinar, a demo request)
+  script     ${worker.url}/es.js
+  health     ${worker.url}/healthz
+  admin      Authorization: Bearer ${adminToken === "dev-admin-token" ? "dev-admin-token" : "<ADMIN_TOKEN>"}\n`);
+
+async function ensureDemoSite(base) {
   const auth = { Authorization: `Bearer ${adminToken}` };
   const existing = await fetch(`${base}/v1/sites/demo`, { headers: auth });
   if (existing.status === 200) return;
-  const origins = [base, `http://localhost:${port}`];
   const created = await fetch(`${base}/v1/sites/demo`, {
     method: "PUT",
     headers: { ...auth, "Content-Type": "application/json" },
-    body: JSON.stringify({ name: "Demo", origins }),
+    body: JSON.stringify({ name: "Demo", origins: [base, `http://localhost:${port}`] }),
   });
   if (!created.ok) console.error(`edgescore: could not create the demo site: ${created.status} ${await created.text()}`);
 }

@@ -1,20 +1,32 @@
-// `npm test`: installs what is missing, then runs every check: types, then all
-// test projects (unit in Node, worker inside workerd), closing on one plain
-// "N passed, N failed" line.
+// `npm test`: installs what is missing, then runs every check: types (worker and
+// shared, the browser script, the browser tests), then every test project (unit
+// in Node, worker inside workerd, browser script in real Chromium), closing on one
+// plain "N passed, N failed" line.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureDeps } from "./ensure-deps.mjs";
 
 ensureDeps();
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(CHROMIUM)) {
+  // Under CI, .ci/run installs it first; anywhere else, say how.
+  console.error(`edgescore: the browser tests need Chromium at ${CHROMIUM}.\n  Install it with: sudo apt-get install -y chromium   (or set CHROMIUM_PATH)`);
+  process.exit(1);
+}
+
 function run(command, args) {
   console.log(`\n$ ${command} ${args.join(" ")}`);
   return spawnSync(command, args, { stdio: "inherit" }).status ?? 1;
 }
 
-if (run("npx", ["tsc", "-p", "tsconfig.json"]) !== 0) process.exit(1);
+for (const project of ["tsconfig.json", "sdk/tsconfig.json", "test/browser/tsconfig.json"]) {
+  if (run("npx", ["tsc", "-p", project]) !== 0) process.exit(1);
+}
+// Built before the tests: the worker serves it, and its size is a test.
+if (run("node", ["scripts/build-sdk.mjs"]) !== 0) process.exit(1);
 
 const dir = mkdtempSync(join(tmpdir(), "edgescore-test-"));
 const report = join(dir, "vitest.json");

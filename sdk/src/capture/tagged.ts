@@ -1,0 +1,14 @@
+/**
+ * `data-es-event="name"` (CONTRACT §3): a `track` event on a left or middle click on a
+ * tagged element (not a form), or on the submit of a tagged form.
+ */
+import type { Add, Listen } from "../lazy.js";
+
+export const tagged = (add: Add, listen: Listen): void => {
+  for (const type of ["click", "auxclick", "submit"]) {
+    listen(type, (e: MouseEvent) => {
+      const el = (e.target as Element).closest<HTMLElement>("[data-es-event]");
+      if (el && !(e.button > 1) && (type == "submit") == (el.tagName == "FORM")) add("track", { name: el.dataset.esEvent });
+    });
+  }
+};

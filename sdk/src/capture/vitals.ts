@@ -1,0 +1,18 @@
+/**
+ * Core Web Vitals (CONTRACT §3) from `web-vitals`: LCP, INP, CLS, FCP, TTFB, each sent once
+ * per page load as `props: { name, value, rating }` (web-vitals reports some again after a
+ * later hide or a back/forward-cache restore; those are left out).
+ */
+import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from "web-vitals";
+import type { Add } from "../lazy.js";
+
+export const vitals = (add: Add): void => {
+  const seen: Record<string, 1> = {};
+  const report = ({ name, value, rating }: Metric) => {
+    if (!seen[name]) {
+      seen[name] = 1;
+      add("vitals", { props: { name, value, rating } });
+    }
+  };
+  for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) on(report);
+};

@@ -1,0 +1,86 @@
+/**
+ * The core script (CONTRACT §2–§4), started from the script tag's attributes or init()'s
+ * options: the public API, delivery (send.ts), consent, the stage (stage.ts), page views
+ * (capture/pageview.ts) and the `es_t` token's removal from the address bar. What can wait
+ * for the page's load (forms, HubSpot forms, downloads, `data-es-event` tagging, bfcache page
+ * views, engagement, Web Vitals, the token's identify) is the lazily loaded chunk's (lazy.ts):
+ * the core holds the events those captures need until it runs (HELD), and the chunk reaches
+ * the core through the public object's internals (Internals).
+ */
+import type { StageView, Traits as WireTraits } from "../../shared/events.js";
+import { E } from "./api.js";
+import { pageviews } from "./capture/pageview.js";
+import { add, bye, consent, flush, forget, setup } from "./send.js";
+import { onStage, show } from "./stage.js";
+import type { Edgescore, IdentityProof, Options, StageInfo, Traits } from "./types.js";
+import { on, safe, SESSION, store } from "./util.js";
+
+// The public types must stay what the wire carries (type-level only: no bytes).
+type Is<T extends U, U> = T;
+export type Checked = [Is<StageInfo, StageView>, Is<Traits, WireTraits>];
+
+const methods: Omit<Edgescore, "stage"> & Pick<Internals, "_a"> = {
+  track: (name: string, props?: Record<string, unknown>) => add("track", { name, props }),
+  identify: (traits: Traits, proof?: IdentityProof) => add("identify", { traits, ...proof }),
+  consent,
+  onStage,
+  flush: flush as () => Promise<void>,
+  reset: forget,
+  _a: add,
+};
+for (const k in methods) (E as any)[k] = safe((methods as any)[k]);
+(E as { stage: StageInfo | null }).stage = null;
+
+/**
+ * The events the lazy chunk handles that may come before it runs (listened to on window, in
+ * the capture phase, so also those of the document): held until it runs, when it handles
+ * them first. (HubSpot's new forms announce their submissions with a window event only
+ * long after the page's load, once their own script has come and the form is filled.)
+ */
+export const HELD = ["visibilitychange", "click", "auxclick", "submit", "pageshow", "message"];
+
+/** What the lazy chunk (lazy.ts) reads on `window.edgescore` (or the module's object). */
+export interface Internals {
+  /** Queues an event: add(type, fields). */
+  _a: typeof add;
+  /** The options the script started with. */
+  _o: Options;
+  /** The `es_t` link token the page was opened with, or null. */
+  _t: string | null;
+  /** The HELD events that happened before the lazy chunk ran (the last 99); 0 once it runs. */
+  _b: Event[] | 0;
+}
+
+/**
+ * Starts the script: `base` is the default of `options.api`; `loadLazy` loads the lazy chunk,
+ * called after the page's load; `queued` are the snippet's calls made before, replayed.
+ */
+export const start = (o: Options, base: string, loadLazy: () => void, queued: ArrayLike<unknown>[] = []): void => {
+  (E as unknown as Internals)._o = o;
+  // A consent choice made on an earlier page wins; else granted unless required, or refused by GPC.
+  setup(
+    o.site,
+    new URL("/v1/collect", o.api || base),
+    o.cookieDomain,
+    store("es_c") ?? (o.consent != "required" && !(o.gpc != "ignore" && (navigator as any).globalPrivacyControl)),
+  ) || forget();
+  const cached = store("es_s");
+  if (cached?.stage) show(cached);
+  // A signed link token leaves the address bar at once; the lazy chunk sends its identify.
+  const u = new URL(location as any);
+  const token = ((E as unknown as Internals)._t = u.searchParams.get("es_t"));
+  if (token) u.searchParams.delete("es_t"), history.replaceState(history.state, "", u);
+  if ((o.auto ?? "pageview").includes("pageview")) pageviews(!store("es_i", undefined, SESSION), u);
+  // Until the lazy chunk runs, what it captures is held for it; and once the page is hidden
+  // (visibilitychange, or anything later), the queue leaves by beacon.
+  const held: Event[] = ((E as unknown as Internals)._b = []);
+  for (const type of HELD) {
+    on(window, type, (e: Event) => (document.hidden && bye(), (E as unknown as Internals)._b && held.push(e) > 99 && held.shift()));
+  }
+  // The lazy chunk: after the page's load.
+  const later = () => setTimeout(loadLazy);
+  document.readyState == "complete" ? later() : on(window, "load", later);
+  for (const args of queued) E(...(args as [string]));
+  // What start and the replayed calls queue goes out together, with what earlier pages kept.
+  flush();
+};

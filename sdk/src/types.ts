@@ -1,0 +1,86 @@
+/**
+ * The public types of the browser script (CONTRACT §2, §4). Self-contained, so that the
+ * published `.d.ts` needs nothing else; core.ts checks them against shared/events.ts.
+ */
+
+/** A funnel stage, as the collect API shows it to the browser. */
+export type Stage = "visitor" | "lead" | "mql" | "sql" | "opportunity" | "customer" | "disqualified";
+
+/** The last known stage of this visitor: `edgescore.stage`, the `edgescore:stage` event's `detail`, onStage's argument. */
+export interface StageInfo {
+  stage: Stage;
+  /** Shown only to a visitor whose identity is verified; otherwise this visitor's own. */
+  score: { fit: number; engagement: number; total: number };
+  mql: boolean;
+}
+
+/** The traits the worker keeps; an identify carrying any other key is listed in `rejected`. */
+export interface Traits {
+  email?: string;
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  company?: string;
+  title?: string;
+  companySize?: string;
+  industry?: string;
+  /** ISO 3166 alpha-2 code. */
+  country?: string;
+  phone?: string;
+}
+
+/** Proof of a verified identity: `signature` = hex HMAC-SHA256(identifySecret, site + "|" + email + "|" + expires). */
+export interface IdentityProof {
+  signature?: string;
+  /** Unix seconds. */
+  expires?: number;
+}
+
+/**
+ * The automatic captures (`data-auto`). Page views start with the core script; the others
+ * with its lazily loaded chunk, after the page's load (what happens before is held for it).
+ */
+export type Capture = "pageview" | "forms" | "downloads" | "engagement" | "vitals";
+
+/** The script tag's attributes, as `init()` options (CONTRACT §2). */
+export interface Options {
+  /** Site id (`data-site`). Required. */
+  site: string;
+  /** Origin of the collect API (`data-api`). Default: the script's own origin (ES module: the page's). */
+  api?: string;
+  /** `"required"`: send and store nothing until `consent(true)` (`data-consent`). */
+  consent?: "required";
+  /** Automatic captures, a comma list or array (`data-auto`). Default: all. */
+  auto?: string | Capture[];
+  /** File extensions counted as downloads, a comma list or array (`data-downloads`). Default: pdf, zip, docx, xlsx, pptx, csv, … */
+  downloads?: string | string[];
+  /** Also keep the visitor id in a first-party cookie on this domain (`data-cookie-domain`). */
+  cookieDomain?: string;
+  /** `"ignore"`: do not treat Global Privacy Control as consent refused (`data-gpc`). */
+  gpc?: "ignore";
+}
+
+/**
+ * `window.edgescore` (CONTRACT §4). Also callable snippet-style: `edgescore("track", "demo_request")`.
+ * No method ever throws into the page. (Its `_`-prefixed properties are internal: the lazy chunk's.)
+ */
+export interface Edgescore {
+  (method: string, ...args: unknown[]): unknown;
+  /** A custom event, `name` 1–128 characters; `props` the caller's own (at most 4096 characters of JSON). */
+  track(name: string, props?: Record<string, unknown>): void;
+  /**
+   * Tells who the visitor is; a `signature` and `expires` make the identity verified. The traits
+   * are sent as given: the worker refuses an identify with keys other than these.
+   */
+  identify(traits: Traits, proof?: IdentityProof): void;
+  /** Grants or refuses consent, remembered across pages; refusing also forgets the visitor id, the queue and the cached stage. */
+  consent(granted: boolean): void;
+  /** Calls `callback` with the current stage at once if known, then after every answer of the server. */
+  onStage(callback: (stage: StageInfo) => void): void;
+  /** The last known stage, or null. */
+  readonly stage: StageInfo | null;
+  /** Sends the queue now; resolves when it is delivered or persisted. */
+  flush(): Promise<void>;
+  /** Forgets the visitor: a new visitor id, an empty queue, no cached stage. */
+  reset(): void;
+}

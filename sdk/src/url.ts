@@ -1,0 +1,32 @@
+/**
+ * URL cleaning for everything that leaves the page (CONTRACT §3). Pure: no DOM.
+ *
+ * A smaller equivalent of `keptUrl()` in shared/urls.ts (the worker strips again and
+ * trusts nothing): it keeps every `utm_*` tag, where the worker keeps the five standard ones.
+ */
+
+/** Query parameters that may leave the page: campaign tags and ad click ids. */
+const KEEP = /^(utm_\w+|gclid|fbclid|li_fat_id|msclkid)$/;
+
+/**
+ * `u`, resolved against `base`, as an http(s) URL without its fragment and any query
+ * parameter but `utm_*` and ad click ids; undefined when it is no http(s) URL.
+ * (Credentials in a URL, which no page or link of a marketing site has, are left to the worker.)
+ */
+export const clean = (u: string, base?: string): URL | undefined => {
+  try {
+    const x = new URL(u, base);
+    if (/^https?:$/.test(x.protocol)) {
+      x.hash = "";
+      (x as any).search = new URLSearchParams([...x.searchParams].filter((p) => KEEP.test(p[0])));
+      return x;
+    }
+  } catch {}
+};
+
+/**
+ * Whether a postMessage from `origin` may be a HubSpot form's: from the page itself (`own`,
+ * its origin: forms rendered in it) or from an https origin of HubSpot's.
+ */
+export const fromHubSpot = (origin: string, own: string): boolean =>
+  origin == own || /^https:\/\/([\w-]+\.)*(hsforms|hubspot)\.(com|net)$/.test(origin);

@@ -1,0 +1,153 @@
+/** What the script captures (CONTRACT §3), asserted on what leaves the page and what the worker keeps. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSite, eventsSent, eventsOf, launch, pageUrl, recordCollects, stageOf, until } from "./harness";
+
+let browser: Awaited<ReturnType<typeof launch>>;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(() => browser?.close());
+
+async function open(site: string, fixture: string, query = "") {
+  const page = await browser.newPage();
+  const errors: Error[] = [];
+  page.on("pageerror", (e) => errors.push(e));
+  const sent = recordCollects(page);
+  await page.goto(pageUrl(site, fixture, query));
+  return { page, sent, errors };
+}
+
+describe("captures", () => {
+  it("a page view on load, with title, origin-only referrer and the session's utm tags, but no other query", async () => {
+    const site = await createSite();
+    const { page, sent, errors } = await open(site, "basic.html", "?utm_source=news&utm_campaign=nov&token=secret&email=a%40b.c");
+    const [view] = await eventsSent(sent, "pageview");
+    expect(view!.url).toBe(`${pageUrl(site, "basic.html")}?utm_source=news&utm_campaign=nov`);
+    expect(view!.props).toMatchObject({ title: "Acme · Pricing", utm_source: "news", utm_campaign: "nov" });
+    expect(JSON.stringify(sent.map((b) => b.body))).not.toMatch(/secret|a%40b|a@b/);
+    expect(view!.id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(typeof view!.ts).toBe("number");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("downloads by extension (any case), by download attribute, middle clicks too; not other links", async () => {
+    const site = await createSite();
+    const { page, sent } = await open(site, "basic.html");
+    await eventsSent(sent, "pageview");
+    // Keep the page: stop navigation the clicks would start.
+    await page.route("**/files/**", (route) => route.fulfill({ body: "file" }));
+    await page.click("#guide", { button: "middle" });
+    await page.click("#sheet");
+    await page.goto(pageUrl(site, "basic.html"));
+    await page.click("#image", { modifiers: ["Control"] });
+    await page.evaluate(() => edgescore.flush());
+    const downloads = await eventsSent(sent, "download", 2);
+    const hrefs = downloads.map((d) => d.props.href as string);
+    expect(hrefs.some((h) => h.endsWith("/files/Guide.PDF"))).toBe(true);
+    expect(hrefs.some((h) => h.endsWith("/files/sheet"))).toBe(true);
+    expect(hrefs.join()).not.toContain("photo.png");
+    expect(hrefs.join()).not.toContain("es_t");
+    await page.close();
+  });
+
+  it("forms: only allow-listed fields; never passwords, card or identity numbers, hidden, file or ignored inputs", async () => {
+    const site = await createSite();
+    const { page, sent } = await open(site, "form.html");
+    await page.click("#contact button");
+    await page.click("#private-submit");
+    await page.evaluate(() => edgescore.flush());
+    const [form] = await eventsSent(sent, "form");
+    expect(eventsOf(sent, "form")).toHaveLength(1);
+    expect(form!.props.form).toBe("contact");
+    expect(form!.props.fields).toEqual({
+      email: "ada@acme.com", firstName: "Ada", company: "Acme", title: "VP Marketing", companySize: "201-500",
+    });
+    const everything = JSON.stringify(sent.map((b) => b.body));
+    for (const secret of ["hunter2", "4242424242424242", "123\"", "DE89", "078-05", "hidden-value", "ignored-industry", "private@acme.com"]) {
+      expect(everything).not.toContain(secret);
+    }
+    // The form identified the visitor: VP at a 201-500 company is 20 fit points.
+    await until(async () => (await stageOf(site, sent[0]!.body.vid)).score.fit === 20, "fit from the form");
+    expect((await stageOf(site, sent[0]!.body.vid)).stage).toBe("lead");
+    await page.close();
+  });
+
+  it("track, identify and data-es-event tagging", async () => {
+    const site = await createSite();
+    const { page, sent } = await open(site, "basic.html");
+    await page.click("#tagged");
+    await page.evaluate(() => {
+      edgescore.track("webinar_attended", { webinar: "w1" });
+      edgescore.identify({ email: "Grace@Navy.mil", title: "Director" });
+      return edgescore.flush();
+    });
+    const tracks = await eventsSent(sent, "track", 2);
+    expect(tracks.map((t) => t.name).sort()).toEqual(["demo_request", "webinar_attended"]);
+    expect(tracks.find((t) => t.name === "webinar_attended")!.props).toEqual({ webinar: "w1" });
+    const [identify] = await eventsSent(sent, "identify");
+    expect(identify!.traits).toMatchObject({ title: "Director" });
+    const state = await until(async () => {
+      const s = await stageOf(site, sent[0]!.body.vid);
+      return s.score.engagement === 35 && s;
+    }, "scores on the server");
+    expect(state).toMatchObject({ stage: "lead", score: { fit: 10, engagement: 35 } });
+    await page.close();
+  });
+
+  it("engagement (visible time, scroll depth) when the page is hidden", async () => {
+    const site = await createSite();
+    const { page, sent } = await open(site, "basic.html");
+    await page.mouse.wheel(0, 1500);
+    await page.waitForTimeout(300);
+    // Headless tabs are always visible: hide this one as switching tabs would.
+    await page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      Object.defineProperty(document, "hidden", { value: true, configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    const [engagement] = await eventsSent(sent, "engagement");
+    expect(engagement!.props.visibleMs).toBeGreaterThan(0);
+    expect(engagement!.props.scrollPct).toBeGreaterThan(0);
+    expect(engagement!.props.scrollPct).toBeLessThanOrEqual(100);
+  });
+
+  it("HubSpot embedded forms, through the events they publish", async () => {
+    const site = await createSite();
+    const { page, sent } = await open(site, "hubspot.html");
+    await page.click("#hs-new");
+    await page.click("#hs-legacy");
+    await page.evaluate(() => edgescore.flush());
+    const forms = await eventsSent(sent, "form", 2);
+    expect(forms.map((f) => f.props.form).sort()).toEqual(["f-legacy", "f-new"]);
+    await page.close();
+  });
+
+  it("Core Web Vitals, each sent once, from the lazily loaded chunk", async () => {
+    const site = await createSite();
+    const { page, sent } = await open(site, "basic.html");
+    const chunk = page.waitForRequest((r) => r.url().includes("es-vitals"));
+    await chunk;
+    await page.click("h1");
+    await page.waitForTimeout(500);
+    await page.goto("about:blank");
+    const vitals = await eventsSent(sent, "vitals", 3);
+    const names = vitals.map((v) => v.props.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of ["FCP", "TTFB", "LCP"]) expect(names).toContain(name);
+    for (const v of vitals) expect(["good", "needs-improvement", "poor"]).toContain(v.props.rating);
+  });
+
+  it("automation is flagged, and a default site records it without scoring it", async () => {
+    const site = await createSite({ allowBots: false });
+    const { page, sent } = await open(site, "basic.html");
+    await page.click("#tagged");
+    await page.evaluate(() => edgescore.flush());
+    await eventsSent(sent, "track");
+    expect(eventsOf(sent).every((e) => e.bot === true)).toBe(true);
+    const state = await stageOf(site, sent[0]!.body.vid);
+    expect(state.score.total).toBe(0);
+    await page.close();
+  });
+});
+

@@ -1,0 +1,116 @@
+/** Delivery (CONTRACT §4): batching, beacons, the persisted queue, retries, SPA navigation. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSite, eventsSent, customer, edge, eventsOf, launch, pageUrl, recordCollects, stageOf, until } from "./harness";
+
+let browser: Awaited<ReturnType<typeof launch>>;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(() => browser?.close());
+
+describe("delivery", () => {
+  it("SPA navigation: a path change is a page view, a query-only change or the same path is not", async () => {
+    const site = await createSite();
+    const page = await browser.newPage();
+    const sent = recordCollects(page);
+    await page.goto(pageUrl(site, "spa.html"));
+    await eventsSent(sent, "pageview");
+    await page.click("#to-pricing");
+    await page.click("#utm-only");
+    await page.click("#same-path");
+    await page.goBack(); // to /pricing?utm_source=x: the same path
+    await page.goBack(); // to spa.html: a page view
+    await page.evaluate(() => edgescore.flush());
+    await page.waitForTimeout(300);
+    await page.evaluate(() => edgescore.flush());
+    const paths = eventsOf(sent, "pageview").map((e) => new URL(e.url).pathname);
+    expect(paths).toEqual([`/${site}/spa.html`, "/pricing", `/${site}/spa.html`]);
+    // The pricing page view scored on the server: once.
+    await until(async () => (await stageOf(site, sent[0]!.body.vid)).score.engagement === 15, "pricing scored");
+    await page.close();
+  });
+
+  it("a beacon sent as the tab closes arrives", async () => {
+    const site = await createSite();
+    const page = await browser.newPage();
+    const sent = recordCollects(page);
+    await page.goto(pageUrl(site, "basic.html"));
+    await eventsSent(sent, "pageview");
+    const vid = sent[0]!.body.vid;
+    await page.evaluate(() => edgescore.track("demo_request"));
+    await page.close({ runBeforeUnload: true });
+    await until(async () => (await stageOf(site, vid)).score.engagement === 25, "the beaconed demo request on the server");
+  });
+
+  it("offline, then online: every event is delivered exactly once, on this page or the next", async () => {
+    const site = await createSite();
+    const context = await launch();
+    try {
+      const page = await context.newPage();
+      const sent = recordCollects(page);
+      const answers: Array<{ accepted: number; duplicates: number }> = [];
+      page.on("response", async (r) => {
+        if (r.url().startsWith(`${edge}/v1/collect`) && r.status() === 200) answers.push(await r.json());
+      });
+      await page.goto(pageUrl(site, "basic.html"));
+      await until(() => answers.length, "the first answer");
+      await context.setOffline(true);
+      await page.evaluate(() => {
+        edgescore.track("demo_request");
+        edgescore.track("webinar_attended", { webinar: "w1" });
+        return edgescore.flush();
+      });
+      await page.reload().catch(() => {}); // offline: the reload fails, the queue is in storage
+      await context.setOffline(false);
+      await page.goto(pageUrl(site, "basic.html"));
+      const vid = sent[0]!.body.vid;
+      await until(async () => (await stageOf(site, vid)).score.engagement === 35, "queued events delivered");
+      await page.evaluate(() => edgescore.flush());
+      const accepted = answers.reduce((n, a) => n + a.accepted, 0);
+      const ids = new Set(eventsOf(sent).map((e) => e.id));
+      expect(accepted).toBe(ids.size);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a 429 with Retry-After is honoured, then the batch is delivered", async () => {
+    const site = await createSite();
+    const page = await browser.newPage();
+    const times: number[] = [];
+    let refused = false;
+    await page.route(`${edge}/v1/collect`, async (route) => {
+      times.push(Date.now());
+      if (!refused) {
+        refused = true;
+        return route.fulfill({
+          status: 429,
+          headers: { "Retry-After": "2", "Access-Control-Allow-Origin": customer, "Access-Control-Expose-Headers": "Retry-After" },
+          contentType: "application/json",
+          body: JSON.stringify({ error: { code: "rate_limited", message: "slow down" } }),
+        });
+      }
+      return route.continue();
+    });
+    const sent = recordCollects(page);
+    await page.goto(pageUrl(site, "basic.html"));
+    await until(() => times.length >= 2, "a retry", 15_000);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1900);
+    // Only a delivered batch's answer gives the page a stage (this browser has none cached).
+    await until(() => page.evaluate(() => edgescore.stage !== null), "an answer after the retry");
+    expect(eventsOf(sent, "pageview").length).toBeGreaterThanOrEqual(1);
+    await page.close();
+  });
+
+  it("a page with Referrer-Policy: no-referrer still delivers its beacons", async () => {
+    const site = await createSite();
+    const page = await browser.newPage();
+    const sent = recordCollects(page);
+    await page.goto(pageUrl(site, "basic.html", "?referrer-policy=no-referrer"));
+    await eventsSent(sent, "pageview");
+    const vid = sent[0]!.body.vid;
+    await page.evaluate(() => edgescore.track("demo_request"));
+    await page.close({ runBeforeUnload: true });
+    await until(async () => (await stageOf(site, vid)).score.engagement === 25, "the beacon accepted");
+  });
+});

@@ -1,0 +1,89 @@
+/** Helpers for the browser tests: Chromium, sites, and what the script sent. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page, type Request } from "playwright-core";
+import { inject } from "vitest";
+
+export const edge = inject("edge");
+export const customer = inject("customer");
+const admin = { Authorization: `Bearer ${inject("adminToken")}` };
+
+let n = 0;
+export const uid = (prefix: string) => `${prefix}${Date.now().toString(36)}${(n++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** Debian's Chromium, as CI installs it; flags that keep it off the (closed) network. */
+export async function launch(options: Parameters<typeof chromium.launchPersistentContext>[1] = {}): Promise<BrowserContext & { close(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "edgescore-chromium-"));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    ...options,
+  });
+  const close = context.close.bind(context);
+  return Object.assign(context, {
+    close: async () => {
+      await close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** A site on the edge allowing the customer origin; scoring Chromium's automation traffic unless told not to. */
+export async function createSite(config: Record<string, unknown> = {}): Promise<string> {
+  const site = uid("b-");
+  const res = await fetch(`${edge}/v1/sites/${site}`, {
+    method: "PUT",
+    headers: { ...admin, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "Browser test", origins: [customer], allowBots: true, ...config }),
+  });
+  if (!res.ok) throw new Error(`site not created: ${res.status} ${await res.text()}`);
+  return site;
+}
+
+/** The URL of fixture `page` on the customer site, embedding the script for `site`. */
+export const pageUrl = (site: string, page: string, query = "") => `${customer}/${site}/${page}${query}`;
+
+export interface SentBatch {
+  body: { site: string; vid: string; sid?: string; events: Array<Record<string, any>> };
+  request: Request;
+}
+
+/** Every collect request the page sends (fetch and beacon), parsed. */
+export function recordCollects(page: Page): SentBatch[] {
+  const sent: SentBatch[] = [];
+  page.context().on("request", (request) => {
+    if (!request.url().startsWith(`${edge}/v1/collect`)) return;
+    const raw = request.postData();
+    if (raw) sent.push({ body: JSON.parse(raw), request });
+  });
+  return sent;
+}
+
+/** Events of the recorded batches, flattened, optionally of one type. */
+export const eventsOf = (sent: SentBatch[], type?: string) =>
+  sent.flatMap((b) => b.body.events).filter((e) => !type || e.type === type);
+
+/** Waits until the page has sent at least `count` events of `type`, and answers them. */
+export const eventsSent = (sent: SentBatch[], type: string, count = 1) =>
+  until(() => eventsOf(sent, type).length >= count && eventsOf(sent, type), `${count} ${type} event(s)`);
+
+/** Waits until `check` holds, polling. */
+type Falsy = false | 0 | "" | null | undefined;
+export async function until<T>(check: () => T | Falsy | Promise<T | Falsy>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The stage the worker holds for a visitor (GET /v1/stage). */
+export async function stageOf(site: string, vid: string) {
+  const res = await fetch(`${edge}/v1/stage?site=${site}&vid=${vid}`);
+  return res.json() as Promise<{ stage: string; mql: boolean; score: { fit: number; engagement: number; total: number } }>;
+}
