@@ -76,6 +76,30 @@ export const EventSchema = v.variant("type", [
 
 export type CollectEvent = v.InferOutput<typeof EventSchema>;
 
+const serverCommon = {
+  id,
+  email,
+  ts: common.ts,
+  url: v.optional(httpUrl),
+  props: v.optional(props),
+};
+
+/**
+ * A server-side event about a person known by email (CONTRACT §7 `POST
+ * /v1/sites/:site/events`): an email open, a webinar attended, an unsubscribe, or
+ * traits from a CRM or enrichment tool. Trusted: the caller holds a site key.
+ */
+export const ServerEventSchema = v.variant("type", [
+  v.object({ ...serverCommon, type: v.literal("track"), name: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) }),
+  v.object({ ...serverCommon, type: v.literal("identify"), traits: v.omit(TraitsSchema, ["email"]) }),
+  v.object({ ...serverCommon, type: v.picklist(["pageview", "download"]) }),
+], "must be one of track, identify, pageview, download");
+
+export type ServerEvent = v.InferOutput<typeof ServerEventSchema>;
+
+/** Most events one server request may carry. */
+export const MAX_SERVER_EVENTS = 500;
+
 /** The envelope is checked whole; its events one by one, so one bad event loses nothing else. */
 export const CollectEnvelopeSchema = v.object({
   site: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a site id")),

@@ -1,7 +1,7 @@
 // The rules engine: pure functions over plain data, shared by the worker and the tests.
 export { validateModel, ModelSchema, EventTypeSchema, EVENT_TYPES, DEFAULT_DECAY } from "./schema";
 export { DEFAULT_MODEL } from "./default-model";
-export { emptyState, applyEvent, scoreOf, recycle, qualifies, replay, type Replayed } from "./score";
+export { emptyState, applyEvent, scoreOf, recycle, qualifies, replay, settleDecay, nextDecayAt, type Replayed } from "./score";
 export { decaySteps, DAY_MS } from "./decay";
 export { STAGES, scoredStage, publicStage, type Stage } from "./stage";
 export { normaliseEmail, deriveTraits, type EmailType } from "./traits";

@@ -1,8 +1,9 @@
-import { decayLosses } from "./decay";
+import { DAY_MS, decayLosses } from "./decay";
 import { award, newCounters } from "./limits";
 import { listens, matches } from "./match";
 import { mergeTraits } from "./traits";
 import type {
+  DecayLoss,
   Dimension,
   ExplanationLine,
   ProfileEvent,
@@ -28,10 +29,7 @@ export function emptyState(): ScoringState {
  * event only updates the traits.
  */
 export function applyEvent(model: ScoringModel, state: ScoringState, event: ProfileEvent): number {
-  if (event.scored) {
-    const engagement = sumOf(settledLines(model, state), "engagement");
-    state.decay.push(...decayLosses(state.lastActivityAt, event.receivedAt, model.decay, engagement));
-  }
+  if (event.scored) settleDecay(model, state, event.receivedAt);
   if (event.traits) state.traits = mergeTraits(state.traits, event.traits);
   if (!event.scored) return 0;
 
@@ -65,8 +63,7 @@ function judge(rule: Rule, state: ScoringState, event: ProfileEvent): number {
  */
 export function scoreOf(model: ScoringModel, state: ScoringState, now: number): Scored {
   const lines = settledLines(model, state);
-  const pending = decayLosses(state.lastActivityAt, now, model.decay, sumOf(lines, "engagement"));
-  lines.push(...pending.map(decayLine));
+  lines.push(...pendingDecay(model, state, now).map(decayLine));
   for (const dimension of DIMENSIONS) {
     const sum = sumOf(lines, dimension);
     if (sum < 0) lines.push({ rule: "floor", dimension, points: -sum, events: [] });
@@ -74,6 +71,33 @@ export function scoreOf(model: ScoringModel, state: ScoringState, now: number): 
   const fit = sumOf(lines, "fit");
   const engagement = sumOf(lines, "engagement");
   return { fit, engagement, total: fit + engagement, explanation: lines };
+}
+
+/**
+ * The inactivity losses due by `now` that the state does not hold yet. Losses of the
+ * current gap may already be settled (by an alarm): the gap's schedule is computed from
+ * the engagement when activity stopped, and only its unsettled steps are answered.
+ */
+function pendingDecay(model: ScoringModel, state: ScoringState, now: number): DecayLoss[] {
+  const last = state.lastActivityAt;
+  if (last === null) return [];
+  const settled = state.decay.filter((loss) => loss.at > last);
+  const engagementAtStop = sumOf(settledLines(model, state), "engagement") - settled.reduce((sum, loss) => sum + loss.points, 0);
+  return decayLosses(last, now, model.decay, engagementAtStop).slice(settled.length);
+}
+
+/** Writes the losses due by `now` into the state (idempotent: a second call adds nothing) and answers them. */
+export function settleDecay(model: ScoringModel, state: ScoringState, now: number): DecayLoss[] {
+  const due = pendingDecay(model, state, now);
+  state.decay.push(...due);
+  return due;
+}
+
+/** When the next inactivity loss falls due, or null when none will (no activity, or no engagement left). */
+export function nextDecayAt(model: ScoringModel, state: ScoringState, now: number): number | null {
+  if (state.lastActivityAt === null || model.decay.points === 0) return null;
+  const far = now + (model.decay.afterDays + model.decay.everyDays) * DAY_MS;
+  return pendingDecay(model, state, far).find((loss) => loss.at > now)?.at ?? null;
 }
 
 /** Sales sent the profile back to nurture: engagement restarts from 0 with fresh limits; fit stays. */
@@ -100,10 +124,23 @@ export interface Replayed {
   scored: Scored;
 }
 
-/** Scores events from nothing, in the order given (arrival order): deterministic. */
-export function replay(model: ScoringModel, events: readonly ProfileEvent[], now: number): Replayed {
+/**
+ * Scores events from nothing, in the order given (arrival order): deterministic. Each time
+ * of `recycledAt` (sales sent the profile back to nurture) recycles the state before the
+ * first event received at or after it, so a replay keeps what recycling took away.
+ */
+export function replay(model: ScoringModel, events: readonly ProfileEvent[], now: number, recycledAt: readonly number[] = []): Replayed {
   const state = emptyState();
-  const points = events.map((event) => applyEvent(model, state, event));
+  const recycles = [...recycledAt].sort((a, b) => a - b);
+  let next = 0;
+  const recycleUpTo = (at: number) => {
+    for (; next < recycles.length && recycles[next]! <= at; next++) recycle(model, state);
+  };
+  const points = events.map((event) => {
+    recycleUpTo(event.receivedAt);
+    return applyEvent(model, state, event);
+  });
+  recycleUpTo(now);
   return { state, points, scored: scoreOf(model, state, now) };
 }
 

@@ -54,3 +54,48 @@ export const ev = {
   form: (fields: Record<string, string>, form = "contact") =>
     ({ id: uid("e"), type: "form", ts: Date.now(), url: `${URL_BASE}/contact`, props: { form, action: "/contact", fields } }),
 };
+
+/** Authorization for a site's management routes. */
+export const json = (body: unknown, headers: Record<string, string> = ADMIN): RequestInit => ({
+  method: "POST",
+  headers: { ...headers, "Content-Type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+/** hex HMAC-SHA256, as a site signs a verified identity (CONTRACT §6). */
+export async function hmacHex(secret: string, message: string): Promise<string> {
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(message)));
+  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export const IDENTIFY_SECRET = "site-identify-secret-0123456789";
+
+/** An identify the site signed with IDENTIFY_SECRET, valid for an hour. */
+export async function signedIdentify(site: string, traits: Record<string, string>) {
+  const expires = Math.floor(Date.now() / 1000) + 3600;
+  const signature = await hmacHex(IDENTIFY_SECRET, `${site}|${traits.email!.trim().toLowerCase()}|${expires}`);
+  return { ...ev.identify(traits), signature, expires };
+}
+
+/** The profile API's view of an email's lead (404 → null). */
+export async function lookup(site: string, email: string): Promise<Record<string, any> | null> {
+  const res = await call(`/v1/sites/${site}/profiles/lookup`, json({ email }));
+  if (res.status === 404) return null;
+  if (res.status !== 200) throw new Error(`lookup answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** Server events by email; expects 200. */
+export async function serverEvents(site: string, events: unknown[]): Promise<{ accepted: number; duplicates: number; rejected: any[] }> {
+  const res = await call(`/v1/sites/${site}/events`, json(events));
+  if (res.status !== 200) throw new Error(`events answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** The sum of an explanation's points per dimension. */
+export function explained(explanation: Array<{ dimension: string; points: number }>) {
+  const sum = (d: string) => explanation.filter((l) => l.dimension === d).reduce((a, l) => a + l.points, 0);
+  return { fit: sum("fit"), engagement: sum("engagement"), total: sum("fit") + sum("engagement") };
+}

@@ -2,7 +2,12 @@ import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { errorBody, onError } from "./lib/errors";
 import { collect } from "./routes/collect";
+import { events } from "./routes/events";
+import { feedback } from "./routes/feedback";
 import { health } from "./routes/health";
+import { keys } from "./routes/keys";
+import { profiles } from "./routes/profiles";
+import { rescore } from "./routes/rescore";
 import { sites } from "./routes/sites";
 
 /** The edge scorer: each route group in its own module, one error handler for all. */
@@ -10,5 +15,10 @@ export const app = new Hono<AppEnv>()
   .route("/", health)
   .route("/", collect)
   .route("/", sites)
+  .route("/", keys)
+  .route("/", events)
+  .route("/", profiles)
+  .route("/", feedback)
+  .route("/", rescore)
   .notFound((c) => c.json(errorBody("not_found", "no such route"), 404))
   .onError(onError);

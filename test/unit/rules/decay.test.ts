@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyEvent, decaySteps, emptyState, replay, scoreOf } from "../../../shared/rules";
+import { applyEvent, decaySteps, emptyState, nextDecayAt, recycle, replay, scoreOf, settleDecay } from "../../../shared/rules";
 import { DAY, defaults, linesSum, pageview, rules, T0, track } from "./helpers";
 
 const decay = { afterDays: 30, points: -10, everyDays: 30 };
@@ -86,5 +86,53 @@ describe("inactivity decay", () => {
   it("leaves fit alone", () => {
     const { scored } = replay(defaults, [pageview("https://acme.com/", { traits: { title: "CEO" } })], T0 + 365 * DAY);
     expect(scored).toMatchObject({ fit: 10, engagement: 0 });
+  });
+});
+
+describe("settling decay (the profile's alarm)", () => {
+  const events = [track("demo_request"), pageview("https://acme.com/pricing")];
+  const fresh = () => replay(defaults, events, T0).state;
+
+  it("writes the losses due into the state once: settling again, or scoring, adds nothing", () => {
+    const state = fresh();
+    expect(settleDecay(defaults, state, T0 + 30 * DAY)).toEqual([{ at: T0 + 30 * DAY, points: -10 }]);
+    expect(settleDecay(defaults, state, T0 + 30 * DAY)).toEqual([]);
+    expect(settleDecay(defaults, state, T0 + 59 * DAY)).toEqual([]);
+    expect(settleDecay(defaults, state, T0 + 60 * DAY)).toEqual([{ at: T0 + 60 * DAY, points: -10 }]);
+    expect(scoreOf(defaults, state, T0 + 60 * DAY).engagement).toBe(20);
+    // The same figures as never settling at all.
+    expect(scoreOf(defaults, state, T0 + 200 * DAY)).toEqual(scoreOf(defaults, fresh(), T0 + 200 * DAY));
+  });
+
+  it("keeps settled losses when activity resumes, and computes the next gap afresh", () => {
+    const state = fresh();
+    settleDecay(defaults, state, T0 + 30 * DAY);
+    applyEvent(defaults, state, pageview("https://acme.com/", { receivedAt: T0 + 45 * DAY }));
+    expect(state.decay).toEqual([{ at: T0 + 30 * DAY, points: -10 }]);
+    expect(scoreOf(defaults, state, T0 + 75 * DAY).engagement).toBe(20);
+  });
+
+  it("names when the next loss falls due, and none once engagement is gone", () => {
+    const state = fresh();
+    expect(nextDecayAt(defaults, state, T0)).toBe(T0 + 30 * DAY);
+    settleDecay(defaults, state, T0 + 30 * DAY);
+    expect(nextDecayAt(defaults, state, T0 + 30 * DAY)).toBe(T0 + 60 * DAY);
+    settleDecay(defaults, state, T0 + 400 * DAY);
+    expect(nextDecayAt(defaults, state, T0 + 400 * DAY)).toBeNull();
+    expect(nextDecayAt(defaults, emptyState(), T0)).toBeNull();
+  });
+});
+
+describe("replay with recycling", () => {
+  it("recycles where sales did, so a replay keeps engagement at what followed", () => {
+    const events = [track("demo_request"), pageview("https://acme.com/pricing", { receivedAt: T0 + 2 * DAY })];
+    const state = emptyState();
+    applyEvent(defaults, state, events[0]!);
+    recycle(defaults, state);
+    applyEvent(defaults, state, events[1]!);
+    const replayed = replay(defaults, events, T0 + 2 * DAY, [T0 + DAY]);
+    expect(replayed.state).toEqual(state);
+    expect(replayed.scored.engagement).toBe(15);
+    expect(replay(defaults, events, T0 + 3 * DAY, [T0 + 3 * DAY]).scored.engagement).toBe(0);
   });
 });

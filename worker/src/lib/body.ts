@@ -15,13 +15,15 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
 }
 
 /**
- * The request's JSON body checked against `schema`. Reads text whatever the
+ * The request's JSON body checked against `schema` (an empty body is `undefined`). Reads text whatever the
  * Content-Type: the browser script sends `text/plain` to avoid a CORS preflight.
  */
 export async function readJson<S extends v.GenericSchema>(c: Context, schema: S): Promise<v.InferOutput<S>> {
   let body: unknown;
   try {
-    body = JSON.parse(await c.req.text());
+    const text = await c.req.text();
+    // No body at all is no value: routes whose body is optional take it.
+    body = text.trim() ? JSON.parse(text) : undefined;
   } catch {
     throw new ApiError(400, "invalid_json", "body must be JSON", "");
   }

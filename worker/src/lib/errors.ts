@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { RejectedEvent } from "../../../shared/events";
 import type { FieldIssue } from "../../../shared/validation";
 
 /**
@@ -32,6 +33,15 @@ export function joinPath(prefix: string, path: string): string {
   if (!prefix) return path;
   if (!path) return prefix;
   return path.startsWith("[") ? prefix + path : `${prefix}.${path}`;
+}
+
+/**
+ * An item of a batch that failed its check (`events[3].url: …`): listed in the
+ * answer's `rejected`, while its batch-mates are kept (CONTRACT §5).
+ */
+export function rejection(list: string, index: number, issues: FieldIssue[], code = "invalid_event"): RejectedEvent {
+  const named = issues.map((i) => ({ ...i, path: joinPath(`${list}[${index}]`, i.path) }));
+  return { index, code, message: named.map((i) => `${i.path}: ${i.message}`).join("; "), path: named[0]!.path };
 }
 
 export function errorBody(code: string, message: string, path?: string, issues?: FieldIssue[]) {

@@ -1,8 +1,63 @@
 /**
- * Names of profile objects. An anonymous browser is one object per (site,
- * visitor id); a lead will be one per (site, keyed hash of its email), so the
- * two kinds never collide and no name ever holds an email.
+ * Who a profile is (CONTRACT §6). An anonymous browser is one object per (site,
+ * visitor id); a lead is one per (site, keyed hash of its normalised email), keyed
+ * with IDENTITY_SECRET so that neither object names nor profile ids reveal an
+ * email, and nobody without the secret can find a lead's object from an email.
  */
+import { normaliseEmail } from "../../../shared/rules";
+
 export function visitorProfileName(site: string, vid: string): string {
   return `visitor:${site}:${vid}`;
+}
+
+export async function leadProfileName(secret: string, site: string, email: string): Promise<string> {
+  return `lead:${site}:${await hmacHex(secret, `${site}|${normaliseEmail(email)}`)}`;
+}
+
+/** The lead object of an email on a site. */
+export async function leadProfile(env: Env, site: string, email: string) {
+  return env.PROFILES.getByName(await leadProfileName(env.IDENTITY_SECRET, site, email));
+}
+
+/** Proof that the site vouches for an email: `signature` over site, email and `expires`. */
+export interface IdentityProof {
+  signature?: string;
+  /** Unix seconds. */
+  expires?: number;
+}
+
+/**
+ * Whether an identity is verified: signed with the site's `identifySecret` as
+ * hex HMAC-SHA256(site + "|" + email + "|" + expires), and not expired at `now` (ms).
+ * Anything else (no secret, no signature, expired, wrong) is a claim.
+ */
+export async function isVerified(identifySecret: string | undefined, site: string, email: string, proof: IdentityProof, now: number): Promise<boolean> {
+  const { signature, expires } = proof;
+  if (!identifySecret || !signature || expires === undefined || expires * 1000 <= now) return false;
+  const expected = await hmacHex(identifySecret, `${site}|${normaliseEmail(email)}|${expires}`);
+  return constantTimeEqual(expected, signature.toLowerCase());
+}
+
+const encoder = new TextEncoder();
+
+async function hmacHex(secret: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  return x.length === y.length && crypto.subtle.timingSafeEqual(x, y);
+}
+
+/** The profile object of an id the API showed (64 hex digits), or null for anything else. */
+export function profileById(env: Env, id: string) {
+  if (!/^[0-9a-f]{64}$/.test(id)) return null;
+  try {
+    return env.PROFILES.get(env.PROFILES.idFromString(id));
+  } catch {
+    return null; // well-formed, but not an id of this namespace
+  }
 }

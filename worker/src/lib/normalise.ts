@@ -1,4 +1,4 @@
-import type { CollectEvent, Traits } from "../../../shared/events";
+import type { CollectEvent, ServerEvent, Traits } from "../../../shared/events";
 import type { ProfileEvent } from "../../../shared/rules";
 import { keptOrigin, keptUrl } from "../../../shared/urls";
 
@@ -11,13 +11,18 @@ export interface Arrival {
   bot: boolean;
   /** The site scores bots too. */
   allowBots: boolean;
+  /** The site's own staff (an excluded address): recorded, never scored. */
+  internal: boolean;
+  /** A form's email identifies (not when the site requires verified identities). */
+  formIdentifies: boolean;
 }
 
 /**
  * A checked wire event as a profile keeps it: URLs stripped of what may not be
  * kept, `ts` clamped to the receive time, a form's email fields turned into the
  * traits it gives (CONTRACT §6: a form with an email counts as an identify), and
- * bots recorded but not scored unless the site allows them.
+ * bots and internal traffic recorded but not scored (bots only unless the site
+ * allows them).
  */
 export function toProfileEvent(event: CollectEvent, arrival: Arrival): ProfileEvent {
   const props: Record<string, unknown> | undefined = event.props && { ...event.props };
@@ -25,22 +30,48 @@ export function toProfileEvent(event: CollectEvent, arrival: Arrival): ProfileEv
   if (event.type === "form") {
     const fields = (props as { fields?: Traits } | undefined)?.fields;
     if (props) delete props.fields;
-    if (fields?.email) traits = fields;
+    if (fields?.email && arrival.formIdentifies) traits = fields;
   } else if (event.type === "identify") {
     traits = event.traits;
   }
-  if (props && typeof props.href === "string") props.href = keptUrl(props.href, event.url) ?? undefined;
-  if (props && typeof props.ref === "string") props.ref = keptOrigin(props.ref) ?? undefined;
+  keepLinks(props, event.url);
   return {
     id: event.id,
     type: event.type,
     receivedAt: arrival.receivedAt,
     ts: Math.min(event.ts, arrival.receivedAt),
     url: keptUrl(event.url) ?? undefined,
-    scored: arrival.allowBots || !(arrival.bot || event.bot),
+    scored: !arrival.internal && (arrival.allowBots || !(arrival.bot || event.bot)),
     ...(arrival.sid && { sid: arrival.sid }),
     ...(event.type === "track" && { name: event.name }),
     ...(props && { props }),
     ...(traits && { traits: traits as Record<string, string> }),
   };
+}
+
+/**
+ * A server event (CONTRACT §7) as the lead keeps it: trusted, scored (unless the
+ * person is staff, which the profile judges), a session of its own, and carrying
+ * the email so that a lead first known from a server event is a lead.
+ */
+export function serverProfileEvent(event: ServerEvent, receivedAt: number): ProfileEvent {
+  const props = event.props && { ...event.props };
+  keepLinks(props, event.url);
+  return {
+    id: event.id,
+    type: event.type,
+    receivedAt,
+    ts: Math.min(event.ts, receivedAt),
+    scored: true,
+    traits: { ...(event.type === "identify" && event.traits as Traits), email: event.email } as Record<string, string>,
+    ...(event.url && { url: keptUrl(event.url) ?? undefined }),
+    ...(event.type === "track" && { name: event.name }),
+    ...(props && { props }),
+  };
+}
+
+/** Links in props lose what URLs may not keep (CONTRACT §3); `ref` keeps its origin only. */
+function keepLinks(props: Record<string, unknown> | undefined, base: string | undefined): void {
+  if (props && typeof props.href === "string") props.href = keptUrl(props.href, base) ?? undefined;
+  if (props && typeof props.ref === "string") props.ref = keptOrigin(props.ref) ?? undefined;
 }

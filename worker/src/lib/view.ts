@@ -1,6 +1,6 @@
 import type { StageView } from "../../../shared/events";
 import { publicStage } from "../../../shared/rules";
-import type { ProfileState } from "../objects/profile";
+import type { ProfileDetails, ProfileState } from "../objects/profile";
 import type { Site } from "../sites/config";
 
 const QUALIFIED = new Set(["mql", "sql", "opportunity", "customer"]);
@@ -13,4 +13,17 @@ const QUALIFIED = new Set(["mql", "sql", "opportunity", "customer"]);
 export function stageView(site: Site, state: ProfileState | null): StageView {
   if (!state) return { stage: publicStage("visitor", site.publicStages), mql: false, score: { fit: 0, engagement: 0, total: 0 } };
   return { stage: publicStage(state.stage, site.publicStages), mql: QUALIFIED.has(state.stage), score: state.score };
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A profile as the profile API shows it (CONTRACT §7): times of record as ISO 8601, event times as sent. */
+export function profileView(details: ProfileDetails) {
+  return {
+    ...details,
+    stages: details.stages.map((s) => ({ ...s, at: iso(s.at) })),
+    firstSeenAt: iso(details.firstSeenAt),
+    lastSeenAt: iso(details.lastSeenAt),
+    mqlAt: iso(details.mqlAt),
+  };
 }

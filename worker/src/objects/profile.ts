@@ -1,49 +1,79 @@
 /**
  * Profile: one person as a site knows them, a Durable Object with SQLite storage.
- * One object per (site, visitor id) for an anonymous browser; leads get one per
- * (site, keyed hash of the email) — see lib/identity.ts for the names.
+ * Two kinds, one class (names in lib/identity.ts):
+ *   visitor  one per (site, visitor id): what one browser did. It scores its own
+ *            events (what an unverified browser is shown) and, from the first email
+ *            it gives, forwards its events to that email's lead, oldest first.
+ *   lead     one per (site, keyed hash of the email): what every browser that gave
+ *            the email did, and the server's events about it. Sales sees leads.
  *
- * Storage schema (migrations below, versioned in `meta`):
- *   profile  one row: site, stage, the scoring state (per-rule counters, traits,
- *            decay; shared/rules), first and last seen, the country first seen at
- *            the edge, mqlAt
- *   model    one row: the scoring model in use and its rules version, written only
- *            when it changes (it is the largest value, and rarely changes)
- *   events   every accepted event, once per id; `seq` is arrival order (receive
- *            time, then position in the batch), the order scoring uses
- *   stages   every stage the profile entered, with when
+ * Storage (profile-schema.ts; migrations versioned in `meta`):
+ *   profile   one row: kind, site, stage, scoring state (shared/rules), first and
+ *             last activity, the country first seen at the edge, mqlAt; a visitor's
+ *             current lead and whether that identity was verified
+ *   model     one row: the rules version in use, its model and internal domains
+ *   events    every accepted event, once per id. Arrival order is (received_at, seq).
+ *             A visitor's rows name the lead they belong to; `forwarded = 0` rows
+ *             with a lead are its outbox
+ *   stages    every stage entered: when, and why (scoring, feedback, rescore)
+ *   visitors  a lead's merged visitors (object ids), so erasing reaches them all
+ *   meta      schema version; `erased_at` once a visitor was erased
  *
  * Invariants:
  *   - an event id is stored at most once; a duplicate changes nothing
- *   - the scoring state equals a replay of `events` in `seq` order under `model`
- *     (batches apply incrementally; a newer rules version replays)
+ *   - the scoring state equals a replay, in arrival order, of the events of the
+ *     profile's current person (a visitor: those naming its current lead) under
+ *     `model`, with the recycles sales asked for; decay settled by the alarm aside
  *   - the model never goes back to an older rules version than the profile has seen
  *   - scoring moves the stage forward only; `stages` records every change
+ *   - a visitor's events reach each lead in arrival order, each at least once (the
+ *     lead dedupes): two emails are two leads, and what came before the second
+ *     email stays with the first
  *   - a batch is applied in one storage transaction, and answered once durable
  *
- * All state changes go through `collect` (and, later, feedback and erase).
+ * State changes go through `collect` (a browser's batch), `record` (a lead's
+ * events), `feedback`, `rescore`, `wake` (the alarm) and `erase`.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
-  applyEvent, emptyState, qualifies, replay, scoredStage, scoreOf, STAGES,
-  type ProfileEvent, type Score, type ScoringModel, type ScoringState,
+  applyEvent, emptyState, nextDecayAt, qualifies, recycle, replay, scoredStage, scoreOf, settleDecay, STAGES,
+  type ExplanationLine, type ProfileEvent, type Score, type ScoringModel, type Traits,
 } from "../../../shared/rules";
+import { registerLead, unregisterLead } from "../sites/leads";
 import { hasSchema, migrate } from "./migrate";
+import {
+  eventOf, insertEvent, MIGRATIONS, rowOf, saveRow, type EventRow, type ProfileKind, type ProfileRow,
+} from "./profile-schema";
 
-/** What a profile needs to know of its site to score a batch. */
+/** What a profile needs to know of its site to score. */
 export interface ScoringSite {
   id: string;
   rulesVersion: number;
   model: ScoringModel;
+  /** Email domains of the site's own staff: their profiles are recorded, never scored. */
+  internalDomains: string[];
 }
+
+/** The identity an event gives: its email's lead, and whether the site vouched for it. */
+export interface Identity {
+  lead: string;
+  verified: boolean;
+}
+
+export type IncomingEvent = ProfileEvent & { identity?: Identity };
 
 export interface Batch {
   site: ScoringSite;
-  events: ProfileEvent[];
+  events: IncomingEvent[];
   /** The country the edge saw the request come from, if any. */
   edgeCountry?: string;
   now: number;
+}
+
+/** A lead's events: forwarded by one of its visitors (`from`), or sent by a server. */
+export interface LeadBatch extends Batch {
+  from?: { visitor: string; verified: boolean };
 }
 
 export interface ProfileState {
@@ -53,208 +83,528 @@ export interface ProfileState {
 }
 
 export interface BatchResult {
-  state: ProfileState;
+  /** What the sender may see: null for a profile that holds nothing. */
+  state: ProfileState | null;
   accepted: number;
   duplicates: number;
+  /** The visitor was erased: its browser must forget its id. */
+  reset?: true;
 }
 
-const MIGRATIONS = [
-  [
-    `CREATE TABLE profile (
-       id INTEGER PRIMARY KEY CHECK (id = 1),
-       site TEXT NOT NULL,
-       stage TEXT NOT NULL,
-       scoring TEXT NOT NULL,
-       edge_country TEXT,
-       first_seen_at INTEGER NOT NULL,
-       last_seen_at INTEGER NOT NULL,
-       mql_at INTEGER)`,
-    `CREATE TABLE events (
-       seq INTEGER PRIMARY KEY AUTOINCREMENT,
-       id TEXT NOT NULL UNIQUE,
-       received_at INTEGER NOT NULL,
-       ts INTEGER NOT NULL,
-       type TEXT NOT NULL,
-       sid TEXT,
-       url TEXT,
-       name TEXT,
-       props TEXT,
-       traits TEXT,
-       scored INTEGER NOT NULL,
-       points REAL NOT NULL)`,
-    `CREATE TABLE model (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, rules TEXT NOT NULL)`,
-    `CREATE TABLE stages (seq INTEGER PRIMARY KEY AUTOINCREMENT, stage TEXT NOT NULL, at INTEGER NOT NULL)`,
-  ],
-];
+export type StageOrigin = "scoring" | "feedback" | "rescore";
 
-interface ProfileRow {
+export interface Feedback {
+  stage: Stage;
+  /** When sales made the change (ms); now when absent. */
+  at?: number;
+  reasonCode?: string;
+  reason?: string;
+  crmId?: string;
+}
+
+export interface StageChange {
+  stage: Stage;
+  at: number;
+  origin: StageOrigin;
+  reasonCode?: string;
+  reason?: string;
+  crmId?: string;
+}
+
+export interface TimelineEntry {
+  id: string;
+  type: ProfileEvent["type"];
+  ts: number;
+  receivedAt: number;
+  url?: string;
+  name?: string;
+  points: number;
+  scored: boolean;
+}
+
+/** Everything the profile API shows of a profile. */
+export interface ProfileDetails {
+  id: string;
+  kind: ProfileKind;
   site: string;
   stage: Stage;
-  scoring: ScoringState;
-  edgeCountry: string | null;
+  traits: Traits;
+  score: Score;
+  explanation: ExplanationLine[];
+  stages: StageChange[];
+  timeline: TimelineEntry[];
+  /** Events older than the newest TIMELINE_LIMIT are left out of `timeline`. */
+  timelineTruncated: boolean;
+  rulesVersion: number;
   firstSeenAt: number;
   lastSeenAt: number;
   mqlAt: number | null;
+  /** A lead: how many browsers merged into it, and whether any was verified. */
+  visitors?: { count: number; verified: boolean };
 }
 
-/** The model a profile scores with: a site's rules at one version. */
-type Rules = Pick<ScoringSite, "rulesVersion" | "model">;
+/** The rules a profile scores with: a site's at one version. */
+type Rules = Pick<ScoringSite, "rulesVersion" | "model" | "internalDomains">;
 
-type EventRow = {
-  seq: number; id: string; received_at: number; ts: number; type: ProfileEvent["type"];
-  sid: string | null; url: string | null; name: string | null; props: string | null; traits: string | null; scored: number;
-};
+/** A failed forward to a lead is retried by the alarm after this long. */
+const FORWARD_RETRY_MS = 30_000;
+/** Events forwarded per call to a lead (a merge may carry a long history). */
+const FORWARD_CHUNK = 500;
+const TIMELINE_LIMIT = 1000;
 
 export class Profile extends DurableObject<Env> {
   private readonly sql = this.ctx.storage.sql;
   private migrated = false;
-  /** The stored profile and model, read once per object lifetime (undefined: not read yet). */
+  /** The stored profile and its rules, read once per object lifetime (undefined: not read yet). */
   private row: ProfileRow | null | undefined;
   private rules: Rules | undefined;
+  /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
+  private forwarding: Promise<unknown> = Promise.resolve();
 
-  /** Applies a batch: dedupes by id, scores what is new, moves the stage, all in one transaction. */
-  collect(batch: Batch): BatchResult {
-    if (!this.migrated) migrate(this.ctx.storage, MIGRATIONS);
-    this.migrated = true;
-    const stored = this.load();
-    const row: ProfileRow = stored ?? {
-      site: batch.site.id,
-      stage: "visitor",
-      scoring: emptyState(),
-      edgeCountry: batch.edgeCountry ?? null,
-      firstSeenAt: batch.now,
-      lastSeenAt: batch.now,
-      mqlAt: null,
-    };
-    let accepted = 0;
-    let duplicates = 0;
-    try {
-      this.ctx.storage.transactionSync(() => {
-        const rules = this.rulesFor(row, batch.site, batch.now);
-        for (const event of batch.events) {
-          if (this.sql.exec("SELECT 1 FROM events WHERE id = ?", event.id).toArray().length) {
-            duplicates++;
-            continue;
-          }
-          const points = applyEvent(rules.model, row.scoring, event);
-          this.sql.exec(
-            `INSERT INTO events (id, received_at, ts, type, sid, url, name, props, traits, scored, points)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            event.id, event.receivedAt, event.ts, event.type, event.sid ?? null, event.url ?? null,
-            event.name ?? null, json(event.props), json(event.traits), event.scored ? 1 : 0, points,
-          );
-          this.advanceStage(row, rules.model, event.receivedAt);
-          accepted++;
-        }
-        row.lastSeenAt = batch.now;
-        this.save(row);
-      });
-    } catch (err) {
-      // The transaction rolled back; forget the in-memory copy it had started to change.
-      this.row = this.rules = undefined;
-      throw err;
-    }
-    return { state: this.stateOf(row, batch.now), accepted, duplicates };
+  // --- a browser's batch (visitor objects) ---------------------------------
+
+  /** Applies a browser's batch, forwards it to the visitor's lead, and answers what the browser may see. */
+  async collect(batch: Batch): Promise<BatchResult> {
+    if (this.erased()) return { state: null, accepted: 0, duplicates: 0, reset: true };
+    const counts = this.apply("visitor", batch);
+    const leadState = await this.forward(batch.site, batch.now);
+    return { state: await this.shown(batch.now, leadState), ...counts };
   }
 
-  /** The profile's stage and score now, or null if it holds nothing. */
+  /** What the browser may see now (GET /v1/stage): a verified browser its lead, any other itself. */
+  async seen(now: number): Promise<{ state: ProfileState | null; reset?: true }> {
+    if (this.erased()) return { state: null, reset: true };
+    return { state: await this.shown(now, null) };
+  }
+
+  // --- a lead's events -----------------------------------------------------
+
+  /** Applies events to a lead: a visitor's forwarded history and batches, or server events. */
+  async record(batch: LeadBatch): Promise<BatchResult> {
+    const counts = this.apply("lead", batch);
+    const row = this.row!;
+    if (!row.registered) {
+      await registerLead(this.env.SITES, row.site, this.ctx.id.toString());
+      row.registered = true;
+      saveRow(this.sql, row);
+    }
+    await this.schedule(batch.now);
+    return { state: this.stateOf(row, batch.now), ...counts };
+  }
+
+  // --- sales and operations ------------------------------------------------
+
+  /** Own state now, or null for a profile that holds nothing. */
   state(now: number): ProfileState | null {
     const row = this.load();
     return row ? this.stateOf(row, now) : null;
   }
+
+  /** Moves the stage where sales say (anywhere); `lead` recycles the profile to nurture. */
+  feedback(site: ScoringSite, item: Feedback, now: number): { from: Stage; to: Stage } | null {
+    const row = this.load();
+    if (!row || row.site !== site.id) return null;
+    const from = row.stage;
+    this.transaction(() => {
+      const rules = this.rulesFor(row, site, now, "rescore");
+      const detail = { reasonCode: item.reasonCode, reason: item.reason, crmId: item.crmId };
+      if (item.stage === "lead") {
+        // Engagement restarts from 0 with fresh limits; the replay needs the moment it did.
+        recycle(rules.model, row.scoring);
+        row.mqlAt = null;
+        this.enterStage(row, "lead", item.at ?? now, "feedback", { ...detail, recycledAt: now });
+      } else if (item.stage !== row.stage) {
+        if (item.stage === "mql" && row.mqlAt === null) row.mqlAt = now;
+        this.enterStage(row, item.stage, item.at ?? now, "feedback", detail);
+      }
+      saveRow(this.sql, row);
+    });
+    return { from, to: row.stage };
+  }
+
+  /** Rescores with the site's current rules (never an older version), as `POST …/rescore` asks. */
+  rescore(site: ScoringSite, now: number): { from: Stage; to: Stage; rulesVersion: number } | null {
+    const row = this.load();
+    if (!row || row.site !== site.id) return null;
+    const from = row.stage;
+    this.transaction(() => {
+      this.rulesFor(row, site, now, "rescore");
+      saveRow(this.sql, row);
+    });
+    return { from, to: row.stage, rulesVersion: this.rules!.rulesVersion };
+  }
+
+  /** The profile as the profile API shows it, or null when it holds nothing of `site`. */
+  details(site: string, now: number): ProfileDetails | null {
+    const row = this.load();
+    if (!row || row.site !== site) return null;
+    const scored = scoreOf(this.rules!.model, row.scoring, now);
+    const events = this.sql.exec<EventRow>(
+      "SELECT * FROM events WHERE lead IS ? ORDER BY received_at DESC, seq DESC LIMIT ?", row.lead, TIMELINE_LIMIT + 1,
+    ).toArray();
+    const visitors = row.kind === "lead"
+      ? this.sql.exec<{ count: number; verified: number }>("SELECT count(*) AS count, coalesce(max(verified), 0) AS verified FROM visitors").one()
+      : undefined;
+    return {
+      id: this.ctx.id.toString(),
+      kind: row.kind,
+      site: row.site,
+      stage: row.stage,
+      traits: row.scoring.traits,
+      score: { fit: scored.fit, engagement: scored.engagement, total: scored.total },
+      explanation: scored.explanation,
+      stages: this.stageHistory(),
+      timeline: events.slice(0, TIMELINE_LIMIT).reverse().map((e) => ({
+        id: e.id, type: e.type, ts: e.ts, receivedAt: e.received_at, points: e.points, scored: e.scored === 1,
+        ...(e.url !== null && { url: e.url }),
+        ...(e.name !== null && { name: e.name }),
+      })),
+      timelineTruncated: events.length > TIMELINE_LIMIT,
+      rulesVersion: this.rules!.rulesVersion,
+      firstSeenAt: row.firstSeenAt,
+      lastSeenAt: row.lastSeenAt,
+      mqlAt: row.mqlAt,
+      ...(visitors && { visitors: { count: visitors.count, verified: visitors.verified === 1 } }),
+    };
+  }
+
+  /**
+   * Erases the person everywhere: a lead with every visitor merged into it and its
+   * registry entry; a visitor that gave an email, through its lead. A visitor keeps
+   * only a tombstone without personal data, so its browser is told to reset.
+   * Answers the lead's id when a lead was erased (for the caller's records, and
+   * null for a lone visitor), or null when the object holds nothing of `site`.
+   */
+  async erase(site: string): Promise<{ lead: string | null } | null> {
+    const row = this.load();
+    if (!row || row.site !== site) return null;
+    if (row.kind === "visitor") {
+      const erased = row.lead ? await this.env.PROFILES.getByName(row.lead).erase(site) : null;
+      await this.forget(); // also when the lead was already gone
+      return erased ?? { lead: null };
+    }
+    const visitors = this.sql.exec<{ id: string }>("SELECT id FROM visitors").toArray();
+    for (const { id } of visitors) await this.env.PROFILES.get(this.env.PROFILES.idFromString(id)).forget();
+    await unregisterLead(this.env.SITES, row.site, this.ctx.id.toString());
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.reset();
+    return { lead: this.ctx.id.toString() };
+  }
+
+  /** Deletes everything this object holds; a visitor keeps a tombstone so its browser resets. */
+  async forget(): Promise<void> {
+    const kind = this.load()?.kind ?? "visitor";
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.reset();
+    if (kind === "visitor") {
+      this.ensureSchema();
+      this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('erased_at', ?)", Date.now());
+    }
+  }
+
+  // --- timers --------------------------------------------------------------
+
+  override async alarm(): Promise<void> {
+    await this.wake(Date.now());
+  }
+
+  /**
+   * Everything due by `now` (the tests pass their own clock): a lead's inactivity
+   * losses are settled into its state, a visitor's unsent events are forwarded.
+   * Idempotent: waking twice at the same time changes nothing.
+   */
+  async wake(now: number): Promise<void> {
+    const row = this.erased() ? null : this.load();
+    if (!row) return;
+    if (row.kind === "lead") {
+      this.transaction(() => {
+        if (settleDecay(this.rules!.model, row.scoring, now).length) saveRow(this.sql, row);
+      });
+    } else if (this.hasOutbox()) {
+      await this.forward(this.storedSite(row), now);
+    }
+    await this.schedule(now);
+  }
+
+  // --- applying events -----------------------------------------------------
+
+  /** Dedupes, stores and scores a batch in one transaction; a visitor also links identities. */
+  private apply(kind: ProfileKind, batch: LeadBatch): { accepted: number; duplicates: number } {
+    this.ensureSchema();
+    const row = this.load() ?? this.newRow(kind, batch);
+    let accepted = 0;
+    let duplicates = 0;
+    this.transaction(() => {
+      const rules = this.rulesFor(row, batch.site, batch.now, "rescore");
+      let outOfOrder = false;
+      for (const event of batch.events) {
+        if (this.sql.exec("SELECT 1 FROM events WHERE id = ?", event.id).toArray().length) {
+          duplicates++;
+          continue;
+        }
+        if (kind === "visitor" && event.identity) this.link(row, event.identity);
+        // A merge brings a history older than what the lead holds: arrival order needs a replay.
+        outOfOrder ||= event.receivedAt < row.lastSeenAt;
+        const internalBefore = isInternal(row.scoring.traits, rules);
+        const plain = withoutIdentity(event);
+        const kept = plain.scored && internalBefore ? { ...plain, scored: false } : plain;
+        const points = outOfOrder ? 0 : applyEvent(rules.model, row.scoring, kept);
+        insertEvent(this.sql, kept, points, row.lead);
+        if (!internalBefore && isInternal(row.scoring.traits, rules)) {
+          // Staff of the site: everything it did is recorded, none of it scored.
+          this.sql.exec("UPDATE events SET scored = 0, points = 0 WHERE lead IS ?", row.lead);
+          outOfOrder = true;
+        }
+        if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, "scoring");
+        row.firstSeenAt = Math.min(row.firstSeenAt, event.receivedAt);
+        row.lastSeenAt = Math.max(row.lastSeenAt, event.receivedAt);
+        accepted++;
+      }
+      if (outOfOrder) this.replay(row, rules.model, batch.now, "scoring");
+      if (batch.from) {
+        this.sql.exec(
+          `INSERT INTO visitors (id, verified, first_at) VALUES (?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET verified = max(verified, excluded.verified)`,
+          batch.from.visitor, batch.from.verified ? 1 : 0, batch.now,
+        );
+      }
+      saveRow(this.sql, row);
+    });
+    this.row = row;
+    return { accepted, duplicates };
+  }
+
+  /**
+   * A visitor gives an email. Its first email merges its whole history into that
+   * lead; another email afterwards means another person at this browser: from
+   * here on it belongs to that lead, its own view starting afresh.
+   */
+  private link(row: ProfileRow, identity: Identity): void {
+    if (identity.lead === row.lead) {
+      row.verified ||= identity.verified;
+      return;
+    }
+    if (row.lead === null) this.sql.exec("UPDATE events SET lead = ? WHERE lead IS NULL", identity.lead);
+    else {
+      row.scoring = emptyState();
+      row.stage = "visitor";
+      row.mqlAt = null;
+    }
+    row.lead = identity.lead;
+    row.verified = identity.verified;
+  }
+
+  /**
+   * The rules to score with: the site's, unless the profile has already seen a
+   * newer version (an isolate's cached config can lag). A newer one replays.
+   */
+  private rulesFor(row: ProfileRow, site: ScoringSite, now: number, origin: StageOrigin): Rules {
+    const current = this.rules;
+    if (current && current.rulesVersion >= site.rulesVersion) return current;
+    const rules: Rules = { rulesVersion: site.rulesVersion, model: site.model, internalDomains: site.internalDomains };
+    this.sql.exec(
+      "INSERT OR REPLACE INTO model (id, version, rules, internal_domains) VALUES (1, ?, ?, ?)",
+      rules.rulesVersion, JSON.stringify(rules.model), JSON.stringify(rules.internalDomains),
+    );
+    this.rules = rules;
+    if (current) this.replay(row, rules.model, now, origin);
+    return rules;
+  }
+
+  /** Rescores the current person's events from nothing, in arrival order, rewriting each event's points. */
+  private replay(row: ProfileRow, model: ScoringModel, now: number, origin: StageOrigin): void {
+    const rows = this.sql.exec<EventRow>("SELECT * FROM events WHERE lead IS ? ORDER BY received_at, seq", row.lead).toArray();
+    const recycledAt = this.sql.exec<{ detail: string }>(
+      "SELECT detail FROM stages WHERE origin = 'feedback' AND stage = 'lead'",
+    ).toArray().map((r) => JSON.parse(r.detail).recycledAt as number);
+    const result = replay(model, rows.map(eventOf), now, recycledAt);
+    rows.forEach((r, i) => {
+      if (r.points !== result.points[i]) this.sql.exec("UPDATE events SET points = ? WHERE seq = ?", result.points[i]!, r.seq);
+    });
+    row.scoring = result.state;
+    this.advanceStage(row, model, now, origin);
+  }
+
+  /** Scoring moves the stage forward only; a jump (visitor → mql) records each stage passed. */
+  private advanceStage(row: ProfileRow, model: ScoringModel, now: number, origin: StageOrigin): void {
+    const country = row.scoring.traits.country ?? row.edgeCountry ?? undefined;
+    const target = scoredStage(row.stage, {
+      hasEmail: Boolean(row.scoring.traits.email),
+      qualifies: qualifies(model, scoreOf(model, row.scoring, now), country),
+    });
+    if (target === row.stage) return;
+    for (const stage of STAGES.slice(STAGES.indexOf(row.stage) + 1, STAGES.indexOf(target) + 1)) {
+      this.enterStage(row, stage, now, origin);
+    }
+    if (target === "mql") row.mqlAt = now; // wall-clock time it qualified, once per qualification
+  }
+
+  /** The one place a stage changes. */
+  private enterStage(row: ProfileRow, stage: Stage, at: number, origin: StageOrigin, detail?: object): void {
+    this.sql.exec("INSERT INTO stages (stage, at, origin, detail) VALUES (?, ?, ?, ?)", stage, at, origin, detail ? JSON.stringify(detail) : null);
+    row.stage = stage;
+  }
+
+  // --- forwarding to leads -------------------------------------------------
+
+  /**
+   * Sends the visitor's unsent events to their leads, after any forward already
+   * under way; answers the current lead's state. A failure leaves them unsent for
+   * the alarm to retry (and the next batch): the lead dedupes what it already has.
+   */
+  private forward(site: ScoringSite, now: number): Promise<ProfileState | null> {
+    const run = this.forwarding.then(() => this.sendOutbox(site, now));
+    this.forwarding = run.catch(() => undefined);
+    return run.catch(async (err) => {
+      console.error(`profile: forwarding to a lead failed, retrying later: ${err}`);
+      if (!this.erased()) await this.ctx.storage.setAlarm(Date.now() + FORWARD_RETRY_MS);
+      return null;
+    });
+  }
+
+  private async sendOutbox(site: ScoringSite, now: number): Promise<ProfileState | null> {
+    let state: ProfileState | null = null;
+    for (;;) {
+      const row = this.erased() ? null : this.load();
+      if (!row?.lead) return state;
+      const outbox = this.sql.exec<EventRow>(
+        "SELECT * FROM events WHERE lead IS NOT NULL AND forwarded = 0 ORDER BY seq LIMIT ?", FORWARD_CHUNK,
+      ).toArray();
+      if (!outbox.length) return state;
+      // Only events bound for the same lead, in order: the next lead waits its turn.
+      const lead = outbox[0]!.lead!;
+      const events = outbox.slice(0, outbox.findIndex((e) => e.lead !== lead) >>> 0 || outbox.length);
+      const result = await this.env.PROFILES.getByName(lead).record({
+        site, now, events: events.map(eventOf), edgeCountry: row.edgeCountry ?? undefined,
+        from: { visitor: this.ctx.id.toString(), verified: row.verified && lead === row.lead },
+      });
+      if (this.erased()) return null;
+      this.sql.exec("UPDATE events SET forwarded = 1 WHERE lead = ? AND seq <= ?", lead, events.at(-1)!.seq);
+      if (lead === row.lead) state = result.state;
+    }
+  }
+
+  private hasOutbox(): boolean {
+    return this.sql.exec("SELECT 1 FROM events WHERE lead IS NOT NULL AND forwarded = 0 LIMIT 1").toArray().length > 0;
+  }
+
+  /** What a browser may see: a verified browser its lead, any other its own state. */
+  private async shown(now: number, leadState: ProfileState | null): Promise<ProfileState | null> {
+    const row = this.load();
+    if (!row) return null;
+    if (row.lead && row.verified) {
+      if (leadState) return leadState;
+      try {
+        const lead = await this.env.PROFILES.getByName(row.lead).state(now);
+        if (lead) return lead;
+      } catch (err) {
+        console.error(`profile: lead unavailable, answering the visitor's own state: ${err}`);
+      }
+    }
+    return this.stateOf(row, now);
+  }
+
+  /** One alarm serves every timer: a lead's next inactivity loss, a visitor's forward retry. */
+  private async schedule(now: number): Promise<void> {
+    const row = this.load();
+    if (!row) return;
+    const due = row.kind === "lead"
+      ? nextDecayAt(this.rules!.model, row.scoring, now)
+      : this.hasOutbox() ? now + FORWARD_RETRY_MS : null;
+    const current = await this.ctx.storage.getAlarm();
+    if (due === null) {
+      if (current !== null) await this.ctx.storage.deleteAlarm();
+    } else if (current !== due) {
+      await this.ctx.storage.setAlarm(due);
+    }
+  }
+
+  // --- storage -------------------------------------------------------------
 
   private stateOf(row: ProfileRow, now: number): ProfileState {
     const { fit, engagement, total } = scoreOf(this.rules!.model, row.scoring, now);
     return { profile: this.ctx.id.toString(), stage: row.stage, score: { fit, engagement, total } };
   }
 
-  /**
-   * The model to score with: the site's, unless the profile has already seen a
-   * newer version (an isolate's cached config can lag). A newer one replays the
-   * kept events.
-   */
-  private rulesFor(row: ProfileRow, site: ScoringSite, now: number): Rules {
-    const current = this.rules;
-    if (current && current.rulesVersion >= site.rulesVersion) return current;
-    const rules = { rulesVersion: site.rulesVersion, model: site.model };
-    this.sql.exec("INSERT OR REPLACE INTO model (id, version, rules) VALUES (1, ?, ?)", rules.rulesVersion, JSON.stringify(rules.model));
-    this.rules = rules;
-    if (current) this.rescore(row, rules.model, now);
-    return rules;
-  }
-
-  /** Replays the kept events under `model`, rewriting each event's points. */
-  private rescore(row: ProfileRow, model: ScoringModel, now: number): void {
-    const rows = this.sql.exec<EventRow>("SELECT * FROM events ORDER BY seq").toArray();
-    const result = replay(model, rows.map(eventOf), now);
-    rows.forEach((r, i) => this.sql.exec("UPDATE events SET points = ? WHERE seq = ?", result.points[i] ?? 0, r.seq));
-    row.scoring = result.state;
-    this.advanceStage(row, model, now);
-  }
-
-  /**
-   * Scoring moves the stage forward only. A jump (visitor → mql on one event) is
-   * recorded stage by stage, so the history holds every stage passed; mqlAt is
-   * set once per qualification.
-   */
-  private advanceStage(row: ProfileRow, model: ScoringModel, at: number): void {
-    const country = row.scoring.traits.country ?? row.edgeCountry ?? undefined;
-    const target = scoredStage(row.stage, {
-      hasEmail: Boolean(row.scoring.traits.email),
-      qualifies: qualifies(model, scoreOf(model, row.scoring, at), country),
+  private stageHistory(): StageChange[] {
+    return this.sql.exec<{ stage: Stage; at: number; origin: StageOrigin; detail: string | null }>(
+      "SELECT stage, at, origin, detail FROM stages ORDER BY seq",
+    ).toArray().map(({ stage, at, origin, detail }) => {
+      const { reasonCode, reason, crmId } = detail ? JSON.parse(detail) : {};
+      return { stage, at, origin, ...(reasonCode && { reasonCode }), ...(reason && { reason }), ...(crmId && { crmId }) };
     });
-    if (target === row.stage) return;
-    for (const stage of STAGES.slice(STAGES.indexOf(row.stage) + 1, STAGES.indexOf(target) + 1)) {
-      this.sql.exec("INSERT INTO stages (stage, at) VALUES (?, ?)", stage, at);
+  }
+
+  /** The site as the profile last scored with it: enough to forward its outbox. */
+  private storedSite(row: ProfileRow): ScoringSite {
+    return { id: row.site, ...this.rules! };
+  }
+
+  private newRow(kind: ProfileKind, batch: Batch): ProfileRow {
+    return {
+      kind,
+      site: batch.site.id,
+      stage: "visitor",
+      scoring: emptyState(),
+      edgeCountry: batch.edgeCountry ?? null,
+      firstSeenAt: batch.now,
+      lastSeenAt: 0,
+      mqlAt: null,
+      lead: null,
+      verified: false,
+      registered: false,
+    };
+  }
+
+  private ensureSchema(): void {
+    if (!this.migrated) migrate(this.ctx.storage, MIGRATIONS);
+    this.migrated = true;
+  }
+
+  private erased(): boolean {
+    return hasSchema(this.ctx.storage)
+      && this.sql.exec("SELECT 1 FROM meta WHERE key = 'erased_at'").toArray().length > 0;
+  }
+
+  /** Runs `change` in one storage transaction; on failure forgets the in-memory copy it had begun to change. */
+  private transaction(change: () => void): void {
+    try {
+      this.ctx.storage.transactionSync(change);
+    } catch (err) {
+      this.reset();
+      throw err;
     }
-    row.stage = target;
-    if (target === "mql") row.mqlAt = at;
+  }
+
+  private reset(): void {
+    this.row = this.rules = undefined;
+    this.migrated = false;
   }
 
   private load(): ProfileRow | null {
     if (this.row !== undefined) return this.row;
-    const r = hasSchema(this.ctx.storage) ? this.sql.exec("SELECT * FROM profile").toArray()[0] : undefined;
-    const m = r && this.sql.exec("SELECT version, rules FROM model").toArray()[0];
-    this.rules = m ? { rulesVersion: m.version as number, model: JSON.parse(m.rules as string) } : undefined;
-    this.row = r
-      ? {
-          site: r.site as string,
-          stage: r.stage as Stage,
-          scoring: JSON.parse(r.scoring as string),
-          edgeCountry: r.edge_country as string | null,
-          firstSeenAt: r.first_seen_at as number,
-          lastSeenAt: r.last_seen_at as number,
-          mqlAt: r.mql_at as number | null,
-        }
-      : null;
+    // Reading a never-written object must not create it; a written one may need migrating first.
+    if (hasSchema(this.ctx.storage)) this.ensureSchema();
+    const stored = this.migrated ? this.sql.exec("SELECT * FROM profile").toArray()[0] : undefined;
+    const m = stored && this.sql.exec("SELECT version, rules, internal_domains FROM model").toArray()[0];
+    this.rules = m
+      ? { rulesVersion: m.version as number, model: JSON.parse(m.rules as string), internalDomains: JSON.parse(m.internal_domains as string) }
+      : undefined;
+    this.row = stored ? rowOf(stored) : null;
     return this.row;
   }
-
-  private save(row: ProfileRow): void {
-    this.sql.exec(
-      `INSERT OR REPLACE INTO profile (id, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
-      row.site, row.stage, JSON.stringify(row.scoring), row.edgeCountry, row.firstSeenAt, row.lastSeenAt, row.mqlAt,
-    );
-    this.row = row;
-  }
 }
 
-function json(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+/** A profile of the site's own staff (by email domain): recorded, never scored. */
+function isInternal(traits: Traits, rules: Rules): boolean {
+  return traits.emailDomain !== undefined && rules.internalDomains.includes(traits.emailDomain);
 }
 
-function eventOf(r: EventRow): ProfileEvent {
-  return {
-    id: r.id,
-    type: r.type,
-    receivedAt: r.received_at,
-    ts: r.ts,
-    scored: r.scored === 1,
-    ...(r.sid !== null && { sid: r.sid }),
-    ...(r.url !== null && { url: r.url }),
-    ...(r.name !== null && { name: r.name }),
-    ...(r.props !== null && { props: JSON.parse(r.props) }),
-    ...(r.traits !== null && { traits: JSON.parse(r.traits) }),
-  };
+/** The event as stored: its identity lives in the visitor's link, not on the event. */
+function withoutIdentity(event: IncomingEvent): ProfileEvent {
+  if (!event.identity) return event;
+  const { identity: _, ...rest } = event;
+  return rest;
 }

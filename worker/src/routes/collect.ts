@@ -4,18 +4,18 @@ import {
   CollectEnvelopeSchema, EventSchema, MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH,
   type CollectResponse, type RejectedEvent,
 } from "../../../shared/events";
-import type { ProfileEvent } from "../../../shared/rules";
 import { parseUrl } from "../../../shared/urls";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
 import { limitBody, readJson } from "../lib/body";
 import { isBotRequest } from "../lib/bots";
-import { ApiError, joinPath } from "../lib/errors";
-import { visitorProfileName } from "../lib/identity";
+import { ApiError, rejection } from "../lib/errors";
+import { isVerified, leadProfileName, visitorProfileName } from "../lib/identity";
 import { toProfileEvent } from "../lib/normalise";
 import { siteCors } from "../lib/site-cors";
 import { requireSite } from "../lib/site";
 import { stageView } from "../lib/view";
+import type { IncomingEvent } from "../objects/profile";
 import { scoringSite } from "../sites/config";
 
 /**
@@ -50,32 +50,43 @@ export const collect = new Hono<AppEnv>()
       throw new ApiError(400, "too_many_events", `a batch holds at most ${MAX_EVENTS_PER_BATCH} events`, "events");
     }
 
+    const now = Date.now();
     const arrival = {
-      receivedAt: Date.now(),
+      receivedAt: now,
       sid: batch.sid,
       bot: isBotRequest(c.req.header("User-Agent"), c.req.raw.cf as IncomingRequestCfProperties | undefined),
       allowBots: site.allowBots,
+      internal: site.exclude.ips.includes(c.req.header("CF-Connecting-IP") ?? ""),
+      formIdentifies: !site.requireVerified,
     };
-    const events: ProfileEvent[] = [];
+    const events: IncomingEvent[] = [];
     const rejected: RejectedEvent[] = [];
-    batch.events.forEach((raw, index) => {
+    for (const [index, raw] of batch.events.entries()) {
       const checked = check(EventSchema, raw);
-      if (checked.ok) return void events.push(toProfileEvent(checked.value, arrival));
-      const issues = checked.issues.map((i) => ({ ...i, path: joinPath(`events[${index}]`, i.path) }));
-      rejected.push({
-        index,
-        code: "invalid_event",
-        message: issues.map((i) => `${i.path}: ${i.message}`).join("; "),
-        path: issues[0]!.path,
-      });
-    });
+      if (!checked.ok) {
+        rejected.push(rejection("events", index, checked.issues));
+        continue;
+      }
+      const event: IncomingEvent = toProfileEvent(checked.value, arrival);
+      const email = event.traits?.email;
+      const verified = checked.value.type === "identify" && email !== undefined
+        && await isVerified(site.identifySecret, site.id, email, checked.value, now);
+      if (checked.value.type === "identify" && site.requireVerified && !verified) {
+        rejected.push(rejection("events", index, [{
+          path: "signature",
+          message: "this site takes only verified identities: sign the identify (signature and expires)",
+        }], "unverified_identity"));
+        continue;
+      }
+      if (email) event.identity = { lead: await leadProfileName(c.env.IDENTITY_SECRET, site.id, email), verified };
+      events.push(event);
+    }
 
     const profile = c.env.PROFILES.getByName(visitorProfileName(site.id, batch.vid));
-    const now = arrival.receivedAt;
     const edgeCountry = c.req.raw.cf?.country as string | undefined;
     const result = events.length
       ? await profile.collect({ site: scoringSite(site), events, edgeCountry, now })
-      : { state: await profile.state(now), accepted: 0, duplicates: 0 };
+      : { ...await profile.seen(now), accepted: 0, duplicates: 0 };
     const body: CollectResponse = {
       vid: batch.vid,
       profile: result.state?.profile ?? profile.id.toString(),
@@ -83,6 +94,7 @@ export const collect = new Hono<AppEnv>()
       accepted: result.accepted,
       duplicates: result.duplicates,
       rejected,
+      ...(result.reset && { reset: true }),
     };
     return c.json(body);
   })
@@ -91,5 +103,6 @@ export const collect = new Hono<AppEnv>()
     if (!query.ok) throw ApiError.invalid("invalid_query", query.issues);
     const site = await requireSite(c, query.value.site);
     const profile = c.env.PROFILES.getByName(visitorProfileName(site.id, query.value.vid));
-    return c.json(stageView(site, await profile.state(Date.now())));
+    const { state } = await profile.seen(Date.now());
+    return c.json(stageView(site, state));
   });

@@ -1,15 +1,18 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { requireAdmin } from "../lib/auth";
+import { ensureAdmin, requireAdmin, requireScope } from "../lib/auth";
 import { ApiError } from "../lib/errors";
 import { limitBody } from "../lib/body";
 import { buildSite, publicSite, SITE_ID } from "../sites/config";
-import { getSite, putSite } from "../sites/store";
+import { getSite, listSites, putSite } from "../sites/store";
 
-/** Site configuration (CONTRACT §7): create or replace, and read back. */
+/**
+ * Site configuration (CONTRACT §7): list, create or replace, and read back. Only
+ * the admin token creates a site; a key with `site:admin` may change its own.
+ */
 export const sites = new Hono<AppEnv>()
-  .use("/v1/sites/*", requireAdmin)
-  .put("/v1/sites/:site", limitBody(256 * 1024), async (c) => {
+  .get("/v1/sites", requireAdmin, async (c) => c.json({ items: await listSites(c.env.SITES) }))
+  .put("/v1/sites/:site", requireScope("site:admin"), limitBody(256 * 1024), async (c) => {
     const id = c.req.param("site");
     if (!SITE_ID.test(id)) throw new ApiError(400, "invalid_site", "site id must be 1–63 lower-case letters, digits or -", "site");
     let input: unknown;
@@ -19,6 +22,7 @@ export const sites = new Hono<AppEnv>()
       throw new ApiError(400, "invalid_json", "body must be JSON", "");
     }
     const previous = await getSite(c.env.SITES, id, { fresh: true });
+    if (!previous) ensureAdmin(c, "create a site");
     const built = buildSite(id, input, previous, Date.now());
     if (!built.ok) throw ApiError.invalid("invalid_site", built.issues);
     const site = built.value;
@@ -28,7 +32,7 @@ export const sites = new Hono<AppEnv>()
     await putSite(c.env.SITES, site);
     return c.json(publicSite(site), previous ? 200 : 201);
   })
-  .get("/v1/sites/:site", async (c) => {
+  .get("/v1/sites/:site", requireScope("site:admin"), async (c) => {
     const site = await getSite(c.env.SITES, c.req.param("site"), { fresh: true });
     if (!site) throw new ApiError(404, "unknown_site", "no such site", "site");
     return c.json(publicSite(site));

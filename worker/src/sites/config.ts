@@ -151,7 +151,7 @@ export function buildSite(id: string, input: unknown, previous: Site | null, now
 
 /** What a profile needs of its site to score. */
 export function scoringSite(site: Site): ScoringSite {
-  return { id: site.id, rulesVersion: site.rulesVersion, model: site.model };
+  return { id: site.id, rulesVersion: site.rulesVersion, model: site.model, internalDomains: site.exclude.emailDomains };
 }
 
 /** The config as the API shows it: secrets are write-only. */

@@ -1,3 +1,4 @@
+import { listAll } from "../lib/kv";
 import type { Site } from "./config";
 
 /**
@@ -9,7 +10,11 @@ import type { Site } from "./config";
 const CACHE_MS = 10_000;
 const cache = new Map<string, { site: Site | null; until: number }>();
 
-const key = (id: string) => `site:${id}`;
+const PREFIX = "site:";
+const key = (id: string) => PREFIX + id;
+
+/** What `GET /v1/sites` shows of a site: kept as the KV entry's metadata, so a listing reads no values. */
+export type SiteSummary = Pick<Site, "id" | "name" | "rulesVersion" | "createdAt" | "updatedAt">;
 
 /** The site, from the isolate's cache unless `fresh` (management reads and writes). */
 export async function getSite(kv: KVNamespace, id: string, { fresh = false } = {}): Promise<Site | null> {
@@ -22,6 +27,13 @@ export async function getSite(kv: KVNamespace, id: string, { fresh = false } = {
 }
 
 export async function putSite(kv: KVNamespace, site: Site): Promise<void> {
-  await kv.put(key(site.id), JSON.stringify(site));
+  const { id, name, rulesVersion, createdAt, updatedAt } = site;
+  const metadata: SiteSummary = { id, name, rulesVersion, createdAt, updatedAt };
+  await kv.put(key(site.id), JSON.stringify(site), { metadata });
   cache.set(site.id, { site, until: Date.now() + CACHE_MS });
+}
+
+/** Every site, in id order. */
+export async function listSites(kv: KVNamespace): Promise<SiteSummary[]> {
+  return (await listAll<SiteSummary>(kv, PREFIX)).map((entry) => entry.metadata!);
 }

@@ -1,0 +1,101 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { CollectResponse } from "../../shared/events";
+import { isBotRequest } from "../../worker/src/lib/bots";
+import { createSite, ev, ORIGIN, uid } from "./helpers";
+
+const BOTS = {
+  Googlebot: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+  "Googlebot smartphone": "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.216 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+  Bingbot: "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm) Chrome/116.0.1938.76 Safari/537.36",
+  "Yahoo Slurp": "Mozilla/5.0 (compatible; Yahoo! Slurp; http://help.yahoo.com/help/us/ysearch/slurp)",
+  DuckDuckBot: "DuckDuckBot/1.1; (+http://duckduckgo.com/duckduckbot.html)",
+  Baiduspider: "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)",
+  YandexBot: "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)",
+  Applebot: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.1 Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)",
+  PetalBot: "Mozilla/5.0 (Linux; Android 7.0;) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (compatible; PetalBot;+https://webmaster.petalsearch.com/site/petalbot)",
+  facebookexternalhit: "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+  Twitterbot: "Twitterbot/1.0",
+  LinkedInBot: "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+  Slackbot: "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+  Discordbot: "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+  "WhatsApp preview": "WhatsApp/2.23.20.0 A",
+  AhrefsBot: "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+  SemrushBot: "Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)",
+  MJ12bot: "Mozilla/5.0 (compatible; MJ12bot/v1.4.8; http://mj12bot.com/)",
+  DotBot: "Mozilla/5.0 (compatible; DotBot/1.2; +https://opensiteexplorer.org/dotbot; help@moz.com)",
+  GPTBot: "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; GPTBot/1.2; +https://openai.com/gptbot",
+  ClaudeBot: "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; +claudebot@anthropic.com)",
+  PerplexityBot: "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; PerplexityBot/1.0; +https://perplexity.ai/perplexitybot)",
+  CCBot: "CCBot/2.0 (https://commoncrawl.org/faq/)",
+  Bytespider: "Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (compatible; Bytespider; spider-feedback@bytedance.com)",
+  HeadlessChrome: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.6099.28 Safari/537.36",
+  PhantomJS: "Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) PhantomJS/2.1.1 Safari/538.1",
+  Lighthouse: "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.0.0 Mobile Safari/537.36 Chrome-Lighthouse",
+  "Page Speed Insights": "Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/41.0.2272.118 Safari/537.36 Google Page Speed Insights",
+};
+
+const PEOPLE_AND_SCRIPTS = {
+  "Chrome on Windows": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+  "Edge on Windows": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+  "Firefox on Linux": "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+  "Safari on macOS": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+  "Safari on iPhone": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+  "Chrome on Android": "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+  "Facebook's in-app browser": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/436.0.0.35.101;FBBV/1;FBDV/iPhone14,5;FBMD/iPhone;FBSN/iOS;FBSV/17.0;FBSS/3;FBID/phone;FBLC/en_US;FBOP/5]",
+  "a Cubot phone": "Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+  curl: "curl/8.5.0",
+  "python-requests": "python-requests/2.31.0",
+};
+
+describe("isBotRequest", () => {
+  it.each(Object.entries(BOTS))("knows %s", (_name, ua) => {
+    expect(isBotRequest(ua, undefined)).toBe(true);
+  });
+
+  it.each(Object.entries(PEOPLE_AND_SCRIPTS))("lets %s through", (_name, ua) => {
+    expect(isBotRequest(ua, undefined)).toBe(false);
+  });
+
+  it("trusts the edge's verified-bot signal whatever the agent", () => {
+    const browser = PEOPLE_AND_SCRIPTS["Chrome on Windows"];
+    const cf = (extra: object) => extra as IncomingRequestCfProperties;
+    expect(isBotRequest(browser, cf({ botManagement: { verifiedBot: true } }))).toBe(true);
+    expect(isBotRequest(browser, cf({ verifiedBotCategory: "Search Engine Crawler" }))).toBe(true);
+    expect(isBotRequest(browser, cf({ botManagement: { verifiedBot: false } }))).toBe(false);
+    expect(isBotRequest(undefined, undefined)).toBe(false);
+  });
+});
+
+/** A pricing pageview sent as a browser would, with the given agent and edge properties. */
+async function pageview(site: string, ua: string, cf: Record<string, unknown> = {}): Promise<CollectResponse> {
+  const res = await exports.default.fetch(new Request("https://edge.test/v1/collect", {
+    method: "POST",
+    headers: { "Content-Type": "text/plain", Origin: ORIGIN, "User-Agent": ua },
+    body: JSON.stringify({ site, vid: uid("v"), sid: "s1", events: [ev.pageview("/pricing")] }),
+    cf,
+  }));
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+describe("POST /v1/collect from a bot", () => {
+  const browser = PEOPLE_AND_SCRIPTS["Chrome on Windows"];
+
+  it.each([
+    ["a verified bot", browser, { botManagement: { verifiedBot: true } }],
+    ["a known crawler's agent", BOTS.Googlebot, {}],
+  ])("records %s but does not score it", async (_what, ua, cf) => {
+    const res = await pageview(await createSite(), ua, cf);
+    expect(res).toMatchObject({ accepted: 1, score: { fit: 0, engagement: 0, total: 0 } });
+  });
+
+  it("scores bots on a site that allows them", async () => {
+    const res = await pageview(await createSite({ allowBots: true }), browser, { botManagement: { verifiedBot: true } });
+    expect(res).toMatchObject({ accepted: 1, score: { engagement: 15 } });
+  });
+
+  it("scores a browser", async () => {
+    expect((await pageview(await createSite(), browser)).score.engagement).toBe(15);
+  });
+});

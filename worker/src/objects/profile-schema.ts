@@ -1,0 +1,130 @@
+/**
+ * The Profile object's SQLite schema (see profile.ts for its invariants) and the
+ * mapping between rows and the rules engine's plain data.
+ */
+import type { Stage } from "../../../shared/events";
+import type { ProfileEvent, ScoringState } from "../../../shared/rules";
+import type { Migrations } from "./migrate";
+
+export const MIGRATIONS: Migrations = [
+  [
+    `CREATE TABLE profile (
+       id INTEGER PRIMARY KEY CHECK (id = 1),
+       site TEXT NOT NULL,
+       stage TEXT NOT NULL,
+       scoring TEXT NOT NULL,
+       edge_country TEXT,
+       first_seen_at INTEGER NOT NULL,
+       last_seen_at INTEGER NOT NULL,
+       mql_at INTEGER)`,
+    `CREATE TABLE events (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT,
+       id TEXT NOT NULL UNIQUE,
+       received_at INTEGER NOT NULL,
+       ts INTEGER NOT NULL,
+       type TEXT NOT NULL,
+       sid TEXT,
+       url TEXT,
+       name TEXT,
+       props TEXT,
+       traits TEXT,
+       scored INTEGER NOT NULL,
+       points REAL NOT NULL)`,
+    `CREATE TABLE model (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, rules TEXT NOT NULL)`,
+    `CREATE TABLE stages (seq INTEGER PRIMARY KEY AUTOINCREMENT, stage TEXT NOT NULL, at INTEGER NOT NULL)`,
+  ],
+  // Identity: leads, the visitors merged into them, and the outbox of a visitor's events to its lead.
+  [
+    `ALTER TABLE profile ADD COLUMN kind TEXT NOT NULL DEFAULT 'visitor'`,
+    `ALTER TABLE profile ADD COLUMN lead TEXT`,
+    `ALTER TABLE profile ADD COLUMN verified INTEGER NOT NULL DEFAULT 0`,
+    `ALTER TABLE profile ADD COLUMN registered INTEGER NOT NULL DEFAULT 0`,
+    `ALTER TABLE events ADD COLUMN lead TEXT`,
+    `ALTER TABLE events ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0`,
+    `CREATE INDEX events_outbox ON events (seq) WHERE lead IS NOT NULL AND forwarded = 0`,
+    `ALTER TABLE stages ADD COLUMN origin TEXT NOT NULL DEFAULT 'scoring'`,
+    `ALTER TABLE stages ADD COLUMN detail TEXT`,
+    `CREATE TABLE visitors (id TEXT PRIMARY KEY, verified INTEGER NOT NULL, first_at INTEGER NOT NULL)`,
+    `ALTER TABLE model ADD COLUMN internal_domains TEXT NOT NULL DEFAULT '[]'`,
+  ],
+];
+
+export type ProfileKind = "visitor" | "lead";
+
+/** The `profile` row as the object works with it. */
+export interface ProfileRow {
+  kind: ProfileKind;
+  site: string;
+  stage: Stage;
+  scoring: ScoringState;
+  edgeCountry: string | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  mqlAt: number | null;
+  /** A visitor's lead (object name), once it gave an email. */
+  lead: string | null;
+  /** A visitor's identity was verified (signed) for its current lead. */
+  verified: boolean;
+  /** A lead is listed in its site's registry. */
+  registered: boolean;
+}
+
+export type EventRow = {
+  seq: number; id: string; received_at: number; ts: number; type: ProfileEvent["type"];
+  sid: string | null; url: string | null; name: string | null; props: string | null; traits: string | null;
+  scored: number; points: number; lead: string | null; forwarded: number;
+};
+
+export function rowOf(r: Record<string, SqlStorageValue>): ProfileRow {
+  return {
+    kind: r.kind as ProfileKind,
+    site: r.site as string,
+    stage: r.stage as Stage,
+    scoring: JSON.parse(r.scoring as string),
+    edgeCountry: r.edge_country as string | null,
+    firstSeenAt: r.first_seen_at as number,
+    lastSeenAt: r.last_seen_at as number,
+    mqlAt: r.mql_at as number | null,
+    lead: r.lead as string | null,
+    verified: r.verified === 1,
+    registered: r.registered === 1,
+  };
+}
+
+export function saveRow(sql: SqlStorage, row: ProfileRow): void {
+  sql.exec(
+    `INSERT OR REPLACE INTO profile
+       (id, kind, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at, lead, verified, registered)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    row.kind, row.site, row.stage, JSON.stringify(row.scoring), row.edgeCountry, row.firstSeenAt, row.lastSeenAt,
+    row.mqlAt, row.lead, row.verified ? 1 : 0, row.registered ? 1 : 0,
+  );
+}
+
+export function insertEvent(sql: SqlStorage, event: ProfileEvent, points: number, lead: string | null): void {
+  sql.exec(
+    `INSERT INTO events (id, received_at, ts, type, sid, url, name, props, traits, scored, points, lead)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    event.id, event.receivedAt, event.ts, event.type, event.sid ?? null, event.url ?? null,
+    event.name ?? null, json(event.props), json(event.traits), event.scored ? 1 : 0, points, lead,
+  );
+}
+
+function json(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+export function eventOf(r: EventRow): ProfileEvent {
+  return {
+    id: r.id,
+    type: r.type,
+    receivedAt: r.received_at,
+    ts: r.ts,
+    scored: r.scored === 1,
+    ...(r.sid !== null && { sid: r.sid }),
+    ...(r.url !== null && { url: r.url }),
+    ...(r.name !== null && { name: r.name }),
+    ...(r.props !== null && { props: JSON.parse(r.props) }),
+    ...(r.traits !== null && { traits: JSON.parse(r.traits) }),
+  };
+}
