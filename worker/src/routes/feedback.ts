@@ -37,9 +37,15 @@ const FeedbackBatchSchema = v.pipe(
   v.maxLength(MAX_ITEMS, `must hold at most ${MAX_ITEMS} items`),
 );
 
+type FeedbackItem = v.InferOutput<typeof FeedbackSchema>;
+
 type Result =
   | { index: number; ok: true; profile: string; from: string; to: string }
   | { index: number; ok: false; code: string; message: string; path?: string };
+
+const unknown = (index: number, item: FeedbackItem): Result => ({
+  index, ok: false, code: "unknown_profile", message: "no such profile on this site", path: `[${index}].${item.email ? "email" : "profile"}`,
+});
 
 /**
  * Sales feedback (CONTRACT §6, §7): one item or many, each moving a profile (by
@@ -51,17 +57,31 @@ export const feedback = new Hono<AppEnv>()
     const items = await readJson(c, FeedbackBatchSchema);
     const now = Date.now();
     const results: Result[] = new Array(items.length);
-    await boundedEach([...items.entries()], 8, async ([index, raw]) => {
+    // One person's items apply in the order given (by email or id alike); different people's at once.
+    type Stub = NonNullable<ReturnType<typeof profileById>>;
+    const byPerson = new Map<string, { index: number; item: FeedbackItem; profile: Stub }[]>();
+    for (const [index, raw] of items.entries()) {
       const checked = check(FeedbackSchema, raw);
-      if (!checked.ok) return void (results[index] = { ok: false, ...rejection("", index, checked.issues, "invalid_feedback") });
+      if (!checked.ok) {
+        results[index] = { ok: false, ...rejection("", index, checked.issues, "invalid_feedback") };
+        continue;
+      }
       const item = checked.value;
       const profile = item.email ? await leadProfile(c.env, site.id, item.email) : profileById(c.env, item.profile!);
-      const moved = await profile?.feedback(scoringSite(site), {
-        stage: item.stage, at: item.at, reasonCode: item.reasonCode, reason: item.reason, crmId: item.crmId,
-      }, now);
-      results[index] = moved
-        ? { index, ok: true, profile: profile!.id.toString(), ...moved }
-        : { index, ok: false, code: "unknown_profile", message: "no such profile on this site", path: `[${index}].${item.email ? "email" : "profile"}` };
+      if (!profile) {
+        results[index] = unknown(index, item);
+        continue;
+      }
+      const person = profile.id.toString();
+      byPerson.set(person, [...(byPerson.get(person) ?? []), { index, item, profile }]);
+    }
+    await boundedEach([...byPerson.values()], 8, async (list) => {
+      for (const { index, item, profile } of list) {
+        const moved = await profile.feedback(scoringSite(site), {
+          stage: item.stage, at: item.at, reasonCode: item.reasonCode, reason: item.reason, crmId: item.crmId,
+        }, now);
+        results[index] = moved ? { index, ok: true, profile: profile.id.toString(), ...moved } : unknown(index, item);
+      }
     });
     return c.json({ results });
   });
