@@ -334,6 +334,8 @@ export class Profile extends DurableObject<Env> {
   private apply(kind: ProfileKind, batch: LeadBatch): { accepted: number; duplicates: number } {
     this.ensureSchema();
     const row = this.load() ?? this.newRow(kind, batch);
+    // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
+    row.edgeCountry ??= batch.edgeCountry ?? null;
     let accepted = 0;
     let duplicates = 0;
     this.transaction(() => {
