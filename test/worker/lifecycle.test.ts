@@ -50,7 +50,7 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
   const at = (days: number) => T0 + days * DAY_MS;
 
   async function newLead() {
-    const site: ScoringSite = { id: uid("site-"), rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [] };
+    const site: ScoringSite = { id: uid("site-"), rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null };
     const stub = await leadStub(site.id, "ada@globex.com");
     const event = (e: Partial<ProfileEvent> & Pick<ProfileEvent, "type">): ProfileEvent =>
       ({ id: uid("e"), receivedAt: T0, ts: T0, scored: true, ...e });

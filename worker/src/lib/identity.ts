@@ -4,7 +4,9 @@
  * with IDENTITY_SECRET so that neither object names nor profile ids reveal an
  * email, and nobody without the secret can find a lead's object from an email.
  */
+import { timingSafeEqual } from "hono/utils/buffer";
 import { normaliseEmail } from "../../../shared/rules";
+import { hmacHex } from "./crypto";
 
 export function visitorProfileName(site: string, vid: string): string {
   return `visitor:${site}:${vid}`;
@@ -35,21 +37,7 @@ export async function isVerified(identifySecret: string | undefined, site: strin
   const { signature, expires } = proof;
   if (!identifySecret || !signature || expires === undefined || expires * 1000 <= now) return false;
   const expected = await hmacHex(identifySecret, `${site}|${normaliseEmail(email)}|${expires}`);
-  return constantTimeEqual(expected, signature.toLowerCase());
-}
-
-const encoder = new TextEncoder();
-
-async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
-  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  return x.length === y.length && crypto.subtle.timingSafeEqual(x, y);
+  return timingSafeEqual(expected, signature.toLowerCase());
 }
 
 /** The profile object of an id the API showed (64 hex digits), or null for anything else. */

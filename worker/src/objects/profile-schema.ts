@@ -47,6 +47,20 @@ export const MIGRATIONS: Migrations = [
     `CREATE TABLE visitors (id TEXT PRIMARY KEY, verified INTEGER NOT NULL, first_at INTEGER NOT NULL)`,
     `ALTER TABLE model ADD COLUMN internal_domains TEXT NOT NULL DEFAULT '[]'`,
   ],
+  // Handing leads to sales: the outbox of webhooks, export records and metrics.
+  [
+    `CREATE TABLE outbox (
+       n INTEGER PRIMARY KEY AUTOINCREMENT,
+       id TEXT NOT NULL UNIQUE,
+       kind TEXT NOT NULL,
+       payload TEXT NOT NULL,
+       created_at INTEGER NOT NULL,
+       due_at INTEGER NOT NULL,
+       attempts INTEGER NOT NULL DEFAULT 0,
+       last_error TEXT,
+       failed_at INTEGER)`,
+    `ALTER TABLE profile ADD COLUMN export_key TEXT`,
+  ],
 ];
 
 export type ProfileKind = "visitor" | "lead";
@@ -67,6 +81,8 @@ export interface ProfileRow {
   verified: boolean;
   /** A lead is listed in its site's registry. */
   registered: boolean;
+  /** A lead's export record's KV key, once it has been an MQL. */
+  exportKey: string | null;
 }
 
 export type EventRow = {
@@ -88,16 +104,17 @@ export function rowOf(r: Record<string, SqlStorageValue>): ProfileRow {
     lead: r.lead as string | null,
     verified: r.verified === 1,
     registered: r.registered === 1,
+    exportKey: r.export_key as string | null,
   };
 }
 
 export function saveRow(sql: SqlStorage, row: ProfileRow): void {
   sql.exec(
     `INSERT OR REPLACE INTO profile
-       (id, kind, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at, lead, verified, registered)
-     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       (id, kind, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at, lead, verified, registered, export_key)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     row.kind, row.site, row.stage, JSON.stringify(row.scoring), row.edgeCountry, row.firstSeenAt, row.lastSeenAt,
-    row.mqlAt, row.lead, row.verified ? 1 : 0, row.registered ? 1 : 0,
+    row.mqlAt, row.lead, row.verified ? 1 : 0, row.registered ? 1 : 0, row.exportKey,
   );
 }
 

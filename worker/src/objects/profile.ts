@@ -14,9 +14,11 @@
  *   model     one row: the rules version in use, its model and internal domains
  *   events    every accepted event, once per id. Arrival order is (received_at, seq).
  *             A visitor's rows name the lead they belong to; `forwarded = 0` rows
- *             with a lead are its outbox
+ *             with a lead are still to be sent there
  *   stages    every stage entered: when, and why (scoring, feedback, rescore)
  *   visitors  a lead's merged visitors (object ids), so erasing reaches them all
+ *   outbox    a lead's webhooks and export records, written with the stage change
+ *             that caused them, delivered by the alarm (outbox.ts)
  *   meta      schema version; `erased_at` once a visitor was erased
  *
  * Invariants:
@@ -29,6 +31,8 @@
  *   - a visitor's events reach each lead in arrival order, each at least once (the
  *     lead dedupes): two emails are two leads, and what came before the second
  *     email stays with the first
+ *   - a lead's stage change, its export record and its webhook are written in one
+ *     transaction; each leaves at least once, export records in order
  *   - a batch is applied in one storage transaction, and answered once durable
  *
  * State changes go through `collect` (a browser's batch), `record` (a lead's
@@ -40,8 +44,15 @@ import {
   applyEvent, emptyState, nextDecayAt, qualifies, recycle, replay, scoredStage, scoreOf, settleDecay, STAGES,
   type ExplanationLine, type ProfileEvent, type Score, type ScoringModel, type Traits,
 } from "../../../shared/rules";
+import { deleteExport, exportKey, putExport } from "../exports/store";
+import { exportRecord, type ExportRecord } from "../exports/record";
+import { WEBHOOK_STAGES } from "../sites/config";
+import { getSite } from "../sites/store";
 import { registerLead, unregisterLead } from "../sites/leads";
+import { clearFailure, listFailures, recordFailure } from "../webhooks/failed";
+import { GIVE_UP_AFTER_MS, retryDelay, send } from "../webhooks/deliver";
 import { hasSchema, migrate } from "./migrate";
+import { Outbox, type OutboxItem } from "./outbox";
 import {
   eventOf, insertEvent, MIGRATIONS, rowOf, saveRow, type EventRow, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
@@ -53,6 +64,11 @@ export interface ScoringSite {
   model: ScoringModel;
   /** Email domains of the site's own staff: their profiles are recorded, never scored. */
   internalDomains: string[];
+  /**
+   * The stage changes the site's webhook wants: null when it has none, absent when
+   * not known (then every change is queued, and the delivery checks the site).
+   */
+  webhookStages?: readonly Stage[] | null;
 }
 
 /** The identity an event gives: its email's lead, and whether the site vouched for it. */
@@ -146,6 +162,19 @@ export interface ProfileDetails {
 /** The rules a profile scores with: a site's at one version. */
 type Rules = Pick<ScoringSite, "rulesVersion" | "model" | "internalDomains">;
 
+/** Why a stage changes, when, and whether the site's webhook hears of it. */
+interface Cause {
+  origin: StageOrigin;
+  notify: boolean;
+  at: number;
+}
+
+/** A new rules version met on a profile's next touch: its changes are not sent (CONTRACT §8). */
+const quietRescore = (now: number): Cause => ({ origin: "rescore", notify: false, at: now });
+
+/** Stages from which a lead's export record is kept. */
+const EXPORTED = new Set<Stage>(["mql", "sql", "opportunity", "customer"]);
+
 /** A failed forward to a lead is retried by the alarm after this long. */
 const FORWARD_RETRY_MS = 30_000;
 /** Events forwarded per call to a lead (a merge may carry a long history). */
@@ -158,8 +187,13 @@ export class Profile extends DurableObject<Env> {
   /** The stored profile and its rules, read once per object lifetime (undefined: not read yet). */
   private row: ProfileRow | null | undefined;
   private rules: Rules | undefined;
+  private readonly outbox = new Outbox(this.sql);
+  /** What the site's webhook wants, as the latest caller knew it (ScoringSite.webhookStages). */
+  private webhookStages: readonly Stage[] | null | undefined;
   /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
   private forwarding: Promise<unknown> = Promise.resolve();
+  /** Deliveries too: export records must reach KV in the order written. */
+  private delivering: Promise<unknown> = Promise.resolve();
 
   // --- a browser's batch (visitor objects) ---------------------------------
 
@@ -201,36 +235,42 @@ export class Profile extends DurableObject<Env> {
   }
 
   /** Moves the stage where sales say (anywhere); `lead` recycles the profile to nurture. */
-  feedback(site: ScoringSite, item: Feedback, now: number): { from: Stage; to: Stage } | null {
+  async feedback(site: ScoringSite, item: Feedback, now: number): Promise<{ from: Stage; to: Stage } | null> {
     const row = this.load();
     if (!row || row.site !== site.id) return null;
     const from = row.stage;
     this.transaction(() => {
-      const rules = this.rulesFor(row, site, now, "rescore");
+      const rules = this.rulesFor(row, site, now, quietRescore(now));
       const detail = { reasonCode: item.reasonCode, reason: item.reason, crmId: item.crmId };
+      const cause: Cause = { origin: "feedback", notify: true, at: item.at ?? now };
       if (item.stage === "lead") {
         // Engagement restarts from 0 with fresh limits; the replay needs the moment it did.
         recycle(rules.model, row.scoring);
         row.mqlAt = null;
-        this.enterStage(row, "lead", item.at ?? now, "feedback", { ...detail, recycledAt: now });
+        this.changeStage(row, ["lead"], rules.model, now, cause, { ...detail, recycledAt: now });
       } else if (item.stage !== row.stage) {
         if (item.stage === "mql" && row.mqlAt === null) row.mqlAt = now;
-        this.enterStage(row, item.stage, item.at ?? now, "feedback", detail);
+        this.changeStage(row, [item.stage], rules.model, now, cause, detail);
       }
       saveRow(this.sql, row);
     });
+    await this.schedule(now);
     return { from, to: row.stage };
   }
 
-  /** Rescores with the site's current rules (never an older version), as `POST …/rescore` asks. */
-  rescore(site: ScoringSite, now: number): { from: Stage; to: Stage; rulesVersion: number } | null {
+  /**
+   * Rescores with the site's current rules (never an older version), as `POST
+   * …/rescore` asks; its stage changes reach the webhook only when it says `notify`.
+   */
+  async rescore(site: ScoringSite, now: number, notify = false): Promise<{ from: Stage; to: Stage; rulesVersion: number } | null> {
     const row = this.load();
     if (!row || row.site !== site.id) return null;
     const from = row.stage;
     this.transaction(() => {
-      this.rulesFor(row, site, now, "rescore");
+      this.rulesFor(row, site, now, { origin: "rescore", notify, at: now });
       saveRow(this.sql, row);
     });
+    await this.schedule(now);
     return { from, to: row.stage, rulesVersion: this.rules!.rulesVersion };
   }
 
@@ -283,13 +323,31 @@ export class Profile extends DurableObject<Env> {
       await this.forget(); // also when the lead was already gone
       return erased ?? { lead: null };
     }
+    const id = this.ctx.id.toString();
     const visitors = this.sql.exec<{ id: string }>("SELECT id FROM visitors").toArray();
-    for (const { id } of visitors) await this.env.PROFILES.get(this.env.PROFILES.idFromString(id)).forget();
-    await unregisterLead(this.env.SITES, row.site, this.ctx.id.toString());
+    for (const visitor of visitors) await this.env.PROFILES.get(this.env.PROFILES.idFromString(visitor.id)).forget();
+    for (const key of new Set([row.exportKey, ...this.outbox.pendingExportKeys()])) {
+      if (key) await deleteExport(this.env.SITES, key);
+    }
+    for (const failure of await listFailures(this.env.SITES, row.site, id)) await clearFailure(this.env.SITES, row.site, failure.id);
+    await unregisterLead(this.env.SITES, row.site, id);
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.reset();
-    return { lead: this.ctx.id.toString() };
+    await this.announceErasure(row.site, Date.now());
+    return { lead: id };
+  }
+
+  /**
+   * Tells the site's webhook the person is gone (`profile.erased`): the one thing
+   * an erased lead keeps, a delivery naming only its profile id, until it is sent.
+   */
+  private async announceErasure(site: string, now: number): Promise<void> {
+    if (!(await getSite(this.env.SITES, site))?.webhook) return;
+    this.ensureSchema();
+    const id = this.ctx.id.toString();
+    this.outbox.add("webhook", `${id}.erased`, { id: `${id}.erased`, type: "profile.erased", site, at: new Date(now).toISOString(), profile: { profile: id } }, now);
+    await this.schedule(now);
   }
 
   /** Deletes everything this object holds; a visitor keeps a tombstone so its browser resets. */
@@ -316,16 +374,29 @@ export class Profile extends DurableObject<Env> {
    * Idempotent: waking twice at the same time changes nothing.
    */
   async wake(now: number): Promise<void> {
-    const row = this.erased() ? null : this.load();
-    if (!row) return;
-    if (row.kind === "lead") {
+    if (this.erased()) return;
+    const row = this.load();
+    if (row?.kind === "lead") {
       this.transaction(() => {
         if (settleDecay(this.rules!.model, row.scoring, now).length) saveRow(this.sql, row);
       });
-    } else if (this.hasOutbox()) {
+    } else if (row && this.hasUnsentEvents()) {
       await this.forward(this.storedSite(row), now);
     }
+    if (this.migrated) await this.deliver(now);
     await this.schedule(now);
+  }
+
+  /** Tries a delivery that gave up once more, now; answers whether it went through. */
+  async retryDelivery(id: string, now: number): Promise<boolean> {
+    if (!hasSchema(this.ctx.storage)) return false;
+    this.ensureSchema();
+    const site = this.load()?.site;
+    if (!this.outbox.revive(id, now)) return false;
+    if (site) await clearFailure(this.env.SITES, site, id);
+    await this.deliver(now);
+    await this.schedule(now);
+    return !this.sql.exec("SELECT 1 FROM outbox WHERE id = ?", id).toArray().length;
   }
 
   // --- applying events -----------------------------------------------------
@@ -339,7 +410,7 @@ export class Profile extends DurableObject<Env> {
     let accepted = 0;
     let duplicates = 0;
     this.transaction(() => {
-      const rules = this.rulesFor(row, batch.site, batch.now, "rescore");
+      const rules = this.rulesFor(row, batch.site, batch.now, quietRescore(batch.now));
       let outOfOrder = false;
       for (const event of batch.events) {
         if (this.sql.exec("SELECT 1 FROM events WHERE id = ?", event.id).toArray().length) {
@@ -359,12 +430,14 @@ export class Profile extends DurableObject<Env> {
           this.sql.exec("UPDATE events SET scored = 0, points = 0 WHERE lead IS ?", row.lead);
           outOfOrder = true;
         }
-        if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, "scoring");
+        if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now });
         row.firstSeenAt = Math.min(row.firstSeenAt, event.receivedAt);
         row.lastSeenAt = Math.max(row.lastSeenAt, event.receivedAt);
         accepted++;
       }
-      if (outOfOrder) this.replay(row, rules.model, batch.now, "scoring");
+      if (outOfOrder) this.replay(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now });
+      // Server events are trusted; a visitor's identity counts as its own was.
+      if (kind === "lead" && (!batch.from || batch.from.verified)) row.verified = true;
       if (batch.from) {
         this.sql.exec(
           `INSERT INTO visitors (id, verified, first_at) VALUES (?, ?, ?)
@@ -402,7 +475,8 @@ export class Profile extends DurableObject<Env> {
    * The rules to score with: the site's, unless the profile has already seen a
    * newer version (an isolate's cached config can lag). A newer one replays.
    */
-  private rulesFor(row: ProfileRow, site: ScoringSite, now: number, origin: StageOrigin): Rules {
+  private rulesFor(row: ProfileRow, site: ScoringSite, now: number, cause: Cause): Rules {
+    this.webhookStages = site.webhookStages;
     const current = this.rules;
     if (current && current.rulesVersion >= site.rulesVersion) return current;
     const rules: Rules = { rulesVersion: site.rulesVersion, model: site.model, internalDomains: site.internalDomains };
@@ -411,12 +485,12 @@ export class Profile extends DurableObject<Env> {
       rules.rulesVersion, JSON.stringify(rules.model), JSON.stringify(rules.internalDomains),
     );
     this.rules = rules;
-    if (current) this.replay(row, rules.model, now, origin);
+    if (current) this.replay(row, rules.model, now, cause);
     return rules;
   }
 
   /** Rescores the current person's events from nothing, in arrival order, rewriting each event's points. */
-  private replay(row: ProfileRow, model: ScoringModel, now: number, origin: StageOrigin): void {
+  private replay(row: ProfileRow, model: ScoringModel, now: number, cause: Cause): void {
     const rows = this.sql.exec<EventRow>("SELECT * FROM events WHERE lead IS ? ORDER BY received_at, seq", row.lead).toArray();
     const recycledAt = this.sql.exec<{ detail: string }>(
       "SELECT detail FROM stages WHERE origin = 'feedback' AND stage = 'lead'",
@@ -426,27 +500,77 @@ export class Profile extends DurableObject<Env> {
       if (r.points !== result.points[i]) this.sql.exec("UPDATE events SET points = ? WHERE seq = ?", result.points[i]!, r.seq);
     });
     row.scoring = result.state;
-    this.advanceStage(row, model, now, origin);
+    this.advanceStage(row, model, now, cause);
   }
 
   /** Scoring moves the stage forward only; a jump (visitor → mql) records each stage passed. */
-  private advanceStage(row: ProfileRow, model: ScoringModel, now: number, origin: StageOrigin): void {
+  private advanceStage(row: ProfileRow, model: ScoringModel, now: number, cause: Cause): void {
     const country = row.scoring.traits.country ?? row.edgeCountry ?? undefined;
     const target = scoredStage(row.stage, {
       hasEmail: Boolean(row.scoring.traits.email),
       qualifies: qualifies(model, scoreOf(model, row.scoring, now), country),
     });
     if (target === row.stage) return;
-    for (const stage of STAGES.slice(STAGES.indexOf(row.stage) + 1, STAGES.indexOf(target) + 1)) {
-      this.enterStage(row, stage, now, origin);
-    }
     if (target === "mql") row.mqlAt = now; // wall-clock time it qualified, once per qualification
+    this.changeStage(row, STAGES.slice(STAGES.indexOf(row.stage) + 1, STAGES.indexOf(target) + 1), model, now, cause);
   }
 
-  /** The one place a stage changes. */
-  private enterStage(row: ProfileRow, stage: Stage, at: number, origin: StageOrigin, detail?: object): void {
-    this.sql.exec("INSERT INTO stages (stage, at, origin, detail) VALUES (?, ?, ?, ?)", stage, at, origin, detail ? JSON.stringify(detail) : null);
-    row.stage = stage;
+  /**
+   * The one place a stage changes: every stage passed is kept, the last one
+   * reached. A lead's change writes, in the same transaction, its export record
+   * (from its first MQL on) and one webhook delivery from the stage left.
+   */
+  private changeStage(row: ProfileRow, stages: Stage[], model: ScoringModel, now: number, cause: Cause, detail?: object): void {
+    const from = row.stage;
+    let seq = 0;
+    for (const stage of stages) {
+      seq = this.sql.exec<{ seq: number }>(
+        "INSERT INTO stages (stage, at, origin, detail) VALUES (?, ?, ?, ?) RETURNING seq",
+        stage, cause.at, cause.origin, detail ? JSON.stringify(detail) : null,
+      ).one().seq;
+    }
+    row.stage = stages.at(-1)!;
+    if (row.kind !== "lead") return;
+    const id = this.ctx.id.toString();
+    const exported = EXPORTED.has(row.stage) || row.exportKey !== null;
+    if (!exported && !cause.notify) return;
+    const record = this.exportRecordOf(row, model, now);
+    if (exported) {
+      const key = exportKey(row.site, now, id);
+      this.outbox.add("export", `${id}.export.${seq}`, { key, previous: row.exportKey, record }, now);
+      row.exportKey = key;
+    }
+    if (cause.notify && (this.webhookStages === undefined || this.webhookStages?.includes(row.stage))) {
+      const body = {
+        id: `${id}.${seq}`, type: "profile.stage_changed", site: row.site, from, to: row.stage,
+        at: new Date(cause.at).toISOString(), origin: cause.origin, seq, profile: record,
+      };
+      this.outbox.add("webhook", body.id, body, now);
+    }
+  }
+
+  private exportRecordOf(row: ProfileRow, model: ScoringModel, now: number): ExportRecord {
+    const touch = (order: "ASC" | "DESC") => {
+      const r = this.sql.exec<EventRow>(
+        `SELECT * FROM events WHERE type = 'pageview' ORDER BY received_at ${order}, seq ${order} LIMIT 1`,
+      ).toArray()[0];
+      return r ? eventOf(r) : null;
+    };
+    const scored = scoreOf(model, row.scoring, now);
+    return exportRecord({
+      profile: this.ctx.id.toString(),
+      traits: row.scoring.traits,
+      score: { fit: scored.fit, engagement: scored.engagement, total: scored.total },
+      explanation: scored.explanation,
+      stage: row.stage,
+      mqlAt: row.mqlAt,
+      firstSeenAt: row.firstSeenAt,
+      firstTouch: touch("ASC"),
+      lastTouch: touch("DESC"),
+      verified: row.verified,
+      rulesVersion: this.rules?.rulesVersion ?? 0,
+      updatedAt: now,
+    });
   }
 
   // --- forwarding to leads -------------------------------------------------
@@ -457,7 +581,7 @@ export class Profile extends DurableObject<Env> {
    * the alarm to retry (and the next batch): the lead dedupes what it already has.
    */
   private forward(site: ScoringSite, now: number): Promise<ProfileState | null> {
-    const run = this.forwarding.then(() => this.sendOutbox(site, now));
+    const run = this.forwarding.then(() => this.sendUnsentEvents(site, now));
     this.forwarding = run.catch(() => undefined);
     return run.catch(async (err) => {
       console.error(`profile: forwarding to a lead failed, retrying later: ${err}`);
@@ -466,18 +590,19 @@ export class Profile extends DurableObject<Env> {
     });
   }
 
-  private async sendOutbox(site: ScoringSite, now: number): Promise<ProfileState | null> {
+  private async sendUnsentEvents(site: ScoringSite, now: number): Promise<ProfileState | null> {
     let state: ProfileState | null = null;
     for (;;) {
       const row = this.erased() ? null : this.load();
       if (!row?.lead) return state;
-      const outbox = this.sql.exec<EventRow>(
+      const unsent = this.sql.exec<EventRow>(
         "SELECT * FROM events WHERE lead IS NOT NULL AND forwarded = 0 ORDER BY seq LIMIT ?", FORWARD_CHUNK,
       ).toArray();
-      if (!outbox.length) return state;
+      if (!unsent.length) return state;
       // Only events bound for the same lead, in order: the next lead waits its turn.
-      const lead = outbox[0]!.lead!;
-      const events = outbox.slice(0, outbox.findIndex((e) => e.lead !== lead) >>> 0 || outbox.length);
+      const lead = unsent[0]!.lead!;
+      const other = unsent.findIndex((e) => e.lead !== lead);
+      const events = other === -1 ? unsent : unsent.slice(0, other);
       const result = await this.env.PROFILES.getByName(lead).record({
         site, now, events: events.map(eventOf), edgeCountry: row.edgeCountry ?? undefined,
         from: { visitor: this.ctx.id.toString(), verified: row.verified && lead === row.lead },
@@ -488,7 +613,7 @@ export class Profile extends DurableObject<Env> {
     }
   }
 
-  private hasOutbox(): boolean {
+  private hasUnsentEvents(): boolean {
     return this.sql.exec("SELECT 1 FROM events WHERE lead IS NOT NULL AND forwarded = 0 LIMIT 1").toArray().length > 0;
   }
 
@@ -508,18 +633,70 @@ export class Profile extends DurableObject<Env> {
     return this.stateOf(row, now);
   }
 
-  /** One alarm serves every timer: a lead's next inactivity loss, a visitor's forward retry. */
+  /** One alarm serves every timer: a lead's next inactivity loss and deliveries, a visitor's forward retry. */
   private async schedule(now: number): Promise<void> {
     const row = this.load();
-    if (!row) return;
-    const due = row.kind === "lead"
-      ? nextDecayAt(this.rules!.model, row.scoring, now)
-      : this.hasOutbox() ? now + FORWARD_RETRY_MS : null;
+    const times = [
+      row?.kind === "lead" ? nextDecayAt(this.rules!.model, row.scoring, now) : null,
+      row?.kind === "visitor" && this.hasUnsentEvents() ? now + FORWARD_RETRY_MS : null,
+      this.migrated ? this.outbox.nextDue() : null,
+    ].filter((t): t is number => t !== null);
+    const due = times.length ? Math.min(...times) : null;
     const current = await this.ctx.storage.getAlarm();
     if (due === null) {
       if (current !== null) await this.ctx.storage.deleteAlarm();
     } else if (current !== due) {
       await this.ctx.storage.setAlarm(due);
+    }
+  }
+
+  // --- delivering the outbox ---------------------------------------------
+
+  /** Delivers what is due, after any delivery under way. */
+  private deliver(now: number): Promise<void> {
+    const run = this.delivering.then(() => this.deliverDue(now));
+    this.delivering = run.catch(() => undefined);
+    return run;
+  }
+
+  private async deliverDue(now: number): Promise<void> {
+    let exportsBlocked = false;
+    for (const item of this.outbox.due(now)) {
+      // A later export record must not land before an earlier one: it deletes the key before it.
+      if (item.kind === "export" && exportsBlocked) continue;
+      const error = await this.deliverItem(item, now);
+      if (this.erased() || !hasSchema(this.ctx.storage)) return;
+      if (error === null) this.outbox.delivered(item);
+      else if (item.kind === "webhook" && now - item.created_at >= GIVE_UP_AFTER_MS) {
+        this.outbox.gaveUp(item, now, error);
+        const body = JSON.parse(item.payload) as { type: string; site: string; to?: string };
+        await recordFailure(this.env.SITES, body.site, {
+          id: item.id, profile: this.ctx.id.toString(), type: body.type, to: body.to ?? null,
+          attempts: item.attempts + 1, firstAttemptAt: item.created_at, failedAt: now, lastError: error,
+        });
+      } else {
+        this.outbox.retryLater(item, now + retryDelay(item.attempts + 1), error);
+        if (item.kind === "export") exportsBlocked = true;
+      }
+    }
+  }
+
+  /** Sends one item; null when it is delivered (or no longer wanted), else the error. */
+  private async deliverItem(item: OutboxItem, now: number): Promise<string | null> {
+    try {
+      if (item.kind === "export") {
+        const { key, previous, record } = JSON.parse(item.payload) as { key: string; previous: string | null; record: ExportRecord };
+        await putExport(this.env.SITES, key, previous, record);
+        return null;
+      }
+      const body = JSON.parse(item.payload) as { site: string; type: string; to?: Stage };
+      const webhook = (await getSite(this.env.SITES, body.site))?.webhook;
+      // The site dropped its webhook, or does not want this stage: nothing to send.
+      if (!webhook) return null;
+      if (body.type === "profile.stage_changed" && !(webhook.stages ?? WEBHOOK_STAGES).includes(body.to!)) return null;
+      return await send(webhook.url, webhook.secret, item.id, item.payload, now);
+    } catch (err) {
+      return String(err);
     }
   }
 
@@ -539,9 +716,9 @@ export class Profile extends DurableObject<Env> {
     });
   }
 
-  /** The site as the profile last scored with it: enough to forward its outbox. */
+  /** The site as the profile last scored with it: enough to forward its unsent events. */
   private storedSite(row: ProfileRow): ScoringSite {
-    return { id: row.site, ...this.rules! };
+    return { id: row.site, ...this.rules!, webhookStages: undefined };
   }
 
   private newRow(kind: ProfileKind, batch: Batch): ProfileRow {
@@ -557,6 +734,7 @@ export class Profile extends DurableObject<Env> {
       lead: null,
       verified: false,
       registered: false,
+      exportKey: null,
     };
   }
 

@@ -12,6 +12,9 @@ import type { ScoringSite } from "../objects/profile";
 
 export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** Stage changes a webhook hears of unless it lists its own (CONTRACT §8). */
+export const WEBHOOK_STAGES: readonly Stage[] = ["mql", "sql", "opportunity", "customer"];
+
 /** The stages a browser may see when a site names none (CONTRACT §5). */
 const DEFAULT_PUBLIC_STAGES: Stage[] = ["visitor", "lead", "mql"];
 const DEFAULT_RETENTION_DAYS = 395;
@@ -151,7 +154,13 @@ export function buildSite(id: string, input: unknown, previous: Site | null, now
 
 /** What a profile needs of its site to score. */
 export function scoringSite(site: Site): ScoringSite {
-  return { id: site.id, rulesVersion: site.rulesVersion, model: site.model, internalDomains: site.exclude.emailDomains };
+  return {
+    id: site.id,
+    rulesVersion: site.rulesVersion,
+    model: site.model,
+    internalDomains: site.exclude.emailDomains,
+    webhookStages: site.webhook ? site.webhook.stages ?? WEBHOOK_STAGES : null,
+  };
 }
 
 /** The config as the API shows it: secrets are write-only. */

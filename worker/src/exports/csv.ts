@@ -1,0 +1,71 @@
+/**
+ * The MQL export as CSV (CONTRACT §7), importable unchanged into HubSpot and
+ * Salesforce: CRM column names, RFC 4180 quoting, CRLF rows. Text cells that a
+ * spreadsheet would run as a formula (starting with = + - @, tab or CR) get a
+ * leading apostrophe; numbers stay numbers.
+ *
+ * Two cells pack structure: Source is `utm_source / utm_medium / utm_campaign`
+ * then `; referrer` when known (missing parts empty), and Reasons is
+ * `rule +points` pairs joined by `; ` (e.g. `demo_request +25; decay -10`).
+ */
+import type { Stage } from "../../../shared/events";
+import type { ExportRecord } from "./record";
+
+/** HubSpot's internal lifecycle stage values. */
+const LIFECYCLE: Record<Stage, string> = {
+  visitor: "subscriber",
+  lead: "lead",
+  mql: "marketingqualifiedlead",
+  sql: "salesqualifiedlead",
+  opportunity: "opportunity",
+  customer: "customer",
+  disqualified: "other",
+};
+
+/** Salesforce requires Last Name and Company: a lead without them gets this. */
+export const DEFAULT_PLACEHOLDER = "[not provided]";
+
+type Cell = string | number | null;
+
+const COLUMNS: [string, (r: ExportRecord, placeholder: string) => Cell][] = [
+  ["Email", (r) => r.email],
+  ["First Name", (r) => r.firstName],
+  ["Last Name", (r, p) => r.lastName ?? p],
+  ["Company", (r, p) => r.company ?? p],
+  ["Job Title", (r) => r.title],
+  ["Phone", (r) => r.phone],
+  ["Company Size", (r) => r.companySize],
+  ["Industry", (r) => r.industry],
+  ["Country", (r) => r.country],
+  ["Score", (r) => r.score.total],
+  ["Fit Score", (r) => r.score.fit],
+  ["Engagement Score", (r) => r.score.engagement],
+  ["Stage", (r) => r.stage],
+  ["Lifecycle Stage", (r) => LIFECYCLE[r.stage]],
+  ["MQL At", (r) => r.mqlAt],
+  ["Source", (r) => sourceCell(r.source)],
+  ["Reasons", (r) => r.reasons.map(({ rule, points }) => `${rule} ${points >= 0 ? "+" : ""}${points}`).join("; ")],
+];
+
+export const CSV_HEADER = row(COLUMNS.map(([name]) => name));
+
+export function csvRow(record: ExportRecord, placeholder = DEFAULT_PLACEHOLDER): string {
+  return row(COLUMNS.map(([, cell]) => cell(record, placeholder)));
+}
+
+function sourceCell(source: ExportRecord["source"]): string {
+  if (!source) return "";
+  const tags = [source.utm_source, source.utm_medium, source.utm_campaign].map((t) => t ?? "").join(" / ");
+  return source.referrer ? `${tags}; ${source.referrer}` : tags;
+}
+
+function row(cells: Cell[]): string {
+  return cells.map(cellText).join(",") + "\r\n";
+}
+
+function cellText(cell: Cell): string {
+  if (cell === null) return "";
+  if (typeof cell === "number") return String(cell);
+  const text = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

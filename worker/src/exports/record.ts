@@ -1,0 +1,116 @@
+/**
+ * The export record of a lead (CONTRACT §7): what a CRM imports for an MQL, in the
+ * MQL export, the CSV and every webhook. Pure: built from what the profile holds.
+ */
+import type { Stage } from "../../../shared/events";
+import type { ExplanationLine, ProfileEvent, Score, Traits } from "../../../shared/rules";
+import { parseUrl } from "../../../shared/urls";
+
+const CLICK_IDS = ["gclid", "fbclid", "li_fat_id", "msclkid"] as const;
+
+/** Where a person first came from: the first page they viewed. */
+export interface Source {
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  /** The referrer's domain. */
+  referrer: string | null;
+  landing: string | null;
+}
+
+export interface ExportRecord {
+  profile: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  title: string | null;
+  phone: string | null;
+  companySize: string | null;
+  industry: string | null;
+  country: string | null;
+  score: Score;
+  reasons: { rule: string; points: number }[];
+  stage: Stage;
+  mqlAt: string | null;
+  firstSeenAt: string;
+  timeToMqlSeconds: number | null;
+  source: Source | null;
+  clickIds: Partial<Record<(typeof CLICK_IDS)[number], string>>;
+  lastTouch: { url: string; at: string } | null;
+  /** The identity was signed by the site (or came from a trusted server), not only claimed. */
+  verified: boolean;
+  /** The script sends nothing before consent where the site asks for it: every event held was consented to. */
+  consent: boolean;
+  rulesVersion: number;
+  updatedAt: string;
+}
+
+export interface RecordInput {
+  profile: string;
+  traits: Traits;
+  score: Score;
+  explanation: ExplanationLine[];
+  stage: Stage;
+  mqlAt: number | null;
+  firstSeenAt: number;
+  firstTouch: ProfileEvent | null;
+  lastTouch: ProfileEvent | null;
+  verified: boolean;
+  rulesVersion: number;
+  updatedAt: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function exportRecord(input: RecordInput): ExportRecord {
+  const { traits } = input;
+  const [first, ...rest] = (traits.name ?? "").trim().split(/\s+/);
+  const reasons = new Map<string, number>();
+  for (const line of input.explanation) reasons.set(line.rule, (reasons.get(line.rule) ?? 0) + line.points);
+  return {
+    profile: input.profile,
+    email: traits.email ?? null,
+    firstName: traits.firstName ?? (first || null),
+    lastName: traits.lastName ?? (rest.join(" ") || null),
+    company: traits.company ?? null,
+    title: traits.title ?? null,
+    phone: traits.phone ?? null,
+    companySize: traits.companySize ?? null,
+    industry: traits.industry ?? null,
+    country: traits.country ?? null,
+    score: input.score,
+    reasons: [...reasons].map(([rule, points]) => ({ rule, points })),
+    stage: input.stage,
+    mqlAt: input.mqlAt === null ? null : iso(input.mqlAt),
+    firstSeenAt: iso(input.firstSeenAt),
+    timeToMqlSeconds: input.mqlAt === null ? null : Math.max(0, Math.round((input.mqlAt - input.firstSeenAt) / 1000)),
+    source: input.firstTouch && sourceOf(input.firstTouch),
+    clickIds: clickIdsOf(input.firstTouch),
+    lastTouch: input.lastTouch?.url ? { url: input.lastTouch.url, at: iso(input.lastTouch.receivedAt) } : null,
+    verified: input.verified,
+    consent: true,
+    rulesVersion: input.rulesVersion,
+    updatedAt: iso(input.updatedAt),
+  };
+}
+
+/** First-touch source of a page view: its utm tags (as the script sends them, or in its URL), referrer domain, landing page. */
+export function sourceOf(event: ProfileEvent): Source {
+  const url = event.url ? parseUrl(event.url) : null;
+  const props = event.props ?? {};
+  const tag = (name: string) => (typeof props[name] === "string" ? props[name] as string : url?.searchParams.get(name) ?? null);
+  const ref = typeof props.ref === "string" ? parseUrl(props.ref)?.hostname ?? null : null;
+  const landing = typeof props.landing === "string" ? props.landing : event.url ?? null;
+  return { utm_source: tag("utm_source"), utm_medium: tag("utm_medium"), utm_campaign: tag("utm_campaign"), referrer: ref, landing };
+}
+
+function clickIdsOf(event: ProfileEvent | null): ExportRecord["clickIds"] {
+  const url = event?.url ? parseUrl(event.url) : null;
+  const ids: ExportRecord["clickIds"] = {};
+  for (const name of CLICK_IDS) {
+    const value = url?.searchParams.get(name);
+    if (value) ids[name] = value;
+  }
+  return ids;
+}

@@ -1,0 +1,94 @@
+/**
+ * The MQL export in KV (CONTRACT §7). One key per record,
+ *   mql:<site>:<UTC day>:<updatedAt, 13 digits>:<profile>
+ * so a listing runs in order of each record's last change. A record is rewritten
+ * (new key, old one deleted) on stage changes only, so a poller that keeps its
+ * cursor sees every later change. The record rides in the key's metadata when it
+ * fits (KV allows 1,024 bytes there), saving a read per key.
+ *
+ * KV's limits and how this lives with them: a new key can take about 60 s to show
+ * in every location's listing, so pollers read up to `until = now − 2 min` (the
+ * docs say so); one write per second per key never binds, since every write is a
+ * new key. Listing cannot start at a key, only page from a prefix: the day in the
+ * key bounds how far a resumed listing pages to find its place.
+ */
+import type { ExportRecord } from "./record";
+
+const DAY_MS = 86_400_000;
+const MAX_METADATA_BYTES = 1000;
+/** Day buckets one request looks through before answering with a cursor to go on from. */
+const MAX_DAYS_PER_PAGE = 62;
+
+const sitePrefix = (site: string) => `mql:${site}:`;
+const dayOf = (ms: number) => new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+
+export function exportKey(site: string, updatedAtMs: number, profile: string): string {
+  return `${sitePrefix(site)}${dayOf(updatedAtMs)}:${String(updatedAtMs).padStart(13, "0")}:${profile}`;
+}
+
+/** Writes a record under its key and deletes the one it replaces (idempotent). */
+export async function putExport(kv: KVNamespace, key: string, previous: string | null, record: ExportRecord): Promise<void> {
+  const value = JSON.stringify(record);
+  await kv.put(key, value, value.length <= MAX_METADATA_BYTES ? { metadata: record } : {});
+  if (previous && previous !== key) await kv.delete(previous);
+}
+
+export async function deleteExport(kv: KVNamespace, key: string): Promise<void> {
+  await kv.delete(key);
+}
+
+export interface ExportPage {
+  items: ExportRecord[];
+  /** Where the next page starts; null when nothing more is in the range. */
+  cursor: string | null;
+}
+
+/**
+ * Records whose last change lies in [since, until), oldest change first, at most
+ * `limit`, starting after the key `after` (from `readCursor`).
+ */
+export async function listExports(
+  kv: KVNamespace, site: string, range: { since: number; until: number; after?: string; limit: number },
+): Promise<ExportPage> {
+  const after = range.after ?? "";
+  const items: ExportRecord[] = [];
+  const firstDay = Math.floor(Math.max(range.since, timeOfKey(after) ?? 0) / DAY_MS);
+  const lastDay = Math.floor((range.until - 1) / DAY_MS);
+  for (let day = firstDay, scanned = 0; day <= lastDay; day++, scanned++) {
+    const prefix = `${sitePrefix(site)}${dayOf(day * DAY_MS)}:`;
+    if (scanned === MAX_DAYS_PER_PAGE) return { items, cursor: encodeCursor(prefix) };
+    let kvCursor: string | undefined;
+    do {
+      const page = await kv.list<ExportRecord>({ prefix, ...(kvCursor && { cursor: kvCursor }) });
+      for (const { name, metadata } of page.keys) {
+        const at = timeOfKey(name)!;
+        if (name <= after || at < range.since) continue;
+        if (at >= range.until) return { items, cursor: null };
+        items.push(metadata ?? (await kv.get<ExportRecord>(name, "json"))!);
+        if (items.length === range.limit) return { items, cursor: encodeCursor(name) };
+      }
+      kvCursor = page.list_complete ? undefined : page.cursor;
+    } while (kvCursor);
+  }
+  return { items, cursor: null };
+}
+
+/** The updatedAt a key was written with, or null for a day-only cursor. */
+function timeOfKey(key: string): number | null {
+  const ms = /:(\d{13}):[^:]+$/.exec(key)?.[1];
+  if (ms) return Number(ms);
+  const day = /:(\d{4}-\d\d-\d\d):$/.exec(key)?.[1];
+  return day ? Date.parse(day) : null;
+}
+
+const encodeCursor = (key: string) => btoa(key).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+/** The key a cursor this module answered stands for, or null when it is none of this site's. */
+export function readCursor(site: string, cursor: string): string | null {
+  try {
+    const key = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    return key.startsWith(sitePrefix(site)) && timeOfKey(key) !== null ? key : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Sending one webhook (CONTRACT §8): the body signed afresh at every attempt as
+ * `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, the same id on every
+ * retry, a short timeout so a slow receiver cannot hold its profile's alarm.
+ */
+import { hmacHex } from "../lib/crypto";
+
+const TIMEOUT_MS = 10_000;
+/** Retries go on for at least this long before a delivery is kept as failed. */
+export const GIVE_UP_AFTER_MS = 25 * 3_600_000;
+
+export async function signature(secret: string, timestamp: number, body: string): Promise<string> {
+  return `v1=${await hmacHex(secret, `${timestamp}.${body}`)}`;
+}
+
+/** Posts a delivery; answers null on a 2xx, else what went wrong. */
+export async function send(url: string, secret: string, id: string, body: string, now: number): Promise<string | null> {
+  const timestamp = Math.floor(now / 1000);
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "User-Agent": "edgescore-webhooks",
+        "X-Edgescore-Id": id,
+        "X-Edgescore-Timestamp": String(timestamp),
+        "X-Edgescore-Signature": await signature(secret, timestamp, body),
+      },
+      body,
+      redirect: "manual", // a redirect could lead the signed body anywhere
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    await res.body?.cancel();
+    return res.ok ? null : `HTTP ${res.status}`;
+  } catch (err) {
+    return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  }
+}
+
+/** Jittered exponential backoff: 10 s doubling to at most an hour. */
+export function retryDelay(attempts: number): number {
+  const base = Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}

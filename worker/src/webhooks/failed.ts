@@ -1,0 +1,39 @@
+/**
+ * Webhook deliveries that gave up, listed per site in KV so the API and the
+ * dashboard can show them without asking every profile object:
+ *   webhookfail:<site>:<delivery id>   metadata: the failure
+ * A delivery id starts with its profile's id, so erasing a person finds theirs.
+ */
+import { listAll } from "../lib/kv";
+
+export interface FailedDelivery {
+  id: string;
+  profile: string;
+  type: string;
+  to: string | null;
+  attempts: number;
+  firstAttemptAt: number;
+  failedAt: number;
+  lastError: string;
+}
+
+const prefix = (site: string) => `webhookfail:${site}:`;
+
+export async function recordFailure(kv: KVNamespace, site: string, failure: FailedDelivery): Promise<void> {
+  await kv.put(prefix(site) + failure.id, "", { metadata: failure });
+}
+
+export async function clearFailure(kv: KVNamespace, site: string, id: string): Promise<void> {
+  await kv.delete(prefix(site) + id);
+}
+
+export async function getFailure(kv: KVNamespace, site: string, id: string): Promise<FailedDelivery | null> {
+  const { metadata } = await kv.getWithMetadata<FailedDelivery>(prefix(site) + id);
+  return metadata;
+}
+
+/** A site's failed deliveries, newest failure first; only a profile's when `profile` is given. */
+export async function listFailures(kv: KVNamespace, site: string, profile?: string): Promise<FailedDelivery[]> {
+  const keys = await listAll<FailedDelivery>(kv, prefix(site) + (profile ? `${profile}.` : ""));
+  return keys.flatMap((k) => (k.metadata ? [k.metadata] : [])).sort((a, b) => b.failedAt - a.failedAt);
+}
