@@ -15,7 +15,7 @@ export default defineConfig({
             miniflare: { bindings: { ADMIN_TOKEN: "test-admin-token", IDENTITY_SECRET: "test-identity-secret" } },
           }),
         ],
-        test: { name: "worker", include: ["test/worker/**/*.test.ts"] },
+        test: { name: "worker", include: ["test/worker/**/*.test.ts"], globalSetup: ["test/worker/receiver.ts"] },
       },
       {
         test: {

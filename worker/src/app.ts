@@ -6,9 +6,12 @@ import { events } from "./routes/events";
 import { feedback } from "./routes/feedback";
 import { health } from "./routes/health";
 import { keys } from "./routes/keys";
+import { metrics } from "./routes/metrics";
+import { mqls } from "./routes/mqls";
 import { profiles } from "./routes/profiles";
 import { rescore } from "./routes/rescore";
 import { sites } from "./routes/sites";
+import { webhooks } from "./routes/webhooks";
 
 /** The edge scorer: each route group in its own module, one error handler for all. */
 export const app = new Hono<AppEnv>()
@@ -20,5 +23,8 @@ export const app = new Hono<AppEnv>()
   .route("/", profiles)
   .route("/", feedback)
   .route("/", rescore)
+  .route("/", metrics)
+  .route("/", mqls)
+  .route("/", webhooks)
   .notFound((c) => c.json(errorBody("not_found", "no such route"), 404))
   .onError(onError);

@@ -4,6 +4,8 @@
  */
 import { app } from "./app";
 
+export { Activity } from "./objects/activity";
+export { Funnel } from "./objects/funnel";
 export { Profile } from "./objects/profile";
 
 export default {

@@ -16,7 +16,7 @@ import type { ExportRecord } from "./record";
 
 const DAY_MS = 86_400_000;
 const MAX_METADATA_BYTES = 1000;
-/** Day buckets one request looks through before answering with a cursor to go on from. */
+/** Day buckets one page looks through before answering with a cursor to go on from. */
 const MAX_DAYS_PER_PAGE = 62;
 
 const sitePrefix = (site: string) => `mql:${site}:`;
@@ -37,40 +37,44 @@ export async function deleteExport(kv: KVNamespace, key: string): Promise<void> 
   await kv.delete(key);
 }
 
-export interface ExportPage {
-  items: ExportRecord[];
-  /** Where the next page starts; null when nothing more is in the range. */
-  cursor: string | null;
+/** A listing in progress: its records, then where the next page starts (null when nothing more is in the range). */
+export interface ExportListing {
+  records: AsyncIterable<ExportRecord>;
+  cursor(): string | null;
 }
 
 /**
  * Records whose last change lies in [since, until), oldest change first, at most
- * `limit`, starting after the key `after` (from `readCursor`).
+ * `limit` (unbounded when absent), starting after the key `after` (`readCursor`).
+ * Lazy: each KV page is listed as the records are read.
  */
-export async function listExports(
-  kv: KVNamespace, site: string, range: { since: number; until: number; after?: string; limit: number },
-): Promise<ExportPage> {
-  const after = range.after ?? "";
-  const items: ExportRecord[] = [];
-  const firstDay = Math.floor(Math.max(range.since, timeOfKey(after) ?? 0) / DAY_MS);
-  const lastDay = Math.floor((range.until - 1) / DAY_MS);
-  for (let day = firstDay, scanned = 0; day <= lastDay; day++, scanned++) {
-    const prefix = `${sitePrefix(site)}${dayOf(day * DAY_MS)}:`;
-    if (scanned === MAX_DAYS_PER_PAGE) return { items, cursor: encodeCursor(prefix) };
-    let kvCursor: string | undefined;
-    do {
-      const page = await kv.list<ExportRecord>({ prefix, ...(kvCursor && { cursor: kvCursor }) });
-      for (const { name, metadata } of page.keys) {
-        const at = timeOfKey(name)!;
-        if (name <= after || at < range.since) continue;
-        if (at >= range.until) return { items, cursor: null };
-        items.push(metadata ?? (await kv.get<ExportRecord>(name, "json"))!);
-        if (items.length === range.limit) return { items, cursor: encodeCursor(name) };
-      }
-      kvCursor = page.list_complete ? undefined : page.cursor;
-    } while (kvCursor);
+export function listExports(
+  kv: KVNamespace, site: string, range: { since: number; until: number; after?: string; limit?: number },
+): ExportListing {
+  let next: string | null = null;
+  async function* records(): AsyncGenerator<ExportRecord> {
+    const after = range.after ?? "";
+    const firstDay = Math.floor(Math.max(range.since, timeOfKey(after) ?? 0) / DAY_MS);
+    const lastDay = Math.floor((range.until - 1) / DAY_MS);
+    let count = 0;
+    for (let day = firstDay, scanned = 0; day <= lastDay; day++, scanned++) {
+      const prefix = `${sitePrefix(site)}${dayOf(day * DAY_MS)}:`;
+      if (range.limit !== undefined && scanned === MAX_DAYS_PER_PAGE) return void (next = encodeCursor(prefix));
+      let kvCursor: string | undefined;
+      do {
+        const page = await kv.list<ExportRecord>({ prefix, ...(kvCursor && { cursor: kvCursor }) });
+        for (const { name, metadata } of page.keys) {
+          const at = timeOfKey(name)!;
+          if (name <= after || at < range.since) continue;
+          if (at >= range.until) return;
+          yield metadata ?? (await kv.get<ExportRecord>(name, "json"))!;
+          if (++count === range.limit) return void (next = encodeCursor(name));
+        }
+        kvCursor = page.list_complete ? undefined : page.cursor;
+      } while (kvCursor);
+    }
   }
-  return { items, cursor: null };
+  return { records: records(), cursor: () => next };
 }
 
 /** The updatedAt a key was written with, or null for a day-only cursor. */

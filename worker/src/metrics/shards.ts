@@ -21,10 +21,7 @@ export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 export const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** One Activity object, as its site's Funnel lists it. */
-export interface ActivityShard {
-  day: number;
-  shard: number;
-}
+export type ActivityShard = { day: number; shard: number };
 
 export const activityName = (site: string, { day, shard }: ActivityShard) => `activity:${site}:${isoDay(day)}:${shard}`;
 

@@ -7,7 +7,7 @@
  * the geometric middle of its bounds, so a p75 shown is within 4.5% of the true
  * p75 sample (ms metrics also rounded to the millisecond). The unit is 1 ms for
  * LCP, INP, FCP and TTFB and 0.001 for CLS (below it, CLS reads as 0); the last
- * bucket, past 15 minutes or a CLS of 900, takes everything larger.
+ * bucket, from 16 minutes (a CLS of 961) up, takes everything larger.
  */
 import type { VitalName } from "./types";
 
@@ -50,7 +50,7 @@ export function p75(name: VitalName, histogram: Histogram): number | null {
   let seen = 0;
   for (const bucket of [...histogram.keys()].sort((a, b) => a - b)) {
     seen += histogram.get(bucket)!;
-    if (seen >= rank && rank > 0) return bucketValue(name, bucket);
+    if (seen >= rank) return bucketValue(name, bucket);
   }
   return null;
 }

@@ -1,0 +1,252 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import { leadProfileName } from "../../worker/src/lib/identity";
+import { ADMIN, call, collect, createSite, ev, hmacHex, json, lookup, uid } from "./helpers";
+
+const receiver = inject("receiver");
+const SECRET = "webhook-secret-0123456789abcdef";
+
+interface Delivery {
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+  answered: number;
+}
+
+const received = async (name: string): Promise<Delivery[]> => (await fetch(`${receiver}/received/${name}`)).json();
+
+async function until<T>(check: () => Promise<T | null | undefined | false>, what: string, ms = 5_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function leadStub(site: string, email: string) {
+  return env.PROFILES.getByName(await leadProfileName(env.IDENTITY_SECRET, site, email));
+}
+
+/** Runs a lead's due work (deliveries) at `now`, as its alarm would. */
+async function wake(site: string, email: string, now = Date.now()) {
+  await runInDurableObject(await leadStub(site, email), (p) => p.wake(now));
+}
+
+/** A VP who requests a demo and visits pricing: an MQL (fit 20, engagement 40). */
+async function qualify(site: string, email: string, extra: unknown[] = []) {
+  const vid = uid("v");
+  await collect(site, vid, [
+    { ...ev.pageview("/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=nov&gclid=abc"), props: { title: "Pricing", ref: "https://www.google.com/search", utm_source: "newsletter", utm_medium: "email", utm_campaign: "nov" } },
+    ev.track("demo_request"),
+    ...extra,
+    ev.identify({ email, title: "VP Marketing", companySize: "201-500", name: "Ada Lovelace", company: "=cmd|' /C calc'!A0" }),
+  ]);
+  return vid;
+}
+
+async function mqlsOf(site: string, query = ""): Promise<{ items: any[]; cursor: string | null }> {
+  const res = await call(`/v1/sites/${site}/mqls?${query}`, { headers: ADMIN });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+describe("webhooks (CONTRACT §8)", () => {
+  it("posts a signed profile.stage_changed within a second of the qualifying event", async () => {
+    const name = uid("h");
+    const site = await createSite({ webhook: { url: `${receiver}/hook/${name}`, secret: SECRET } });
+    const sent = Date.now();
+    await qualify(site, "ada@acme.com");
+    const [delivery] = await until(async () => (await received(name)).length > 0 && received(name), "the webhook");
+    expect(delivery!.at - sent).toBeLessThan(1_000);
+
+    const { headers, body } = delivery!;
+    const timestamp = headers["x-edgescore-timestamp"]!;
+    expect(Math.abs(Number(timestamp) * 1000 - Date.now())).toBeLessThan(60_000);
+    expect(headers["x-edgescore-signature"]).toBe(`v1=${await hmacHex(SECRET, `${timestamp}.${body}`)}`);
+    const event = JSON.parse(body);
+    expect(headers["x-edgescore-id"]).toBe(event.id);
+    const lead = (await lookup(site, "ada@acme.com"))!;
+    expect(event).toMatchObject({
+      type: "profile.stage_changed", site, from: "visitor", to: "mql", origin: "scoring", seq: expect.any(Number),
+      profile: {
+        profile: lead.id, email: "ada@acme.com", firstName: "Ada", lastName: "Lovelace", title: "VP Marketing",
+        score: { fit: 20, engagement: 40, total: 60 }, stage: "mql", verified: false, rulesVersion: 1,
+        reasons: expect.arrayContaining([{ rule: "demo_request", points: 25 }]),
+        source: { utm_source: "newsletter", utm_medium: "email", utm_campaign: "nov", referrer: "www.google.com" },
+        clickIds: { gclid: "abc" },
+      },
+    });
+    expect(JSON.stringify(event)).not.toMatch(/traits|explanation/);
+  });
+
+  it("sends sales' changes with a rising seq, and only the stages the webhook lists", async () => {
+    const name = uid("h");
+    const site = await createSite({ webhook: { url: `${receiver}/hook/${name}`, secret: SECRET, stages: ["sql", "customer"] } });
+    await qualify(site, "ada@acme.com");
+    for (const stage of ["sql", "opportunity", "customer"]) {
+      await call(`/v1/sites/${site}/feedback`, json({ email: "ada@acme.com", stage }));
+    }
+    await wake(site, "ada@acme.com");
+    const events = (await received(name)).map((d) => JSON.parse(d.body));
+    expect(events.map((e) => [e.from, e.to, e.origin])).toEqual([["mql", "sql", "feedback"], ["opportunity", "customer", "feedback"]]);
+    expect(events[1].seq).toBeGreaterThan(events[0].seq);
+  });
+
+  it("retries a failing receiver with the same id, signed afresh each time, until it takes it", async () => {
+    const name = uid("h");
+    const site = await createSite({ webhook: { url: `${receiver}/hook/${name}?fail=3`, secret: SECRET } });
+    await qualify(site, "ada@acme.com");
+    await until(async () => (await received(name)).length >= 1, "a first attempt");
+    // The alarm backs off (10 s, 20 s, …): run it at the times it would fire.
+    for (let hours = 1; (await received(name)).length < 4; hours++) await wake(site, "ada@acme.com", Date.now() + hours * 3_600_000);
+    const deliveries = await received(name);
+    expect(deliveries.map((d) => d.answered)).toEqual([500, 500, 500, 200]);
+    expect(new Set(deliveries.map((d) => d.headers["x-edgescore-id"])).size).toBe(1);
+    expect(new Set(deliveries.map((d) => d.headers["x-edgescore-timestamp"])).size).toBe(4);
+    for (const d of deliveries) {
+      expect(d.headers["x-edgescore-signature"]).toBe(`v1=${await hmacHex(SECRET, `${d.headers["x-edgescore-timestamp"]}.${d.body}`)}`);
+    }
+    await wake(site, "ada@acme.com", Date.now() + 48 * 3_600_000);
+    expect(await received(name)).toHaveLength(4);
+  });
+
+  it("keeps trying for a day, then lists the delivery as failed; a retry sends it again", async () => {
+    const name = uid("h");
+    const site = await createSite({ webhook: { url: `${receiver}/hook/${name}?fail=always`, secret: SECRET } });
+    await qualify(site, "ada@acme.com");
+    await until(async () => (await received(name)).length >= 1, "a first attempt");
+    await wake(site, "ada@acme.com", Date.now() + 12 * 3_600_000);
+    const failedEarly = await (await call(`/v1/sites/${site}/webhooks/failed`, { headers: ADMIN })).json<{ items: unknown[] }>();
+    expect(failedEarly.items).toEqual([]);
+
+    await wake(site, "ada@acme.com", Date.now() + 26 * 3_600_000);
+    const failed = await (await call(`/v1/sites/${site}/webhooks/failed`, { headers: ADMIN })).json<{ items: any[] }>();
+    expect(failed.items).toEqual([expect.objectContaining({ type: "profile.stage_changed", to: "mql", attempts: 3, lastError: "HTTP 500" })]);
+    const attempts = (await received(name)).length;
+
+    const retry = await call(`/v1/sites/${site}/webhooks/failed/${failed.items[0].id}/retry`, { method: "POST", headers: ADMIN });
+    expect(await retry.json()).toEqual({ id: failed.items[0].id, delivered: false });
+    expect(retry.status).toBe(202);
+    expect(await received(name)).toHaveLength(attempts + 1);
+    const unknown = await call(`/v1/sites/${site}/webhooks/failed/nope/retry`, { method: "POST", headers: ADMIN });
+    expect(unknown.status).toBe(404);
+  });
+
+  it("announces an erasure, and forgets the person's failed deliveries", async () => {
+    const name = uid("h");
+    const site = await createSite({ webhook: { url: `${receiver}/hook/${name}`, secret: SECRET } });
+    await qualify(site, "ada@acme.com");
+    const lead = (await lookup(site, "ada@acme.com"))!;
+    await call(`/v1/sites/${site}/profiles/erase`, json({ email: "ada@acme.com" }));
+    const deliveries = await until(async () => {
+      const list = await received(name);
+      return list.some((d) => JSON.parse(d.body).type === "profile.erased") && list;
+    }, "profile.erased");
+    expect(JSON.parse(deliveries.at(-1)!.body)).toMatchObject({ type: "profile.erased", site, profile: { profile: lead.id } });
+    expect(deliveries.at(-1)!.body).not.toContain("ada@");
+  });
+
+  it("sends a signed ping to test a receiver", async () => {
+    const name = uid("h");
+    const site = await createSite({ webhook: { url: `${receiver}/hook/${name}`, secret: SECRET } });
+    const res = await call(`/v1/sites/${site}/webhooks/test`, { method: "POST", headers: ADMIN });
+    expect(await res.json()).toMatchObject({ delivered: true });
+    const [ping] = await received(name);
+    expect(JSON.parse(ping!.body)).toMatchObject({ type: "ping", site });
+    expect(ping!.headers["x-edgescore-signature"]).toBe(`v1=${await hmacHex(SECRET, `${ping!.headers["x-edgescore-timestamp"]}.${ping!.body}`)}`);
+  });
+});
+
+describe("MQL export (CONTRACT §7)", () => {
+  const emails = ["a@acme.com", "b@acme.com", "c@acme.com", "d@acme.com", "e@acme.com"];
+
+  async function fiveMqls() {
+    const site = await createSite();
+    for (const email of emails) {
+      await qualify(site, email);
+      await wake(site, email);
+      await new Promise((r) => setTimeout(r, 2)); // distinct change times
+    }
+    return site;
+  }
+
+  it("lists every MQL once across pages, in order of last change", async () => {
+    const site = await fiveMqls();
+    const all = await mqlsOf(site);
+    expect(all.items.map((r) => r.email)).toEqual(emails);
+    expect(all.cursor).toBeNull();
+    expect(all.items[0]).toMatchObject({
+      stage: "mql", score: { total: 60 }, timeToMqlSeconds: expect.any(Number), mqlAt: expect.any(String),
+      firstSeenAt: expect.any(String), updatedAt: expect.any(String), verified: false, consent: true,
+      lastTouch: { url: expect.stringContaining("/pricing"), at: expect.any(String) },
+    });
+
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: any[]; cursor: string | null } = await mqlsOf(site, `limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      pages.push(page.items.map((r) => r.email));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(pages.flat()).toEqual(emails);
+    expect(pages[0]).toHaveLength(2);
+  });
+
+  it("moves a record to the end when its stage changes, so a poller's cursor sees it again", async () => {
+    const site = await fiveMqls();
+    const first = await mqlsOf(site);
+    const lastKnown = first.items.at(-1).updatedAt;
+    await call(`/v1/sites/${site}/feedback`, json({ email: "b@acme.com", stage: "sql" }));
+    await wake(site, "b@acme.com");
+    const after = await mqlsOf(site);
+    expect(after.items.map((r) => r.email)).toEqual(["a@acme.com", "c@acme.com", "d@acme.com", "e@acme.com", "b@acme.com"]);
+    expect(after.items.at(-1)).toMatchObject({ stage: "sql" });
+    const since = await mqlsOf(site, `since=${encodeURIComponent(new Date(Date.parse(lastKnown) + 1).toISOString())}`);
+    expect(since.items.map((r) => r.email)).toEqual(["b@acme.com"]);
+    const until = await mqlsOf(site, `until=${Date.parse(lastKnown)}`);
+    expect(until.items.map((r) => r.email)).toEqual(["a@acme.com", "c@acme.com", "d@acme.com"]);
+  });
+
+  it("answers ndjson and csv, with the next page's cursor in a header", async () => {
+    const site = await fiveMqls();
+    const nd = await call(`/v1/sites/${site}/mqls?format=ndjson&limit=3`, { headers: ADMIN });
+    expect(nd.headers.get("Content-Type")).toContain("application/x-ndjson");
+    const lines = (await nd.text()).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((r) => r.email)).toEqual(emails.slice(0, 3));
+    const next = nd.headers.get("X-Edgescore-Cursor");
+    expect(next).toBeTruthy();
+    const rest = await call(`/v1/sites/${site}/mqls?format=ndjson&cursor=${next}`, { headers: ADMIN });
+    expect((await rest.text()).trim().split("\n").map((l) => JSON.parse(l).email)).toEqual(emails.slice(3));
+    expect(rest.headers.get("X-Edgescore-Cursor")).toBeNull();
+
+    const csv = await call(`/v1/sites/${site}/mqls?format=csv`, { headers: ADMIN });
+    expect(csv.headers.get("Content-Type")).toContain("text/csv");
+    const rows = (await csv.text()).split("\r\n");
+    expect(rows[0]).toBe("Email,First Name,Last Name,Company,Job Title,Phone,Company Size,Industry,Country,Score,Fit Score,Engagement Score,Stage,Lifecycle Stage,MQL At,Source,Reasons");
+    expect(rows).toHaveLength(7); // header, five rows, and the empty string after the last CRLF
+    // A formula in a company name is defused; numbers stay numbers.
+    expect(rows[1]).toMatch(/^a@acme\.com,Ada,Lovelace,'=cmd\|' \/C calc'!A0,VP Marketing,,201-500,,,60,20,40,mql,marketingqualifiedlead,/);
+  });
+
+  it("refuses a bad query naming the field, and needs exports:read", async () => {
+    const site = await createSite();
+    for (const [query, path] of [["limit=201", "limit"], ["format=xml", "format"], ["cursor=zzz", "cursor"], ["since=2026-11-02&until=2026-11-01", "until"], ["since=yesterday", "since"]]) {
+      const res = await call(`/v1/sites/${site}/mqls?${query}`, { headers: ADMIN });
+      expect(res.status, query).toBe(400);
+      expect(await res.json(), query).toMatchObject({ error: { path } });
+    }
+    const { key } = await (await call(`/v1/sites/${site}/keys`, json({ scopes: ["profiles:read"] }))).json<{ key: string }>();
+    expect((await call(`/v1/sites/${site}/mqls`, { headers: { Authorization: `Bearer ${key}` } })).status).toBe(403);
+  });
+
+  it("loses a record when its person is erased", async () => {
+    const site = await fiveMqls();
+    await call(`/v1/sites/${site}/profiles/erase`, json({ email: "c@acme.com" }));
+    expect((await mqlsOf(site)).items.map((r) => r.email)).toEqual(["a@acme.com", "b@acme.com", "d@acme.com", "e@acme.com"]);
+    const keys = (await env.SITES.list({ prefix: `mql:${site}:` })).keys;
+    expect(keys).toHaveLength(4);
+  });
+});

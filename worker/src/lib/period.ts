@@ -1,0 +1,22 @@
+import * as v from "valibot";
+
+/** A time in a query: ISO 8601, or milliseconds since the epoch. */
+const time = v.pipe(
+  v.string(),
+  v.transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s))),
+  v.number(),
+  v.check((n) => Number.isFinite(n), "must be an ISO 8601 time or milliseconds since the epoch"),
+);
+
+/** `since` and `until` of a query, both optional: the schema a route spreads into its own. */
+export const PeriodQuery = {
+  since: v.optional(time),
+  until: v.optional(time),
+};
+
+/** The period a query asks for, [since, until), with the route's defaults; null when it is empty. */
+export function periodOf(query: { since?: number; until?: number }, defaults: { since: number; until: number }) {
+  const since = query.since ?? defaults.since;
+  const until = query.until ?? defaults.until;
+  return until > since ? { since, until } : null;
+}

@@ -1,0 +1,102 @@
+/**
+ * Site metrics (CONTRACT §7 `GET /v1/sites/:site/metrics`), from two inputs kept
+ * apart by how often they come. Stage changes are rare: all of a site's go to its
+ * one Funnel object. Collect batches are not: their activity goes to Activity
+ * objects by (UTC day, shard of the profile), which the Funnel lists. A read asks
+ * the Funnel for its figures and the period's Activity objects, and sums those.
+ */
+import { DAY_MS } from "../../../shared/rules";
+import { boundedEach } from "../lib/concurrency";
+import type { ActivityWrite } from "../objects/activity";
+import {
+  ACTIVITY_DAYS, activityName, dayOf, HOUR_MS, MAX_PERIOD_DAYS, profileKey,
+} from "./shards";
+import { ActivityTotals } from "./totals";
+import type { ActivityRecord, Metrics, StageChangeRecord } from "./types";
+import { bucketOf } from "./vitals";
+
+/** Activity objects called at once by a read or an erasure. */
+const OBJECTS_AT_ONCE = 8;
+/** Activity objects this isolate has had listed: the Funnel is told once per isolate and object. */
+const listed = new Set<string>();
+const LISTED_REMEMBERED = 10_000;
+
+export async function recordStageChange(env: Env, r: StageChangeRecord): Promise<void> {
+  await env.FUNNEL.getByName(r.site).record(r);
+}
+
+/**
+ * Stores what a batch did in its Activity object, listing the object with the
+ * site's Funnel first, so erasure and reads find everything stored. Not retried:
+ * a failure loses this batch's figures, never counts them twice.
+ */
+export async function recordActivity(env: Env, r: ActivityRecord): Promise<void> {
+  const points = Object.entries(r.points).filter(([, p]) => p !== 0);
+  const vitals: ActivityWrite["vitals"] = r.vitals.flatMap(({ name, value, page }) => {
+    const bucket = bucketOf(name, value);
+    return bucket === null ? [] : [{ metric: name, page, bucket }];
+  });
+  const day = dayOf(r.at);
+  // Past keeping, its object may already be gone (and unlisted).
+  if ((!r.firstSeen && !points.length && !vitals.length) || day < dayOf(Date.now()) - ACTIVITY_DAYS) return;
+  const { shard, fp } = await profileKey(r.profile);
+  const name = activityName(r.site, { day, shard });
+  if (!listed.has(name)) {
+    await env.FUNNEL.getByName(r.site).registerActivity({ day, shard }, Date.now());
+    if (listed.size >= LISTED_REMEMBERED) listed.clear();
+    listed.add(name);
+  }
+  await env.ACTIVITY.getByName(name).record({
+    day, hour: Math.floor(r.at / HOUR_MS), fp, firstSeen: r.firstSeen, points, vitals, mql: r.mql,
+  });
+}
+
+/**
+ * The site's figures for [since, until) (ms): at most MAX_PERIOD_DAYS long, which
+ * bounds a read to that many days × SHARDS Activity objects (fewer: only those
+ * listed). The route checks the period; anything else is a caller's bug.
+ */
+export async function siteMetrics(env: Env, site: string, since: number, until: number): Promise<Metrics> {
+  if (!(until > since && until - since <= MAX_PERIOD_DAYS * DAY_MS)) {
+    throw new RangeError(`a metrics period must be longer than 0 and at most ${MAX_PERIOD_DAYS} days`);
+  }
+  const funnel = await env.FUNNEL.getByName(site).figures(since, until);
+  const totals = new ActivityTotals();
+  // Activity is kept per hour: every hour the period touches counts.
+  const [fromHour, toHour] = [Math.floor(since / HOUR_MS), Math.ceil(until / HOUR_MS)];
+  await boundedEach(funnel.activity, OBJECTS_AT_ONCE, async (shard) => {
+    const slice = await env.ACTIVITY.getByName(activityName(site, shard)).read(fromHour, toHour);
+    if (slice) totals.add(slice);
+  });
+  return {
+    period: { since: new Date(since).toISOString(), until: new Date(until).toISOString() },
+    counts: { visitors: totals.visitors, ...funnel.counts },
+    rates: funnel.rates,
+    medianTimeToMqlSeconds: funnel.medianTimeToMqlSeconds,
+    bySource: funnel.bySource,
+    byRule: totals.byRule(),
+    vitals: totals.vitalFigures(),
+    mqlsByDay: funnel.mqlsByDay,
+  };
+}
+
+/**
+ * Deletes every aggregate row naming these profiles (pass a lead and each visitor
+ * merged into it): their stage changes and source, the visitors they were and
+ * the points they got; their figures leave every count, rate and sum. What stays
+ * is what names nobody: their Web Vitals samples, merged into histograms.
+ */
+export async function eraseFromMetrics(env: Env, site: string, profiles: string[]): Promise<void> {
+  if (!profiles.length) return;
+  const funnel = env.FUNNEL.getByName(site);
+  const byShard = new Map<number, number[]>();
+  for (const { shard, fp } of await Promise.all(profiles.map(profileKey))) {
+    byShard.set(shard, [...(byShard.get(shard) ?? []), fp]);
+  }
+  // A profile's rows lie in its shard's objects only, any day still kept.
+  const objects = await funnel.activityOf([...byShard.keys()]);
+  await boundedEach(objects, OBJECTS_AT_ONCE, async (o) => {
+    await env.ACTIVITY.getByName(activityName(site, o)).erase(byShard.get(o.shard)!);
+  });
+  await funnel.erase(profiles);
+}
