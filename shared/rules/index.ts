@@ -3,7 +3,7 @@ export { validateModel, ModelSchema, EventTypeSchema, EVENT_TYPES, DEFAULT_DECAY
 export { DEFAULT_MODEL } from "./default-model";
 export { emptyState, applyEvent, scoreOf, recycle, qualifies, replay, settleDecay, nextDecayAt, type Replayed } from "./score";
 export { decaySteps, DAY_MS } from "./decay";
-export { STAGES, scoredStage, publicStage, type Stage } from "./stage";
+export { STAGES, scoredStage, publicStage, isQualified, type Stage } from "./stage";
 export { normaliseEmail, deriveTraits, type EmailType } from "./traits";
 export type {
   Condition,

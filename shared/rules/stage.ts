@@ -24,3 +24,8 @@ export function publicStage(stage: Stage, publicStages: readonly Stage[]): Stage
   const below = FUNNEL.slice(0, FUNNEL.indexOf(stage));
   return below.findLast((s) => publicStages.includes(s)) ?? "visitor";
 }
+
+/** An MQL or any stage sales move it on to: what the export keeps and `mql: true` means. */
+export function isQualified(stage: Stage): boolean {
+  return stage === "mql" || stage === "sql" || stage === "opportunity" || stage === "customer";
+}

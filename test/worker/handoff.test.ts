@@ -250,3 +250,31 @@ describe("MQL export (CONTRACT §7)", () => {
     expect(keys).toHaveLength(4);
   });
 });
+
+describe("metrics, end to end (CONTRACT §7)", () => {
+  const metricsOf = async (site: string) => (await call(`/v1/sites/${site}/metrics`, { headers: ADMIN })).json<Record<string, any>>();
+
+  it("counts what browsers and servers did: visitors, stages, sources, rule points and vitals", async () => {
+    const site = await createSite();
+    const vital = (name: string, value: number) => ({ ...ev.pageview("/pricing"), type: "vitals", props: { name, value, rating: "good" } });
+    await collect(site, uid("v"), [ev.pageview("/blog"), vital("LCP", 1200)]); // an anonymous visitor
+    await qualify(site, "ada@acme.com");
+    const vid = uid("v");
+    await collect(site, vid, [ev.identify({ email: "ada@acme.com" })]);
+    await collect(site, vid, [vital("LCP", 3000)]); // a sample while the person is an MQL
+    await call(`/v1/sites/${site}/events`, json([{ id: uid("s"), email: "ada@acme.com", type: "track", name: "webinar_attended", ts: Date.now(), props: { webinar: "w1" } }]));
+
+    const metrics = await until(async () => {
+      const m = await metricsOf(site);
+      return m.counts.mqls === 1 && m.byRule.some((r: { rule: string }) => r.rule === "webinar_attended") && m.vitals.LCP.samples === 2 && m;
+    }, "metrics");
+    expect(metrics.counts).toMatchObject({ visitors: 3, leads: 1, mqls: 1, sqls: 0 });
+    expect(metrics.bySource).toEqual([expect.objectContaining({ utm_source: "newsletter", utm_medium: "email", utm_campaign: "nov", referrer: "www.google.com", mqls: 1 })]);
+    expect(metrics.byRule).toEqual(expect.arrayContaining([
+      { rule: "demo_request", points: 25, profiles: 1 },
+      { rule: "webinar_attended", points: 10, profiles: 1 },
+    ]));
+    expect(metrics.vitals.LCP.p75Mql).toBeGreaterThan(2800);
+    expect(metrics.vitals.LCP.p75Other).toBeLessThan(1300);
+  });
+});

@@ -61,7 +61,25 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
     ];
     const result = await runInDurableObject(stub, (p) => p.record({ site, events, now: T0 }));
     expect(result).toMatchObject({ accepted: 3, state: { stage: "lead", score: { fit: 0, engagement: 40, total: 40 } } });
+    // Becoming a lead queued its stage change for the site's metrics: the alarm delivers it at once.
+    await delivered(stub);
     return { site, stub, event };
+  }
+
+  /**
+   * Waits until the object's alarm (it fires at once) has delivered its outbox and,
+   * when `rearmed`, set its next alarm (null while the handler runs).
+   */
+  async function delivered(stub: Awaited<ReturnType<typeof leadStub>>, rearmed = true) {
+    for (let tries = 0; ; tries++) {
+      const { pending, alarm } = await runInDurableObject(stub, async (_, state) => ({
+        pending: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n,
+        alarm: await state.storage.getAlarm(),
+      }));
+      if (!pending && (!rearmed || alarm !== null)) return;
+      if (tries > 200) throw new Error("the outbox was never delivered");
+      await sleep(10);
+    }
   }
 
   const alarmOf = (stub: Awaited<ReturnType<typeof leadStub>>) =>
@@ -144,6 +162,7 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
       site: empty, now: T0,
       events: [{ id: uid("e"), type: "identify", receivedAt: T0, ts: T0, scored: true, traits: { email: "quiet@globex.com" } }],
     }));
+    await delivered(quiet, false);
     expect(await alarmOf(quiet)).toBeNull();
     expect(await runDurableObjectAlarm(quiet)).toBe(false);
   });

@@ -1,9 +1,7 @@
 import type { StageView } from "../../../shared/events";
-import { publicStage } from "../../../shared/rules";
+import { isQualified, publicStage } from "../../../shared/rules";
 import type { ProfileDetails, ProfileState } from "../objects/profile";
 import type { Site } from "../sites/config";
-
-const QUALIFIED = new Set(["mql", "sql", "opportunity", "customer"]);
 
 /**
  * What a browser may see of a profile (CONTRACT §5): its stage among the site's
@@ -12,7 +10,7 @@ const QUALIFIED = new Set(["mql", "sql", "opportunity", "customer"]);
  */
 export function stageView(site: Site, state: ProfileState | null): StageView {
   if (!state) return { stage: publicStage("visitor", site.publicStages), mql: false, score: { fit: 0, engagement: 0, total: 0 } };
-  return { stage: publicStage(state.stage, site.publicStages), mql: QUALIFIED.has(state.stage), score: state.score };
+  return { stage: publicStage(state.stage, site.publicStages), mql: isQualified(state.stage), score: state.score };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

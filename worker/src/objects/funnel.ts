@@ -49,7 +49,7 @@ const FUNNEL: readonly Stage[] = STAGES.slice(0, 6);
 const SOURCES_SHOWN = 100;
 
 /** The funnel stages a change from → to enters (see the invariants). */
-export function enteredStages(from: Stage, to: Stage): Stage[] {
+function enteredStages(from: Stage, to: Stage): Stage[] {
   if (to === "disqualified") return from === to ? [] : [to];
   const past = FUNNEL.indexOf(to) > FUNNEL.indexOf("lead");
   if (from === "disqualified") return past ? [to] : [];

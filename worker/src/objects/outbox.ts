@@ -1,9 +1,9 @@
 /**
  * A profile's transactional outbox: what must leave the object (webhooks, export
- * records, metrics) is written in the same transaction as the change that caused
+ * records, stage changes for the site's metrics) is written in the same transaction as the change that caused
  * it, then delivered from the alarm, at least once, in the order written.
  */
-export type OutboxKind = "webhook" | "export";
+export type OutboxKind = "webhook" | "export" | "metrics";
 
 export type OutboxItem = {
   n: number;

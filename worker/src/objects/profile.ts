@@ -41,11 +41,13 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
-  applyEvent, emptyState, nextDecayAt, qualifies, recycle, replay, scoredStage, scoreOf, settleDecay, STAGES,
-  type ExplanationLine, type ProfileEvent, type Score, type ScoringModel, type Traits,
+  applyEvent, emptyState, isQualified, nextDecayAt, qualifies, recycle, replay, scoredStage, scoreOf, settleDecay, STAGES,
+  type ExplanationLine, type ProfileEvent, type Score, type ScoringModel, type ScoringState, type Traits,
 } from "../../../shared/rules";
 import { deleteExport, exportKey, putExport } from "../exports/store";
-import { exportRecord, type ExportRecord } from "../exports/record";
+import { exportRecord, sourceOf, type ExportRecord } from "../exports/record";
+import { eraseFromMetrics, recordStageChange } from "../metrics";
+import type { StageChangeRecord } from "../metrics/types";
 import { WEBHOOK_STAGES } from "../sites/config";
 import { getSite } from "../sites/store";
 import { registerLead, unregisterLead } from "../sites/leads";
@@ -105,7 +107,21 @@ export interface BatchResult {
   duplicates: number;
   /** The visitor was erased: its browser must forget its id. */
   reset?: true;
+  /** What the batch did, for the site's metrics, and the object it did it to. */
+  activity?: Activity;
+  profileId?: string;
 }
+
+export interface Activity {
+  /** The batch created the profile. */
+  firstSeen: boolean;
+  /** Points each rule gave (or took) in the batch. */
+  points: Record<string, number>;
+  /** The person was an MQL or later once the batch was applied. */
+  qualified: boolean;
+}
+
+type Applied = { accepted: number; duplicates: number; activity: Omit<Activity, "qualified"> };
 
 export type StageOrigin = "scoring" | "feedback" | "rescore";
 
@@ -172,9 +188,6 @@ interface Cause {
 /** A new rules version met on a profile's next touch: its changes are not sent (CONTRACT §8). */
 const quietRescore = (now: number): Cause => ({ origin: "rescore", notify: false, at: now });
 
-/** Stages from which a lead's export record is kept. */
-const EXPORTED = new Set<Stage>(["mql", "sql", "opportunity", "customer"]);
-
 /** A failed forward to a lead is retried by the alarm after this long. */
 const FORWARD_RETRY_MS = 30_000;
 /** Events forwarded per call to a lead (a merge may carry a long history). */
@@ -200,9 +213,11 @@ export class Profile extends DurableObject<Env> {
   /** Applies a browser's batch, forwards it to the visitor's lead, and answers what the browser may see. */
   async collect(batch: Batch): Promise<BatchResult> {
     if (this.erased()) return { state: null, accepted: 0, duplicates: 0, reset: true };
-    const counts = this.apply("visitor", batch);
+    const { activity, ...counts } = this.apply("visitor", batch);
     const leadState = await this.forward(batch.site, batch.now);
-    return { state: await this.shown(batch.now, leadState), ...counts };
+    const state = await this.shown(batch.now, leadState);
+    const person = leadState ?? this.stateOf(this.row!, batch.now);
+    return { state, ...counts, activity: { ...activity, qualified: isQualified(person.stage) }, profileId: this.ctx.id.toString() };
   }
 
   /** What the browser may see now (GET /v1/stage): a verified browser its lead, any other itself. */
@@ -215,7 +230,7 @@ export class Profile extends DurableObject<Env> {
 
   /** Applies events to a lead: a visitor's forwarded history and batches, or server events. */
   async record(batch: LeadBatch): Promise<BatchResult> {
-    const counts = this.apply("lead", batch);
+    const { activity, ...counts } = this.apply("lead", batch);
     const row = this.row!;
     if (!row.registered) {
       await registerLead(this.env.SITES, row.site, this.ctx.id.toString());
@@ -223,7 +238,8 @@ export class Profile extends DurableObject<Env> {
       saveRow(this.sql, row);
     }
     await this.schedule(batch.now);
-    return { state: this.stateOf(row, batch.now), ...counts };
+    const state = this.stateOf(row, batch.now);
+    return { state, ...counts, activity: { ...activity, qualified: isQualified(state.stage) }, profileId: this.ctx.id.toString() };
   }
 
   // --- sales and operations ------------------------------------------------
@@ -320,6 +336,7 @@ export class Profile extends DurableObject<Env> {
     if (!row || row.site !== site) return null;
     if (row.kind === "visitor") {
       const erased = row.lead ? await this.env.PROFILES.getByName(row.lead).erase(site) : null;
+      if (!erased) await eraseFromMetrics(this.env, site, [this.ctx.id.toString()]);
       await this.forget(); // also when the lead was already gone
       return erased ?? { lead: null };
     }
@@ -330,6 +347,7 @@ export class Profile extends DurableObject<Env> {
       if (key) await deleteExport(this.env.SITES, key);
     }
     for (const failure of await listFailures(this.env.SITES, row.site, id)) await clearFailure(this.env.SITES, row.site, failure.id);
+    await eraseFromMetrics(this.env, row.site, [id, ...visitors.map((v) => v.id)]);
     await unregisterLead(this.env.SITES, row.site, id);
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -402,22 +420,25 @@ export class Profile extends DurableObject<Env> {
   // --- applying events -----------------------------------------------------
 
   /** Dedupes, stores and scores a batch in one transaction; a visitor also links identities. */
-  private apply(kind: ProfileKind, batch: LeadBatch): { accepted: number; duplicates: number } {
+  private apply(kind: ProfileKind, batch: LeadBatch): Applied {
     this.ensureSchema();
-    const row = this.load() ?? this.newRow(kind, batch);
+    const stored = this.load();
+    const row = stored ?? this.newRow(kind, batch);
     // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
     row.edgeCountry ??= batch.edgeCountry ?? null;
     let accepted = 0;
     let duplicates = 0;
+    let points: Record<string, number> = {};
     this.transaction(() => {
       const rules = this.rulesFor(row, batch.site, batch.now, quietRescore(batch.now));
+      let before = pointsByRule(rules.model, row.scoring, batch.now);
       let outOfOrder = false;
       for (const event of batch.events) {
         if (this.sql.exec("SELECT 1 FROM events WHERE id = ?", event.id).toArray().length) {
           duplicates++;
           continue;
         }
-        if (kind === "visitor" && event.identity) this.link(row, event.identity);
+        if (kind === "visitor" && event.identity && this.link(row, event.identity)) before = {};
         // A merge brings a history older than what the lead holds: arrival order needs a replay.
         outOfOrder ||= event.receivedAt < row.lastSeenAt;
         const internalBefore = isInternal(row.scoring.traits, rules);
@@ -446,29 +467,37 @@ export class Profile extends DurableObject<Env> {
         );
       }
       saveRow(this.sql, row);
+      const after = pointsByRule(rules.model, row.scoring, batch.now);
+      for (const rule of new Set([...Object.keys(before), ...Object.keys(after)])) {
+        const change = (after[rule] ?? 0) - (before[rule] ?? 0);
+        if (change !== 0) points[rule] = change;
+      }
     });
     this.row = row;
-    return { accepted, duplicates };
+    return { accepted, duplicates, activity: { firstSeen: stored === null, points } };
   }
 
   /**
    * A visitor gives an email. Its first email merges its whole history into that
    * lead; another email afterwards means another person at this browser: from
-   * here on it belongs to that lead, its own view starting afresh.
+   * here on it belongs to that lead, its own view starting afresh (answers true).
    */
-  private link(row: ProfileRow, identity: Identity): void {
+  private link(row: ProfileRow, identity: Identity): boolean {
     if (identity.lead === row.lead) {
       row.verified ||= identity.verified;
-      return;
+      return false;
     }
-    if (row.lead === null) this.sql.exec("UPDATE events SET lead = ? WHERE lead IS NULL", identity.lead);
-    else {
+    const anotherPerson = row.lead !== null;
+    if (anotherPerson) {
       row.scoring = emptyState();
       row.stage = "visitor";
       row.mqlAt = null;
+    } else {
+      this.sql.exec("UPDATE events SET lead = ? WHERE lead IS NULL", identity.lead);
     }
     row.lead = identity.lead;
     row.verified = identity.verified;
+    return anotherPerson;
   }
 
   /**
@@ -532,7 +561,16 @@ export class Profile extends DurableObject<Env> {
     row.stage = stages.at(-1)!;
     if (row.kind !== "lead") return;
     const id = this.ctx.id.toString();
-    const exported = EXPORTED.has(row.stage) || row.exportKey !== null;
+    const source = this.firstTouch();
+    stages.forEach((stage, i) => {
+      const change: StageChangeRecord = {
+        site: row.site, profile: id, seq: seq - (stages.length - 1 - i), from: i ? stages[i - 1]! : from, to: stage,
+        at: cause.at, origin: cause.origin, firstSeenAt: row.firstSeenAt, mqlAt: row.mqlAt,
+        source: source && sourceOf(source),
+      };
+      this.outbox.add("metrics", `${id}.metrics.${change.seq}`, change, now);
+    });
+    const exported = isQualified(row.stage) || row.exportKey !== null;
     if (!exported && !cause.notify) return;
     const record = this.exportRecordOf(row, model, now);
     if (exported) {
@@ -549,13 +587,15 @@ export class Profile extends DurableObject<Env> {
     }
   }
 
+  /** The person's first (or last) page view: where they came from. */
+  private firstTouch(order: "ASC" | "DESC" = "ASC"): ProfileEvent | null {
+    const r = this.sql.exec<EventRow>(
+      `SELECT * FROM events WHERE type = 'pageview' ORDER BY received_at ${order}, seq ${order} LIMIT 1`,
+    ).toArray()[0];
+    return r ? eventOf(r) : null;
+  }
+
   private exportRecordOf(row: ProfileRow, model: ScoringModel, now: number): ExportRecord {
-    const touch = (order: "ASC" | "DESC") => {
-      const r = this.sql.exec<EventRow>(
-        `SELECT * FROM events WHERE type = 'pageview' ORDER BY received_at ${order}, seq ${order} LIMIT 1`,
-      ).toArray()[0];
-      return r ? eventOf(r) : null;
-    };
     const scored = scoreOf(model, row.scoring, now);
     return exportRecord({
       profile: this.ctx.id.toString(),
@@ -565,8 +605,8 @@ export class Profile extends DurableObject<Env> {
       stage: row.stage,
       mqlAt: row.mqlAt,
       firstSeenAt: row.firstSeenAt,
-      firstTouch: touch("ASC"),
-      lastTouch: touch("DESC"),
+      firstTouch: this.firstTouch(),
+      lastTouch: this.firstTouch("DESC"),
       verified: row.verified,
       rulesVersion: this.rules?.rulesVersion ?? 0,
       updatedAt: now,
@@ -684,6 +724,10 @@ export class Profile extends DurableObject<Env> {
   /** Sends one item; null when it is delivered (or no longer wanted), else the error. */
   private async deliverItem(item: OutboxItem, now: number): Promise<string | null> {
     try {
+      if (item.kind === "metrics") {
+        await recordStageChange(this.env, JSON.parse(item.payload));
+        return null;
+      }
       if (item.kind === "export") {
         const { key, previous, record } = JSON.parse(item.payload) as { key: string; previous: string | null; record: ExportRecord };
         await putExport(this.env.SITES, key, previous, record);
@@ -775,6 +819,15 @@ export class Profile extends DurableObject<Env> {
     this.row = stored ? rowOf(stored) : null;
     return this.row;
   }
+}
+
+/** Points by rule of a score's explanation (decay included; the floor is no rule). */
+function pointsByRule(model: ScoringModel, state: ScoringState, now: number): Record<string, number> {
+  const points: Record<string, number> = {};
+  for (const line of scoreOf(model, state, now).explanation) {
+    if (line.rule !== "floor") points[line.rule] = (points[line.rule] ?? 0) + line.points;
+  }
+  return points;
 }
 
 /** A profile of the site's own staff (by email domain): recorded, never scored. */

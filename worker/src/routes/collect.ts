@@ -15,6 +15,7 @@ import { toProfileEvent } from "../lib/normalise";
 import { siteCors } from "../lib/site-cors";
 import { requireSite } from "../lib/site";
 import { stageView } from "../lib/view";
+import { recordBatch } from "../lib/activity";
 import type { IncomingEvent } from "../objects/profile";
 import { scoringSite } from "../sites/config";
 
@@ -87,6 +88,7 @@ export const collect = new Hono<AppEnv>()
     const result = events.length
       ? await profile.collect({ site: scoringSite(site), events, edgeCountry, now })
       : { ...await profile.seen(now), accepted: 0, duplicates: 0 };
+    if (result.activity) c.executionCtx.waitUntil(recordBatch(c.env, site.id, result, events, now));
     const body: CollectResponse = {
       vid: batch.vid,
       profile: result.state?.profile ?? profile.id.toString(),

@@ -6,6 +6,7 @@ import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
 import { requireScope } from "../lib/auth";
 import { limitBody, readJson } from "../lib/body";
+import { recordBatch } from "../lib/activity";
 import { boundedEach } from "../lib/concurrency";
 import { rejection } from "../lib/errors";
 import { leadProfile } from "../lib/identity";
@@ -45,6 +46,8 @@ export const events = new Hono<AppEnv>()
     await boundedEach([...byEmail], LEADS_AT_ONCE, async ([email, list]) => {
       const lead = await leadProfile(c.env, site.id, email);
       const result = await lead.record({ site: scoringSite(site), events: list, now });
+      // A server event is no visit: it gives points, never a visitor.
+      if (result.activity) c.executionCtx.waitUntil(recordBatch(c.env, site.id, { ...result, activity: { ...result.activity, firstSeen: false } }, list, now));
       accepted += result.accepted;
       duplicates += result.duplicates;
     });
