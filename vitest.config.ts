@@ -12,7 +12,14 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { ADMIN_TOKEN: "test-admin-token", IDENTITY_SECRET: "test-identity-secret" } },
+            miniflare: {
+              bindings: { ADMIN_TOKEN: "test-admin-token", IDENTITY_SECRET: "test-identity-secret", RATE_LIMIT_EXEMPT: "192.0.2.1, 192.0.2.2" },
+              // Limits small enough for a test to reach quickly (production's are in wrangler.toml).
+              ratelimits: {
+                VISITOR_RATE_LIMIT: { simple: { limit: 40, period: 60 } },
+                ADDRESS_RATE_LIMIT: { simple: { limit: 60, period: 60 } },
+              },
+            },
           }),
         ],
         test: { name: "worker", include: ["test/worker/**/*.test.ts"], globalSetup: ["test/worker/receiver.ts"] },

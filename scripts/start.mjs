@@ -19,7 +19,8 @@ buildDemo();
 const worker = await startLocalWorker({
   port,
   persistTo: ".wrangler/state",
-  vars: { ADMIN_TOKEN: adminToken, IDENTITY_SECRET: identitySecret },
+  // Every local request comes from 127.0.0.1: limit per visitor only.
+  vars: { ADMIN_TOKEN: adminToken, IDENTITY_SECRET: identitySecret, RATE_LIMIT_EXEMPT: "127.0.0.1,::1" },
 }).catch((err) => {
   console.error(`edgescore: ${err.message}`);
   process.exit(1);

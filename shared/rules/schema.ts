@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { check, type Checked } from "../validation";
 import { listens } from "./match";
+import { regexProblem } from "./regex";
 import type { ScoringModel } from "./types";
 
 /** Inactivity decay when a model names none: −10 engagement after 30 days, again every 30. */
@@ -77,6 +78,13 @@ const operators = v.pipe(
       ({ regex, flags }) => regex === undefined || compiles(regex, flags),
       "regex does not compile (with these flags)",
     ),
+    ["regex"],
+  ),
+  v.forward(
+    v.rawCheck(({ dataset, addIssue }) => {
+      const problem = dataset.typed && dataset.value.regex !== undefined ? regexProblem(dataset.value.regex) : null;
+      if (problem) addIssue({ message: `regex: ${problem}` });
+    }),
     ["regex"],
   ),
 );

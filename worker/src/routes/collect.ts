@@ -10,6 +10,7 @@ import type { AppEnv } from "../app-env";
 import { limitBody, readJson } from "../lib/body";
 import { isBotRequest } from "../lib/bots";
 import { ApiError, rejection } from "../lib/errors";
+import { limitCollect } from "../lib/rate-limit";
 import { isVerified, leadProfileName, visitorProfileName } from "../lib/identity";
 import { toProfileEvent } from "../lib/normalise";
 import { siteCors } from "../lib/site-cors";
@@ -50,6 +51,7 @@ export const collect = new Hono<AppEnv>()
     if (batch.events.length > MAX_EVENTS_PER_BATCH) {
       throw new ApiError(400, "too_many_events", `a batch holds at most ${MAX_EVENTS_PER_BATCH} events`, "events");
     }
+    await limitCollect(c, site.id, batch.vid);
 
     const now = Date.now();
     const arrival = {
