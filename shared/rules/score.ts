@@ -125,12 +125,15 @@ export interface Replayed {
 }
 
 /**
- * Scores events from nothing, in the order given (arrival order): deterministic. Each time
- * of `recycledAt` (sales sent the profile back to nurture) recycles the state before the
- * first event received at or after it, so a replay keeps what recycling took away.
+ * Scores events from nothing (or from `from`: what events no longer kept left behind), in the
+ * order given (arrival order): deterministic. Each time of `recycledAt` (sales sent the profile
+ * back to nurture) recycles the state before the first event received at or after it, so a
+ * replay keeps what recycling took away.
  */
-export function replay(model: ScoringModel, events: readonly ProfileEvent[], now: number, recycledAt: readonly number[] = []): Replayed {
-  const state = emptyState();
+export function replay(
+  model: ScoringModel, events: readonly ProfileEvent[], now: number, recycledAt: readonly number[] = [], from: ScoringState = emptyState(),
+): Replayed {
+  const state: ScoringState = structuredClone(from);
   const recycles = [...recycledAt].sort((a, b) => a - b);
   let next = 0;
   const recycleUpTo = (at: number) => {

@@ -50,7 +50,7 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
   const at = (days: number) => T0 + days * DAY_MS;
 
   async function newLead() {
-    const site: ScoringSite = { id: uid("site-"), rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null };
+    const site: ScoringSite = { id: uid("site-"), rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null, retentionDays: 395 };
     const stub = await leadStub(site.id, "ada@globex.com");
     const event = (e: Partial<ProfileEvent> & Pick<ProfileEvent, "type">): ProfileEvent =>
       ({ id: uid("e"), receivedAt: T0, ts: T0, scored: true, ...e });
@@ -66,17 +66,14 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
     return { site, stub, event };
   }
 
-  /**
-   * Waits until the object's alarm (it fires at once) has delivered its outbox and,
-   * when `rearmed`, set its next alarm (null while the handler runs).
-   */
-  async function delivered(stub: Awaited<ReturnType<typeof leadStub>>, rearmed = true) {
+  /** Waits until the object's alarm (it fires at once) has delivered its outbox and set its next alarm (null while it runs). */
+  async function delivered(stub: Awaited<ReturnType<typeof leadStub>>) {
     for (let tries = 0; ; tries++) {
       const { pending, alarm } = await runInDurableObject(stub, async (_, state) => ({
         pending: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n,
         alarm: await state.storage.getAlarm(),
       }));
-      if (!pending && (!rearmed || alarm !== null)) return;
+      if (!pending && alarm !== null) return;
       if (tries > 200) throw new Error("the outbox was never delivered");
       await sleep(10);
     }
@@ -123,7 +120,7 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
     expect(day60.stage).toBe("lead");
   });
 
-  it("never takes engagement below 0, and stops the alarm once nothing is left to lose", async () => {
+  it("never takes engagement below 0, and stops waking for decay once nothing is left to lose", async () => {
     const { site, stub } = await newLead();
     // Woken late (the alarm is at least once, not on time): every loss due is settled at once.
     await runInDurableObject(stub, (p) => p.wake(at(200)));
@@ -132,7 +129,8 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
     expect(late.explanation.filter((l: Line) => l.rule === "decay").map((l: Line) => l.at))
       .toEqual([at(30), at(60), at(90), at(120)]);
     expect(explained(late.explanation)).toEqual(late.score);
-    expect(await alarmOf(stub)).toBeNull();
+    // The one timer left: the events' retention (395 days after they came).
+    expect(await alarmOf(stub)).toBe(at(395));
   });
 
   it("restarts the clock on new activity, keeping the losses already taken", async () => {
@@ -155,16 +153,50 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
     const details = (await runInDurableObject(stub, (p) => p.details(site.id, Date.now())))!;
     expect(details.score).toEqual({ fit: 0, engagement: 40, total: 40 });
     expect(await alarmOf(stub)).toBe(at(30));
-    // A lead with nothing to lose has no alarm to run.
+    // A lead with nothing to lose wakes only for its events' retention.
     const empty: ScoringSite = { ...site, id: uid("site-") };
     const quiet = await leadStub(empty.id, "quiet@globex.com");
     await runInDurableObject(quiet, (p) => p.record({
       site: empty, now: T0,
       events: [{ id: uid("e"), type: "identify", receivedAt: T0, ts: T0, scored: true, traits: { email: "quiet@globex.com" } }],
     }));
-    await delivered(quiet, false);
-    expect(await alarmOf(quiet)).toBeNull();
-    expect(await runDurableObjectAlarm(quiet)).toBe(false);
+    await delivered(quiet);
+    expect(await alarmOf(quiet)).toBe(at(395));
+  });
+});
+
+describe("retention (CONTRACT §7)", () => {
+  it("folds events past retentionDays into the scoring state: scores hold, newer events still rescore", async () => {
+    const T0 = Date.now();
+    const day = (n: number) => T0 + n * DAY_MS;
+    const site: ScoringSite = { id: uid("site-"), rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null, retentionDays: 30 };
+    const stub = await leadStub(site.id, "old@globex.com");
+    const e = (receivedAt: number, fields: Partial<ProfileEvent> & Pick<ProfileEvent, "type">): ProfileEvent =>
+      ({ id: uid("e"), receivedAt, ts: receivedAt, scored: true, ...fields });
+    await runInDurableObject(stub, (p) => p.record({ site, now: T0, events: [
+      e(T0, { type: "identify", traits: { email: "old@globex.com", title: "CTO" } }),
+      e(T0, { type: "track", name: "demo_request", props: {} }),
+    ] }));
+    await runInDurableObject(stub, (p) => p.record({ site, now: day(20), events: [e(day(20), { type: "pageview", url: "https://www.acme.test/pricing" })] }));
+    const before = (await runInDurableObject(stub, (p) => p.details(site.id, day(31))))!;
+    expect(before.score).toEqual({ fit: 10, engagement: 40, total: 50 });
+
+    await runInDurableObject(stub, (p) => p.wake(day(31)));
+    const kept = await runInDurableObject(stub, (_, state) =>
+      state.storage.sql.exec<{ type: string }>("SELECT type FROM events ORDER BY seq").toArray().map((r) => r.type));
+    expect(kept).toEqual(["pageview"]);
+    const after = (await runInDurableObject(stub, (p) => p.details(site.id, day(31))))!;
+    expect(after.score).toEqual(before.score);
+    expect(explained(after.explanation)).toEqual(after.score);
+    // The next fold falls due when the kept page view passes 30 days.
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBe(day(50));
+
+    // New rules: the kept page view is rescored (pricing 15 → 20); the folded demo request keeps its 25.
+    const newer: ScoringSite = { ...site, rulesVersion: 2, model: { ...DEFAULT_SCORING_MODEL, rules: DEFAULT_SCORING_MODEL.rules.map((r) => (r.id === "pricing_visit" ? { ...r, points: 20 } : r)) } };
+    await runInDurableObject(stub, (p) => p.rescore(newer, day(31)));
+    const rescored = (await runInDurableObject(stub, (p) => p.details(site.id, day(31))))!;
+    expect(rescored.score).toEqual({ fit: 10, engagement: 45, total: 55 });
+    expect(explained(rescored.explanation)).toEqual(rescored.score);
   });
 });
 
@@ -214,7 +246,7 @@ describe("rule versions and rescoring (CONTRACT §6, §7)", () => {
 
     // Never back to an older version than the profile has seen (an isolate's stale config).
     const stub = await leadStub(site, vp.email);
-    const old: ScoringSite = { id: site, rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [] };
+    const old: ScoringSite = { id: site, rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], retentionDays: 395 };
     const moved = await runInDurableObject(stub, (p) => p.rescore(old, Date.now()));
     expect(moved).toMatchObject({ rulesVersion: 2, from: "mql", to: "mql" });
     expect(await lookup(site, vp.email)).toMatchObject({ rulesVersion: 2, score: lead.score });

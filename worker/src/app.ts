@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { errorBody, onError } from "./lib/errors";
 import { collect } from "./routes/collect";
+import { dashboard } from "./routes/dashboard";
 import { events } from "./routes/events";
 import { feedback } from "./routes/feedback";
 import { health } from "./routes/health";
@@ -26,5 +27,6 @@ export const app = new Hono<AppEnv>()
   .route("/", metrics)
   .route("/", mqls)
   .route("/", webhooks)
+  .route("/", dashboard)
   .notFound((c) => c.json(errorBody("not_found", "no such route"), 404))
   .onError(onError);

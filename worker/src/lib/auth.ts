@@ -14,22 +14,37 @@ function bearer(header: string | undefined): string | null {
 }
 
 /**
- * Who the request's `Authorization: Bearer <token>` names (CONTRACT §7), set on
- * the context as `caller`: missing or wrong → 401. The admin token is compared
- * in constant time; anything else costs one KV read.
+ * Who `token` names (CONTRACT §7): the admin token, compared in constant time, or
+ * a site key, which costs one KV read; null when it is neither. Without a Hono
+ * context, so the dashboard's login checks a token by the same rules.
+ */
+export async function callerOf(env: Env, token: string): Promise<Caller | null> {
+  if (env.ADMIN_TOKEN && (await timingSafeEqual(token, env.ADMIN_TOKEN))) return { kind: "admin" };
+  const key = await findKey(env.SITES, token);
+  return key && { kind: "key", ...key };
+}
+
+/**
+ * Why `caller` may not use `scope` on `site`, or null when it may: the admin
+ * token may do anything, a key only on its own site and with the scope.
+ */
+export function refusalOf(caller: Caller, site: string, scope: Scope): string | null {
+  if (caller.kind === "admin") return null;
+  if (caller.site !== site) return "this key belongs to another site";
+  if (!caller.scopes.includes(scope)) return `this key lacks the scope ${scope}`;
+  return null;
+}
+
+/**
+ * Who the request's `Authorization: Bearer <token>` names, set on the context as
+ * `caller`: missing or wrong → 401. A key's use is recorded after the answer.
  */
 async function authenticate(c: Context<AppEnv>): Promise<Caller> {
   const token = bearer(c.req.header("Authorization"));
   if (!token) throw new ApiError(401, "unauthorized", "send Authorization: Bearer <token>");
-  let caller: Caller;
-  if (c.env.ADMIN_TOKEN && (await timingSafeEqual(token, c.env.ADMIN_TOKEN))) {
-    caller = { kind: "admin" };
-  } else {
-    const key = await findKey(c.env.SITES, token);
-    if (!key) throw new ApiError(401, "unauthorized", "the token is not valid");
-    c.executionCtx.waitUntil(markUsed(c.env.SITES, key, Date.now()));
-    caller = { kind: "key", ...key };
-  }
+  const caller = await callerOf(c.env, token);
+  if (!caller) throw new ApiError(401, "unauthorized", "the token is not valid");
+  if (caller.kind === "key") c.executionCtx.waitUntil(markUsed(c.env.SITES, caller, Date.now()));
   c.set("caller", caller);
   return caller;
 }
@@ -52,11 +67,8 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
  */
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const caller = await authenticate(c);
-    if (caller.kind === "key") {
-      if (caller.site !== c.req.param("site")) throw new ApiError(403, "forbidden", "this key belongs to another site");
-      if (!caller.scopes.includes(scope)) throw new ApiError(403, "forbidden", `this key lacks the scope ${scope}`);
-    }
+    const refusal = refusalOf(await authenticate(c), c.req.param("site") ?? "", scope);
+    if (refusal) throw new ApiError(403, "forbidden", refusal);
     await next();
   };
 }

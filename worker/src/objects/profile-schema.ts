@@ -61,6 +61,11 @@ export const MIGRATIONS: Migrations = [
        failed_at INTEGER)`,
     `ALTER TABLE profile ADD COLUMN export_key TEXT`,
   ],
+  // Retention: what events older than the site's retentionDays left in the scoring state.
+  [
+    `ALTER TABLE profile ADD COLUMN folded TEXT`,
+    `ALTER TABLE profile ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 395`,
+  ],
 ];
 
 export type ProfileKind = "visitor" | "lead";
@@ -83,6 +88,10 @@ export interface ProfileRow {
   registered: boolean;
   /** A lead's export record's KV key, once it has been an MQL. */
   exportKey: string | null;
+  /** What the events dropped for retention left (the scoring state after them, and when they stop): replays start from it. */
+  folded: { state: ScoringState; before: number } | null;
+  /** The site's retentionDays, as the profile last heard it. */
+  retentionDays: number;
 }
 
 export type EventRow = {
@@ -105,16 +114,19 @@ export function rowOf(r: Record<string, SqlStorageValue>): ProfileRow {
     verified: r.verified === 1,
     registered: r.registered === 1,
     exportKey: r.export_key as string | null,
+    folded: r.folded ? JSON.parse(r.folded as string) : null,
+    retentionDays: r.retention_days as number,
   };
 }
 
 export function saveRow(sql: SqlStorage, row: ProfileRow): void {
   sql.exec(
     `INSERT OR REPLACE INTO profile
-       (id, kind, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at, lead, verified, registered, export_key)
-     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       (id, kind, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at, lead, verified, registered, export_key, folded, retention_days)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     row.kind, row.site, row.stage, JSON.stringify(row.scoring), row.edgeCountry, row.firstSeenAt, row.lastSeenAt,
     row.mqlAt, row.lead, row.verified ? 1 : 0, row.registered ? 1 : 0, row.exportKey,
+    row.folded ? JSON.stringify(row.folded) : null, row.retentionDays,
   );
 }
 

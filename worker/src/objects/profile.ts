@@ -16,6 +16,7 @@
  *             A visitor's rows name the lead they belong to; `forwarded = 0` rows
  *             with a lead are still to be sent there
  *   stages    every stage entered: when, and why (scoring, feedback, rescore)
+ *             and what events past the site's retention left behind (`folded`)
  *   visitors  a lead's merged visitors (object ids), so erasing reaches them all
  *   outbox    a lead's webhooks and export records, written with the stage change
  *             that caused them, delivered by the alarm (outbox.ts)
@@ -25,7 +26,8 @@
  *   - an event id is stored at most once; a duplicate changes nothing
  *   - the scoring state equals a replay, in arrival order, of the events of the
  *     profile's current person (a visitor: those naming its current lead) under
- *     `model`, with the recycles sales asked for; decay settled by the alarm aside
+ *     `model`, starting from `folded`, with the recycles sales asked for; decay
+ *     settled by the alarm aside
  *   - the model never goes back to an older rules version than the profile has seen
  *   - scoring moves the stage forward only; `stages` records every change
  *   - a visitor's events reach each lead in arrival order, each at least once (the
@@ -42,7 +44,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
   applyEvent, emptyState, isQualified, nextDecayAt, qualifies, recycle, replay, scoredStage, scoreOf, settleDecay, STAGES,
-  type ExplanationLine, type ProfileEvent, type Score, type ScoringModel, type ScoringState, type Traits,
+  DAY_MS, type ExplanationLine, type ProfileEvent, type Score, type ScoringModel, type ScoringState, type Traits,
 } from "../../../shared/rules";
 import { deleteExport, exportKey, putExport } from "../exports/store";
 import { exportRecord, sourceOf, type ExportRecord } from "../exports/record";
@@ -71,6 +73,8 @@ export interface ScoringSite {
    * not known (then every change is queued, and the delivery checks the site).
    */
   webhookStages?: readonly Stage[] | null;
+  /** Events older than this are folded into the scoring state and dropped (CONTRACT §7). */
+  retentionDays: number;
 }
 
 /** The identity an event gives: its email's lead, and whether the site vouched for it. */
@@ -214,6 +218,8 @@ export class Profile extends DurableObject<Env> {
   async collect(batch: Batch): Promise<BatchResult> {
     if (this.erased()) return { state: null, accepted: 0, duplicates: 0, reset: true };
     const { activity, ...counts } = this.apply("visitor", batch);
+    // A new visitor's one timer: when its first events pass the retention period.
+    if (activity.firstSeen) await this.schedule(batch.now);
     const leadState = await this.forward(batch.site, batch.now);
     const state = await this.shown(batch.now, leadState);
     const person = leadState ?? this.stateOf(this.row!, batch.now);
@@ -394,6 +400,7 @@ export class Profile extends DurableObject<Env> {
   async wake(now: number): Promise<void> {
     if (this.erased()) return;
     const row = this.load();
+    if (row) this.transaction(() => this.fold(row, now));
     if (row?.kind === "lead") {
       this.transaction(() => {
         if (settleDecay(this.rules!.model, row.scoring, now).length) saveRow(this.sql, row);
@@ -426,6 +433,7 @@ export class Profile extends DurableObject<Env> {
     const row = stored ?? this.newRow(kind, batch);
     // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
     row.edgeCountry ??= batch.edgeCountry ?? null;
+    row.retentionDays = batch.site.retentionDays;
     let accepted = 0;
     let duplicates = 0;
     let points: Record<string, number> = {};
@@ -521,15 +529,46 @@ export class Profile extends DurableObject<Env> {
   /** Rescores the current person's events from nothing, in arrival order, rewriting each event's points. */
   private replay(row: ProfileRow, model: ScoringModel, now: number, cause: Cause): void {
     const rows = this.sql.exec<EventRow>("SELECT * FROM events WHERE lead IS ? ORDER BY received_at, seq", row.lead).toArray();
-    const recycledAt = this.sql.exec<{ detail: string }>(
-      "SELECT detail FROM stages WHERE origin = 'feedback' AND stage = 'lead'",
-    ).toArray().map((r) => JSON.parse(r.detail).recycledAt as number);
-    const result = replay(model, rows.map(eventOf), now, recycledAt);
+    const folded = row.folded;
+    const recycledAt = this.recycles().filter((at) => !folded || at >= folded.before);
+    const result = replay(model, rows.map(eventOf), now, recycledAt, folded?.state);
     rows.forEach((r, i) => {
       if (r.points !== result.points[i]) this.sql.exec("UPDATE events SET points = ? WHERE seq = ?", result.points[i]!, r.seq);
     });
     row.scoring = result.state;
     this.advanceStage(row, model, now, cause);
+  }
+
+  /** When sales recycled the profile to nurture (replays recycle there too). */
+  private recycles(): number[] {
+    return this.sql.exec<{ detail: string }>("SELECT detail FROM stages WHERE origin = 'feedback' AND stage = 'lead'")
+      .toArray().map((r) => JSON.parse(r.detail).recycledAt as number);
+  }
+
+  /**
+   * Retention (CONTRACT §7): events older than the site's retentionDays leave. What
+   * they gave stays: the state after them is kept as `folded`, where replays start,
+   * so scores hold and a new rules version rescores what is still kept. Events not
+   * yet forwarded to their lead wait until they are.
+   */
+  private fold(row: ProfileRow, now: number): void {
+    const before = now - row.retentionDays * DAY_MS;
+    const expired = this.sql.exec<EventRow>(
+      "SELECT * FROM events WHERE received_at < ? AND lead IS ? ORDER BY received_at, seq", before, row.lead,
+    ).toArray();
+    if (expired.length) {
+      const from = row.folded;
+      const recycledAt = this.recycles().filter((at) => at < before && (!from || at >= from.before));
+      row.folded = { state: replay(this.rules!.model, expired.map(eventOf), before, recycledAt, from?.state).state, before };
+      saveRow(this.sql, row);
+    }
+    this.sql.exec("DELETE FROM events WHERE received_at < ? AND (lead IS ? OR forwarded = 1)", before, row.lead);
+  }
+
+  /** When the oldest kept event passes the retention period, or null. */
+  private retentionDue(row: ProfileRow): number | null {
+    const oldest = this.sql.exec<{ at: number | null }>("SELECT min(received_at) AS at FROM events").one().at;
+    return oldest === null ? null : oldest + row.retentionDays * DAY_MS;
   }
 
   /** Scoring moves the stage forward only; a jump (visitor → mql) records each stage passed. */
@@ -648,7 +687,7 @@ export class Profile extends DurableObject<Env> {
         from: { visitor: this.ctx.id.toString(), verified: row.verified && lead === row.lead },
       });
       if (this.erased()) return null;
-      this.sql.exec("UPDATE events SET forwarded = 1 WHERE lead = ? AND seq <= ?", lead, events.at(-1)!.seq);
+      this.sql.exec("UPDATE events SET forwarded = 1 WHERE lead = ? AND forwarded = 0 AND seq <= ?", lead, events.at(-1)!.seq);
       if (lead === row.lead) state = result.state;
     }
   }
@@ -679,6 +718,7 @@ export class Profile extends DurableObject<Env> {
     const times = [
       row?.kind === "lead" ? nextDecayAt(this.rules!.model, row.scoring, now) : null,
       row?.kind === "visitor" && this.hasUnsentEvents() ? now + FORWARD_RETRY_MS : null,
+      row ? this.retentionDue(row) : null,
       this.migrated ? this.outbox.nextDue() : null,
     ].filter((t): t is number => t !== null);
     const due = times.length ? Math.min(...times) : null;
@@ -762,7 +802,7 @@ export class Profile extends DurableObject<Env> {
 
   /** The site as the profile last scored with it: enough to forward its unsent events. */
   private storedSite(row: ProfileRow): ScoringSite {
-    return { id: row.site, ...this.rules!, webhookStages: undefined };
+    return { id: row.site, ...this.rules!, webhookStages: undefined, retentionDays: row.retentionDays };
   }
 
   private newRow(kind: ProfileKind, batch: Batch): ProfileRow {
@@ -779,6 +819,8 @@ export class Profile extends DurableObject<Env> {
       verified: false,
       registered: false,
       exportKey: null,
+      folded: null,
+      retentionDays: batch.site.retentionDays,
     };
   }
 

@@ -160,6 +160,7 @@ export function scoringSite(site: Site): ScoringSite {
     model: site.model,
     internalDomains: site.exclude.emailDomains,
     webhookStages: site.webhook ? site.webhook.stages ?? WEBHOOK_STAGES : null,
+    retentionDays: site.retentionDays,
   };
 }
 

@@ -76,9 +76,19 @@ export async function findKey(kv: KVNamespace, token: string): Promise<SiteKey |
   if (!id) return null;
   const stored = await kv.get<StoredKey>(authKey(id), "json");
   if (!stored || !(await timingSafeEqual(await hashOf(token), stored.hash))) return null;
-  const { hash: _hash, ...key } = stored;
-  return key;
+  return withoutHash(stored);
 }
+
+/**
+ * The key with this id, or null once it is revoked: for a dashboard session,
+ * which was opened with the key's token and keeps only its id.
+ */
+export async function keyById(kv: KVNamespace, id: string): Promise<SiteKey | null> {
+  const stored = await kv.get<StoredKey>(authKey(id), "json");
+  return stored && withoutHash(stored);
+}
+
+const withoutHash = ({ hash: _hash, ...key }: StoredKey): SiteKey => key;
 
 /**
  * When this isolate last wrote each key's use: a key's use is written at most

@@ -1,0 +1,94 @@
+/** The dashboard itself: one site over one period, every figure drawn on the server. */
+import type { ExportRecord } from "../exports/record";
+import type { Metrics } from "../metrics/types";
+import type { SiteSummary } from "../sites/store";
+import type { FailedDelivery } from "../webhooks/failed";
+import { DailyChart, FunnelChart } from "./charts";
+import { count, time } from "./format";
+import { Page } from "./layout";
+import { Card, Failures, Kpis, MqlTable, Rules, Sources, Vitals } from "./sections";
+
+/** The periods the picker offers, in days. */
+export const PERIODS = ["7", "30", "90", "365"] as const;
+
+export interface DashboardData {
+  site: Pick<SiteSummary, "id" | "name">;
+  /** Every site, for the admin token's picker; null for a site key, which sees its own only. */
+  sites: SiteSummary[] | null;
+  days: (typeof PERIODS)[number];
+  metrics: Metrics;
+  mqls: ExportRecord[];
+  mqlLimit: number;
+  failures: FailedDelivery[];
+}
+
+function Controls({ site, sites, days }: Pick<DashboardData, "site" | "sites" | "days">) {
+  return (
+    <form class="controls" method="get" action="/dashboard">
+      {sites ? (
+        <label>
+          Site
+          <select name="site">
+            {sites.map((s) => <option value={s.id} selected={s.id === site.id}>{`${s.name} (${s.id})`}</option>)}
+          </select>
+        </label>
+      ) : (
+        <input type="hidden" name="site" value={site.id} />
+      )}
+      <label>
+        Period
+        <select name="days">
+          {PERIODS.map((d) => <option value={d} selected={d === days}>{`Last ${d} days`}</option>)}
+        </select>
+      </label>
+      <button type="submit">Show</button>
+    </form>
+  );
+}
+
+export function DashboardPage(data: DashboardData) {
+  const { site, metrics } = data;
+  const totalMqls = metrics.mqlsByDay.reduce((sum, d) => sum + d.mqls, 0);
+  return (
+    <Page title={`${site.name} · edgescore`} signedIn>
+      <div class="heading">
+        <div>
+          <h1>{site.name}</h1>
+          <p class="muted">{`${time(metrics.period.since)} – ${time(metrics.period.until)}`}</p>
+        </div>
+        <Controls site={site} sites={data.sites} days={data.days} />
+      </div>
+      <Kpis metrics={metrics} />
+      <div class="grid">
+        <Card title="Funnel" note="Profiles that entered each stage in the period; on the right, each step's share of the one before.">
+          <FunnelChart counts={metrics.counts} />
+        </Card>
+        <Card title="MQLs per day" note={`${count(totalMqls)} in the period, by UTC day.`}>
+          <DailyChart days={metrics.mqlsByDay} />
+        </Card>
+        <Card
+          wide
+          title="Latest MQLs"
+          note={<>
+            Up to {data.mqlLimit} of the period, the latest change first, each with the reasons for its score.{" "}
+            <a href={`/dashboard/mqls.csv?site=${encodeURIComponent(site.id)}`}>Download every MQL as CSV</a>
+          </>}
+        >
+          <MqlTable records={data.mqls} />
+        </Card>
+        <Card title="Sources" note="The period's MQLs and SQLs by their first touch.">
+          <Sources sources={metrics.bySource} />
+        </Card>
+        <Card title="Rule contributions" note="Points each rule gave in the period (hover for how many profiles).">
+          <Rules rules={metrics.byRule} />
+        </Card>
+        <Card title="Failed webhooks" note="Deliveries that gave up after a day of retries; retry one with POST …/webhooks/failed/:id/retry.">
+          <Failures failures={data.failures} />
+        </Card>
+        <Card title="Web Vitals" note="75th percentile: everyone, people who were MQLs or later, everyone else.">
+          <Vitals vitals={metrics.vitals} />
+        </Card>
+      </div>
+    </Page>
+  );
+}

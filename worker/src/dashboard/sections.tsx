@@ -1,0 +1,194 @@
+/**
+ * The dashboard's sections, each a card. Tables hold what people typed (names,
+ * companies, titles, utm tags, pages, receivers' errors): JSX escapes all of it.
+ */
+import type { Child } from "hono/jsx";
+import type { ExportRecord } from "../exports/record";
+import type { Metrics, VitalName } from "../metrics/types";
+import type { FailedDelivery } from "../webhooks/failed";
+import { BarChart } from "./charts";
+import { count, counted, duration, percent, rating, signed, sourceName, time, vital } from "./format";
+
+export function Card({ title, note, wide = false, children }: { title: string; note?: Child; wide?: boolean; children: Child }) {
+  return (
+    <section class={wide ? "card wide" : "card"}>
+      <h2>{title}</h2>
+      {note && <p class="note">{note}</p>}
+      {children}
+    </section>
+  );
+}
+
+const Empty = ({ children }: { children: Child }) => <p class="empty">{children}</p>;
+
+/** The headline figures; `data-kpi` names each for tests and readers of the HTML. */
+export function Kpis({ metrics }: { metrics: Metrics }) {
+  const { counts, rates } = metrics;
+  const kpis: [string, string, string][] = [
+    ["mqls", "MQLs", count(counts.mqls)],
+    ["sqls", "SQLs", count(counts.sqls)],
+    ["mql-to-sql", "MQL → SQL", percent(rates.mqlToSql)],
+    ["mql-to-customer", "MQL → customer", percent(rates.mqlToCustomer)],
+    ["time-to-mql", "Median time to MQL", duration(metrics.medianTimeToMqlSeconds)],
+    ["disqualified", "Disqualified", count(counts.disqualified)],
+  ];
+  return (
+    <dl class="kpis">
+      {kpis.map(([key, name, value]) => (
+        <div class="kpi" data-kpi={key}>
+          <dt>{name}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Where the period's MQLs first came from: the top ten as bars, every row in the table. */
+export function Sources({ sources }: { sources: Metrics["bySource"] }) {
+  if (!sources.length) return <Empty>No MQLs in this period.</Empty>;
+  const bars = sources.slice(0, 10).map((s) => ({
+    label: s.utm_source ?? s.referrer ?? "direct or unknown",
+    value: s.mqls,
+    text: count(s.mqls),
+    title: `${sourceName(s)}: ${counted(s.mqls, "MQL")}, ${counted(s.sqls, "SQL")}`,
+  }));
+  return (
+    <>
+      <BarChart bars={bars} label="MQLs by first-touch source" />
+      <div class="scroll">
+        <table>
+          <thead><tr><th>Source</th><th>Medium</th><th>Campaign</th><th>Referrer</th><th class="num">MQLs</th><th class="num">SQLs</th></tr></thead>
+          <tbody>
+            {sources.map((s) => (
+              <tr>
+                <td>{s.utm_source ?? "–"}</td><td>{s.utm_medium ?? "–"}</td><td>{s.utm_campaign ?? "–"}</td>
+                <td>{s.referrer ?? "–"}</td><td class="num">{count(s.mqls)}</td><td class="num">{count(s.sqls)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** Points each rule gave in the period, most first (negative rules, such as unsubscribes, last). */
+export function Rules({ rules }: { rules: Metrics["byRule"] }) {
+  if (!rules.length) return <Empty>No points given in this period.</Empty>;
+  const bars = rules.map((r) => ({
+    label: r.rule,
+    value: r.points,
+    text: signed(r.points),
+    title: `${r.rule}: ${signed(r.points)} points to ${counted(r.profiles, "profile")}`,
+  }));
+  return <BarChart bars={bars} label="Points by rule" />;
+}
+
+const name = (r: ExportRecord) => [r.firstName, r.lastName].filter(Boolean).join(" ");
+
+/** The latest MQLs, each with its score's reasons; on a phone each row reads as a card (app.css). */
+export function MqlTable({ records }: { records: ExportRecord[] }) {
+  if (!records.length) return <Empty>No MQLs in this period.</Empty>;
+  return (
+    <table class="mqls">
+      <thead>
+        <tr><th>Person</th><th>Company</th><th>Score</th><th>Stage</th><th>MQL at</th><th>Source</th><th>Reasons</th></tr>
+      </thead>
+      <tbody>
+        {records.map((r) => (
+          <tr>
+            <td data-label="Person">
+              <strong>{name(r) || "–"}</strong>
+              <span class="sub">{r.email ?? ""}</span>
+              {r.title && <span class="sub">{r.title}</span>}
+            </td>
+            <td data-label="Company">{r.company ?? "–"}</td>
+            <td data-label="Score" class="num">
+              <strong>{count(r.score.total)}</strong>
+              <span class="sub">fit {count(r.score.fit)} · eng. {count(r.score.engagement)}</span>
+            </td>
+            <td data-label="Stage"><span class={`stage stage-${r.stage}`}>{r.stage}</span></td>
+            <td data-label="MQL at" class="when">{time(r.mqlAt)}</td>
+            <td data-label="Source">{sourceName(r.source)}</td>
+            <td data-label="Reasons">
+              <ul class="reasons">
+                {r.reasons.map((reason) => (
+                  <li class={reason.points < 0 ? "negative" : undefined}>{reason.rule} {signed(reason.points)}</li>
+                ))}
+              </ul>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const VITALS: VitalName[] = ["LCP", "INP", "CLS", "FCP", "TTFB"];
+const PAGES_SHOWN = 8;
+
+/** A p75 with its rating (good, needs improvement, poor) as a class. */
+const Vital = ({ name, value }: { name: VitalName; value: number | null }) => (
+  <td class={`num vital ${rating(name, value)}`}>{vital(name, value)}</td>
+);
+
+/** Web Vitals p75: overall, for MQLs and for everyone else, and LCP by page. */
+export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
+  const pages = vitals.LCP.pages.slice(0, PAGES_SHOWN);
+  return (
+    <>
+      <div class="scroll">
+        <table>
+          <thead><tr><th>Metric</th><th class="num">p75</th><th class="num">MQLs</th><th class="num">Others</th><th class="num">Samples</th></tr></thead>
+          <tbody>
+            {VITALS.map((v) => (
+              <tr>
+                <th scope="row">{v}</th>
+                <Vital name={v} value={vitals[v].p75} />
+                <Vital name={v} value={vitals[v].p75Mql} />
+                <Vital name={v} value={vitals[v].p75Other} />
+                <td class="num">{count(vitals[v].samples)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {pages.length > 0 && (
+        <div class="scroll">
+          <table>
+            <thead><tr><th>Page</th><th class="num">LCP p75</th><th class="num">Samples</th></tr></thead>
+            <tbody>
+              {pages.map((p) => (
+                <tr><td class="path">{p.page}</td><Vital name="LCP" value={p.p75} /><td class="num">{count(p.samples)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Webhook deliveries that gave up after a day of retries (retry one with the API). */
+export function Failures({ failures }: { failures: FailedDelivery[] }) {
+  if (!failures.length) return <Empty>No failed deliveries.</Empty>;
+  return (
+    <div class="scroll">
+      <table>
+        <thead><tr><th>Failed at</th><th>Event</th><th class="num">Attempts</th><th>Last error</th><th>Delivery</th></tr></thead>
+        <tbody>
+          {failures.map((f) => (
+            <tr>
+              <td>{time(f.failedAt)}</td>
+              <td>{f.to ? `${f.type} → ${f.to}` : f.type}</td>
+              <td class="num">{count(f.attempts)}</td>
+              <td class="error-text">{f.lastError}</td>
+              <td class="path">{f.id}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * The dashboard's one stylesheet, served as /dashboard/app.css: the CSP allows
+ * styles from the worker's own origin only, never inline. Laptop and phone widths:
+ * columns fold below 900 px, the MQL table turns into cards below 700 px, and
+ * other tables scroll inside their card, so the page itself never scrolls sideways.
+ */
+export const STYLESHEET = `
+:root {
+  --bg: #f4f6f9; --card: #fff; --text: #1c2330; --muted: #667085; --line: #e4e7ec;
+  --accent: #2f5bea; --accent-soft: #e8eefd; --good: #12805c; --fair: #b25e09; --poor: #c4320a;
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--text); background: var(--bg);
+}
+* { box-sizing: border-box; }
+body { margin: 0; }
+a { color: var(--accent); }
+code { font-size: 0.9em; background: var(--accent-soft); padding: 0 0.25em; border-radius: 4px; }
+h1 { font-size: 1.6rem; margin: 0; line-height: 1.2; overflow-wrap: anywhere; }
+h2 { font-size: 1.05rem; margin: 0 0 0.25rem; }
+
+.topbar {
+  display: flex; align-items: center; justify-content: space-between; gap: 1rem;
+  padding: 0.7rem clamp(1rem, 3vw, 2rem); background: #111827; color: #fff;
+}
+.topbar form { margin: 0; }
+.brand { color: #fff; font-weight: 700; text-decoration: none; letter-spacing: 0.01em; }
+.brand span { font-weight: 400; opacity: 0.7; }
+button.link { background: none; border: 0; color: #cbd5e1; padding: 0.3rem 0; font: inherit; cursor: pointer; }
+button.link:hover { color: #fff; text-decoration: underline; }
+
+main { max-width: 1280px; margin: 0 auto; padding: 1.25rem clamp(0.75rem, 3vw, 2rem) 3rem; }
+.muted, .note { color: var(--muted); }
+.note { font-size: 0.88rem; margin: 0 0 0.9rem; }
+.empty { color: var(--muted); font-style: italic; margin: 0.5rem 0; }
+
+.heading { display: flex; flex-wrap: wrap; align-items: flex-end; justify-content: space-between; gap: 1rem; margin-bottom: 1rem; }
+.heading p { margin: 0.25rem 0 0; font-size: 0.9rem; }
+.controls { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.6rem; }
+.controls label { display: flex; flex-direction: column; font-size: 0.8rem; color: var(--muted); gap: 0.2rem; }
+select, input {
+  font: inherit; color: var(--text); background: #fff; border: 1px solid #cfd4dc; border-radius: 8px;
+  padding: 0.45rem 0.6rem; max-width: 100%;
+}
+button {
+  font: inherit; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 8px;
+  padding: 0.5rem 1rem; cursor: pointer;
+}
+button:hover { filter: brightness(1.1); }
+
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 1rem 1.1rem; min-width: 0; }
+.grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem; }
+.wide { grid-column: 1 / -1; }
+
+.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 0.75rem; margin: 0 0 1rem; }
+.kpi { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 0.75rem 1rem; }
+.kpi dt { font-size: 0.8rem; color: var(--muted); }
+.kpi dd { margin: 0.15rem 0 0; font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+
+.chart { display: block; width: 100%; height: auto; font-size: 13px; }
+.chart text { fill: var(--text); }
+.chart text.muted { fill: var(--muted); font-size: 12px; }
+.chart .value { font-weight: 600; font-variant-numeric: tabular-nums; }
+.chart .bar { fill: var(--accent); }
+.chart .bar.negative { fill: var(--poor); }
+.chart .axis { stroke: #98a2b3; }
+.chart .grid { stroke: var(--line); stroke-dasharray: 3 3; }
+.funnel .step-0 { fill: #9db4f5; } .funnel .step-1 { fill: #7b99f0; } .funnel .step-2 { fill: #2f5bea; }
+.funnel .step-3 { fill: #2447b8; } .funnel .step-4 { fill: #1b3690; } .funnel .step-5 { fill: #12805c; }
+.bars + .scroll { margin-top: 0.75rem; }
+
+.scroll { overflow-x: auto; }
+.scroll + .scroll { margin-top: 1rem; }
+table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
+th, td { text-align: left; padding: 0.45rem 0.6rem 0.45rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
+thead th { font-size: 0.78rem; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: 0.03em; }
+tbody tr:last-child > * { border-bottom: 0; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.path { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.82rem; overflow-wrap: anywhere; }
+.error-text { color: var(--poor); overflow-wrap: anywhere; }
+.vital.good { color: var(--good); } .vital.fair { color: var(--fair); } .vital.poor { color: var(--poor); font-weight: 600; }
+
+.mqls td { overflow-wrap: break-word; }
+.mqls .sub { display: block; color: var(--muted); font-size: 0.82rem; }
+.mqls td.num { text-align: left; }
+.mqls .when { white-space: nowrap; }
+.stage { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 999px; font-size: 0.8rem; font-weight: 600; background: var(--accent-soft); color: var(--accent); }
+.stage-sql, .stage-opportunity { background: #fdf1e3; color: var(--fair); }
+.stage-customer { background: #e3f6ee; color: var(--good); }
+.stage-disqualified { background: #fde8e3; color: var(--poor); }
+.reasons { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem; }
+.reasons li { font-size: 0.78rem; background: #f2f4f7; border-radius: 6px; padding: 0.05rem 0.4rem; white-space: nowrap; }
+.reasons li.negative { background: #fde8e3; color: var(--poor); }
+
+.login { max-width: 26rem; margin: 12vh auto 0; display: flex; flex-direction: column; gap: 0.6rem; }
+.login h1 { font-size: 1.4rem; }
+.login p { margin: 0; font-size: 0.9rem; }
+.login label { font-weight: 600; font-size: 0.9rem; margin-top: 0.4rem; }
+.error { color: var(--poor); background: #fde8e3; border-radius: 8px; padding: 0.5rem 0.75rem; }
+.message { max-width: 36rem; margin: 10vh auto 0; }
+
+@media (max-width: 900px) {
+  .grid { grid-template-columns: minmax(0, 1fr); }
+}
+@media (max-width: 700px) {
+  main { padding-top: 1rem; }
+  h1 { font-size: 1.35rem; }
+  .kpi dd { font-size: 1.25rem; }
+  .mqls thead { display: none; }
+  .mqls, .mqls tbody, .mqls tr, .mqls td { display: block; width: 100%; }
+  .mqls tr { border: 1px solid var(--line); border-radius: 10px; padding: 0.4rem 0.75rem; margin-bottom: 0.6rem; }
+  .mqls td { display: grid; grid-template-columns: 6.5rem minmax(0, 1fr); gap: 0.1rem 0.5rem; padding: 0.3rem 0; border: 0; overflow-wrap: anywhere; }
+  .mqls td::before { content: attr(data-label); color: var(--muted); font-size: 0.78rem; font-weight: 600; }
+  .mqls td > * { grid-column: 2; }
+  .mqls .stage { justify-self: start; }
+  table { font-size: 0.84rem; }
+  th, td { padding-right: 0.45rem; }
+  /* A chart is scaled to about two thirds on a phone: larger type keeps its labels readable. */
+  .chart { font-size: 16px; }
+  .chart text.muted { font-size: 15px; }
+}
+`;
