@@ -4,7 +4,8 @@ import { spawn } from "node:child_process";
 
 /**
  * Starts the worker on 127.0.0.1:`port` with its data in `persistTo`, and
- * resolves once /healthz answers. `stop()` ends it.
+ * resolves once /healthz answers. `stop()` ends it; `stop("SIGKILL")` kills it
+ * outright, as a crash would.
  */
 export async function startLocalWorker({ port, persistTo, vars, stdio = "inherit" }) {
   const args = [
@@ -23,9 +24,9 @@ export async function startLocalWorker({ port, persistTo, vars, stdio = "inherit
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   // wrangler starts workerd as a child of its own: end the whole group.
-  const stop = () => {
+  const stop = (signal = "SIGTERM") => {
     try {
-      process.kill(-child.pid, "SIGTERM");
+      process.kill(-child.pid, signal);
     } catch {}
     return exited;
   };
