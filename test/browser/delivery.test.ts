@@ -102,6 +102,33 @@ describe("delivery", () => {
     await page.close();
   });
 
+  it("a server answering 500 is not retried in a storm, and gets everything once it recovers", async () => {
+    const site = await createSite();
+    const page = await browser.newPage();
+    let failing = true;
+    let requests = 0;
+    await page.route(`${edge}/v1/collect`, async (route) => {
+      requests++;
+      if (failing) return route.fulfill({ status: 500, headers: { "Access-Control-Allow-Origin": customer }, body: "down" });
+      return route.continue();
+    });
+    const sent = recordCollects(page);
+    await page.goto(pageUrl(site, "basic.html"));
+    // Ten seconds of outage while the page keeps producing events.
+    for (let i = 0; i < 10; i++) {
+      await page.evaluate((n) => edgescore.track("tick", { n }), i);
+      await page.waitForTimeout(1_000);
+    }
+    // Jittered exponential backoff: a handful of attempts, not one per event or per second.
+    expect(requests).toBeLessThanOrEqual(6);
+    failing = false;
+    await until(async () => {
+      await page.evaluate(() => edgescore.flush());
+      return eventsOf(sent, "track").length >= 10 && (await page.evaluate(() => edgescore.stage !== null));
+    }, "delivery after the outage", 40_000);
+    await page.close();
+  });
+
   it("a page with Referrer-Policy: no-referrer still delivers its beacons", async () => {
     const site = await createSite();
     const page = await browser.newPage();
