@@ -278,3 +278,67 @@ describe("metrics, end to end (CONTRACT §7)", () => {
     expect(metrics.vitals.LCP.p75Other).toBeLessThan(1300);
   });
 });
+
+describe("faults: KV", () => {
+  it("retries an export record whose KV write failed, and then writes it", async () => {
+    const site = await createSite();
+    await qualify(site, "kv@acme.com");
+    await wake(site, "kv@acme.com");
+    const stub = await leadStub(site, "kv@acme.com");
+    // A write KV refuses (its keys hold at most 512 bytes), queued as the profile queues its records.
+    const bad = `mql:${site}:${"x".repeat(600)}`;
+    await runInDurableObject(stub, (_, state) => {
+      const [row] = state.storage.sql.exec<{ payload: string }>("SELECT payload FROM outbox").toArray();
+      expect(row).toBeUndefined();
+      const record = { email: "kv@acme.com", stage: "mql" };
+      state.storage.sql.exec("INSERT INTO outbox (id, kind, payload, created_at, due_at) VALUES ('kv-test', 'export', ?, ?, ?)",
+        JSON.stringify({ key: bad, previous: null, record }), Date.now(), Date.now());
+    });
+    await wake(site, "kv@acme.com");
+    const failed = await runInDurableObject(stub, (_, state) =>
+      state.storage.sql.exec<{ attempts: number; last_error: string; due_at: number }>("SELECT attempts, last_error, due_at FROM outbox WHERE id = 'kv-test'").one());
+    expect(failed.attempts).toBe(1);
+    expect(failed.last_error).toMatch(/key/i);
+    expect(failed.due_at).toBeGreaterThan(Date.now());
+
+    // KV takes it again (here: the key made valid), and the next wake writes it.
+    const good = `mql:${site}:2026-11-23:${String(Date.now()).padStart(13, "0")}:kv-test`;
+    await runInDurableObject(stub, (_, state) => {
+      state.storage.sql.exec("UPDATE outbox SET payload = ? WHERE id = 'kv-test'", JSON.stringify({ key: good, previous: null, record: { email: "kv@acme.com" } }));
+    });
+    await wake(site, "kv@acme.com", Date.now() + 3_600_000);
+    expect(await env.SITES.get(good, "json")).toEqual({ email: "kv@acme.com" });
+    const left = await runInDurableObject(stub, (_, state) => state.storage.sql.exec("SELECT 1 FROM outbox").toArray().length);
+    expect(left).toBe(0);
+  });
+});
+
+describe("faults: a receiver down for an hour", () => {
+  it("gets every delivery once it is back, each id answered once", async () => {
+    const name = uid("h");
+    const t0 = Date.now();
+    const backAt = Math.floor(t0 / 1000) + 3_600;
+    const site = await createSite({ webhook: { url: `${receiver}/hook/${name}?down_until=${backAt}`, secret: SECRET } });
+    const emails = ["one@acme.com", "two@acme.com", "three@acme.com"];
+    for (const email of emails) await qualify(site, email);
+    // Three hours of the leads' alarms, five minutes apart: the receiver is back after one, and
+    // the backoff (at most an hour and a quarter with its jitter) brings each delivery back to it.
+    for (let minutes = 5; minutes <= 180; minutes += 5) {
+      for (const email of emails) await wake(site, email, t0 + minutes * 60_000);
+    }
+    const deliveries = await received(name);
+    const taken = deliveries.filter((d) => d.answered === 200).map((d) => d.headers["x-edgescore-id"]!);
+    expect(taken).toHaveLength(3);
+    expect(new Set(taken).size).toBe(3);
+    const ids = new Set(deliveries.map((d) => d.headers["x-edgescore-id"]));
+    expect(ids.size).toBe(3);
+    // Each was tried while the receiver was down, and taken once it was back.
+    for (const id of ids) {
+      const tries = deliveries.filter((d) => d.headers["x-edgescore-id"] === id);
+      expect(tries.length).toBeGreaterThan(1);
+      expect(tries.at(-1)!.answered).toBe(200);
+      expect(Number(tries.at(-1)!.headers["x-edgescore-timestamp"])).toBeGreaterThanOrEqual(backAt);
+    }
+    expect((await (await call(`/v1/sites/${site}/webhooks/failed`, { headers: ADMIN })).json<{ items: unknown[] }>()).items).toEqual([]);
+  });
+});

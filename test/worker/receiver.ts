@@ -2,7 +2,8 @@
  * Global setup of the worker tests: a CRM's webhook receiver on loopback, outside
  * the product (the one thing mocked). `POST /hook/<name>?fail=<n>` answers 500 to
  * the first n deliveries of that name (`fail=always`: to every one), then 200;
- * `GET /received/<name>` lists every delivery it got: headers, body, time.
+ * `?down_until=<unix s>` answers 500 to deliveries signed before that time (the
+ * sender's clock, which tests move); `GET /received/<name>` lists every delivery it got: headers, body, time.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -35,7 +36,9 @@ export default async function setup(project: TestProject) {
     req.on("end", () => {
       const list = received.get(name) ?? [];
       const fail = url.searchParams.get("fail");
-      const status = fail === "always" || list.length < Number(fail ?? 0) ? 500 : 200;
+      const downUntil = Number(url.searchParams.get("down_until") ?? 0);
+      const signedAt = Number(req.headers["x-edgescore-timestamp"] ?? 0);
+      const status = fail === "always" || list.length < Number(fail ?? 0) || signedAt < downUntil ? 500 : 200;
       list.push({
         headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
         body: Buffer.concat(chunks).toString("utf8"),
