@@ -32,6 +32,7 @@ await ensureDemoSite(worker.url);
 console.log(`\nedgescore is running at ${worker.url}
   demo site  ${worker.url}/   (click around: pricing, a download, the webinar, a demo request)
   script     ${worker.url}/es.js
+  dashboard  ${worker.url}/dashboard   (sign in with the admin token below, pick the demo site)
   health     ${worker.url}/healthz
   admin      Authorization: Bearer ${adminToken === "dev-admin-token" ? "dev-admin-token" : "<ADMIN_TOKEN>"}\n`);
 

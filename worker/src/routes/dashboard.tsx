@@ -11,7 +11,7 @@ import { closeSession, openSession, sessionCaller } from "../dashboard/session";
 import { STYLESHEET } from "../dashboard/style";
 import { CONTENT_TYPES, exportBody, writerFor } from "../exports/formats";
 import { listExports } from "../exports/store";
-import { type Caller, callerOf, refusalOf } from "../lib/auth";
+import { callerOf, refusalOf } from "../lib/auth";
 import { limitBody } from "../lib/body";
 import { siteMetrics } from "../metrics";
 import { SITE_ID, type Site } from "../sites/config";
@@ -46,7 +46,7 @@ const Query = v.object({
   days: v.optional(v.picklist(PERIODS, `must be one of ${PERIODS.join(", ")}`), "30"),
 });
 
-type Access = { caller: Caller; site: Site; sites: SiteSummary[] | null; days: (typeof PERIODS)[number] };
+type Access = { site: Site; sites: SiteSummary[] | null; days: (typeof PERIODS)[number] };
 
 /**
  * Who is signed in and which site they may see, or the page to answer instead:
@@ -68,7 +68,7 @@ async function access(c: Context<AppEnv>): Promise<Access | Response> {
   if (refusal) return page(403, "Not your site", `You cannot see this site: ${refusal}.`);
   const site = await getSite(c.env.SITES, id);
   if (!site) return page(404, "No such site", `There is no site "${id}".`);
-  return { caller, site, sites, days: query.value.days };
+  return { site, sites, days: query.value.days };
 }
 
 /**

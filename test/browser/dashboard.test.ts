@@ -1,0 +1,112 @@
+/**
+ * The dashboard (CONTRACT §7 `GET /dashboard`) in Chromium against the real
+ * worker: seeded through the HTTP API, signed into through its form, its funnel
+ * read off the page, and screenshots at laptop and phone widths saved to
+ * test-results/ (the README shows the laptop one, copied to docs/dashboard.png).
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createSite, customer, edge, launch, uid, until } from "./harness";
+
+const admin = { Authorization: `Bearer ${inject("adminToken")}` };
+const RESULTS = path.resolve(import.meta.dirname, "../../test-results");
+
+const event = (type: string, extra: Record<string, unknown> = {}, page = "/pricing") =>
+  ({ id: uid("e"), type, ts: Date.now(), url: `${customer}${page}`, ...extra });
+const vital = (name: string, value: number, page: string) => event("vitals", { props: { name, value, rating: "good" } }, page);
+
+async function collect(site: string, events: unknown[]): Promise<void> {
+  const res = await fetch(`${edge}/v1/collect`, {
+    method: "POST",
+    headers: { "Content-Type": "text/plain", Origin: customer },
+    body: JSON.stringify({ site, vid: uid("v"), sid: "s1", events }),
+  });
+  if (!res.ok) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
+}
+
+/** A VP at a 201–500 company who views pricing and requests a demo: an MQL under the default model. */
+const mql = (site: string, name: string, company: string, source: Record<string, string>, lcp: number) =>
+  collect(site, [
+    event("pageview", { props: { title: "Pricing", ...source } }),
+    vital("LCP", lcp, "/pricing"),
+    vital("INP", 140, "/pricing"),
+    vital("CLS", 0.04, "/pricing"),
+    event("track", { name: "demo_request", props: {} }),
+    event("identify", { traits: { email: `${name.split(" ")[0]!.toLowerCase()}@example.com`, name, title: "VP Marketing", companySize: "201-500", company } }),
+  ]);
+
+/** Seven browsers: four MQLs (one taken to SQL by sales), a lead short of engagement, two visitors. */
+async function seed(site: string) {
+  await mql(site, "Ada Lovelace", "Analytical Engines", { utm_source: "newsletter", utm_medium: "email", utm_campaign: "autumn" }, 1900);
+  await mql(site, "Grace Hopper", "Compiler Works", { utm_source: "linkedin", utm_medium: "social", utm_campaign: "launch" }, 2400);
+  await mql(site, "Alan Turing", "Bletchley Analytics", { ref: "https://www.google.com/" }, 3100);
+  await mql(site, "Katherine Johnson", "Orbital Maths", { utm_source: "newsletter", utm_medium: "email", utm_campaign: "autumn" }, 1600);
+  await collect(site, [event("pageview", { props: { title: "Home" } }, "/"), event("identify", { traits: { email: "edsger@example.com", title: "Engineer" } }, "/")]);
+  for (const page of ["/", "/blog"]) await collect(site, [event("pageview", { props: { title: "Page" } }, page), vital("LCP", 1200, page)]);
+  const feedback = await fetch(`${edge}/v1/sites/${site}/feedback`, {
+    method: "POST",
+    headers: { ...admin, "Content-Type": "application/json" },
+    body: JSON.stringify({ email: "grace@example.com", stage: "sql", reasonCode: "meeting_booked" }),
+  });
+  if (!feedback.ok) throw new Error(`feedback answered ${feedback.status}`);
+}
+
+const expected = { visitors: 7, leads: 5, mqls: 4, sqls: 1, opportunities: 0, customers: 0 };
+
+let browser: Awaited<ReturnType<typeof launch>>;
+let site: string;
+beforeAll(async () => {
+  browser = await launch();
+  site = await createSite({ name: "Acme Analytics" });
+  await seed(site);
+  // Stage changes reach the metrics from each profile's outbox on its alarm, activity after each answer.
+  await until(async () => {
+    const res = await fetch(`${edge}/v1/sites/${site}/metrics`, { headers: admin });
+    const { counts } = (await res.json()) as { counts: Record<string, number> };
+    return Object.entries(expected).every(([stage, n]) => counts[stage] === n);
+  }, "the seeded figures in the metrics", 20_000);
+});
+afterAll(() => browser?.close());
+
+describe("dashboard", () => {
+  it("signs in with the token once, shows the seeded funnel, and fits laptop and phone widths", async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on("console", (m) => m.type() === "error" && violations.push(m.text()));
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.goto(`${edge}/dashboard`);
+    await page.fill("#token", inject("adminToken"));
+    await Promise.all([page.waitForURL(`${edge}/dashboard`), page.click("form.login button")]);
+    // The admin token sees every site: pick the seeded one.
+    await page.selectOption("select[name=site]", site);
+    await page.selectOption("select[name=days]", "7");
+    await Promise.all([page.waitForURL(/site=/), page.click("form.controls button")]);
+
+    const funnel = Object.fromEntries(await Promise.all(Object.keys(expected).map(async (stage) =>
+      [stage, Number((await page.textContent(`[data-stage="${stage}"] .value`))!.replace(/,/g, ""))])));
+    expect(funnel).toEqual(expected);
+    expect(await page.textContent('[data-kpi="mql-to-sql"] dd')).toBe("25%");
+    expect(await page.locator("table.mqls tbody tr").count()).toBe(4);
+    expect(await page.textContent("table.mqls")).toContain("demo_request +25");
+
+    // The stylesheet loaded under the CSP, and nothing was refused.
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe("rgb(244, 246, 249)");
+    expect(violations).toEqual([]);
+    // The session is an HttpOnly cookie on /dashboard, nothing in page storage.
+    const [cookie] = (await browser.cookies(`${edge}/dashboard`)).filter((c) => c.name === "es_dashboard");
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/dashboard" });
+    expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual(["", 0, 0]);
+
+    await page.screenshot({ path: path.join(RESULTS, "dashboard.png"), fullPage: true });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    expect(width.page).toBeLessThanOrEqual(width.window);
+    await page.screenshot({ path: path.join(RESULTS, "dashboard-phone.png"), fullPage: true });
+    await page.close();
+  });
+});
