@@ -1,20 +1,20 @@
 /**
  * Versioned schema migrations for a Durable Object's SQLite storage. Migration
- * `i` brings the schema from version `i` to `i + 1`; the version lives in `meta`,
- * and each step runs in its own transaction so a failure leaves the old schema.
+ * `i` brings the schema from version `i` to `i + 1`; the version lives in `meta`.
+ * The steps an object lacks run in one transaction (a new object takes them all
+ * at once: one commit, not one per step), so a failure leaves the old schema.
  */
 export type Migrations = readonly (readonly string[])[];
 
 export function migrate(storage: DurableObjectStorage, migrations: Migrations): void {
   const sql = storage.sql;
-  sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-  const row = sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
-  for (let version = row?.value ?? 0; version < migrations.length; version++) {
-    storage.transactionSync(() => {
-      for (const statement of migrations[version]!) sql.exec(statement);
-      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", version + 1);
-    });
-  }
+  storage.transactionSync(() => {
+    sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+    const from = sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0]?.value ?? 0;
+    if (from >= migrations.length) return;
+    for (const step of migrations.slice(from)) for (const statement of step) sql.exec(statement);
+    sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", migrations.length);
+  });
 }
 
 /** Whether the object has ever been written: reading a never-written object must not create it. */
