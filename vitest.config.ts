@@ -13,7 +13,7 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { ADMIN_TOKEN: "test-admin-token", IDENTITY_SECRET: "test-identity-secret", RATE_LIMIT_EXEMPT: "192.0.2.1, 192.0.2.2" },
+              bindings: { ADMIN_TOKEN: "test-admin-token", IDENTITY_SECRET: "test-identity-secret", RATE_LIMIT_EXEMPT: "192.0.2.1, 192.0.2.2", LOCAL_WEBHOOKS: "allow" },
               // Limits small enough for a test to reach quickly (production's are in wrangler.toml).
               ratelimits: {
                 VISITOR_RATE_LIMIT: { simple: { limit: 40, period: 60 } },

@@ -20,7 +20,7 @@ const worker = await startLocalWorker({
   port,
   persistTo: ".wrangler/state",
   // Every local request comes from 127.0.0.1: limit per visitor only.
-  vars: { ADMIN_TOKEN: adminToken, IDENTITY_SECRET: identitySecret, RATE_LIMIT_EXEMPT: "127.0.0.1,::1" },
+  vars: { ADMIN_TOKEN: adminToken, IDENTITY_SECRET: identitySecret, RATE_LIMIT_EXEMPT: "127.0.0.1,::1", LOCAL_WEBHOOKS: "allow" },
 }).catch((err) => {
   console.error(`edgescore: ${err.message}`);
   process.exit(1);

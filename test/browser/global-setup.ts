@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
   const worker = await startLocalWorker({
     port: await freePort(),
     persistTo,
-    vars: { ADMIN_TOKEN, IDENTITY_SECRET: "browser-test-identity-secret", RATE_LIMIT_EXEMPT: "127.0.0.1,::1" },
+    vars: { ADMIN_TOKEN, IDENTITY_SECRET: "browser-test-identity-secret", RATE_LIMIT_EXEMPT: "127.0.0.1,::1", LOCAL_WEBHOOKS: "allow" },
     stdio: "ignore",
   });
   const customer = await serveFixtures(worker.url);

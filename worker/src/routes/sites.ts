@@ -3,6 +3,7 @@ import type { AppEnv } from "../app-env";
 import { ensureAdmin, requireAdmin, requireScope } from "../lib/auth";
 import { ApiError } from "../lib/errors";
 import { limitBody } from "../lib/body";
+import { webhookRefusal } from "../lib/webhook-host";
 import { buildSite, publicSite, SITE_ID } from "../sites/config";
 import { getSite, listSites, putSite } from "../sites/store";
 
@@ -26,9 +27,8 @@ export const sites = new Hono<AppEnv>()
     const built = buildSite(id, input, previous, Date.now());
     if (!built.ok) throw ApiError.invalid("invalid_site", built.issues);
     const site = built.value;
-    if (site.webhook && new URL(site.webhook.url).host === new URL(c.req.url).host) {
-      throw new ApiError(400, "invalid_site", "webhook.url must not be this worker's own host", "webhook.url");
-    }
+    const refusal = site.webhook && webhookRefusal(site.webhook.url, c.req.url, c.env.LOCAL_WEBHOOKS);
+    if (refusal) throw new ApiError(400, "invalid_site", `webhook.url ${refusal}`, "webhook.url");
     await putSite(c.env.SITES, site);
     return c.json(publicSite(site), previous ? 200 : 201);
   })
