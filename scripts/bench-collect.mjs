@@ -24,7 +24,7 @@
 // Environment: BENCH_VISITORS (10000), BENCH_CONCURRENCY (64), BENCH_RUNS (1; with
 // more, each run in a fresh runtime, then the medians), BENCH_ONE_VISITOR_REQUESTS
 // (2000), BENCH_WARMUP (500), BENCH_PHASE_CAP_S (120 s of serving per phase),
-// BENCH_WAVE (2000; 0 for no waves), BENCH_PERSIST (tmpfs: SQLite files in a temp
+// BENCH_WAVE (1000; 0 for no waves), BENCH_PERSIST (tmpfs: SQLite files in a temp
 // folder in /dev/shm, the default; disk: in a temp folder on disk), BENCH_PROFILE=1
 // (adds a row doing collect's SQL for a new visitor without the product code).
 // Flags: --json [path] also writes the results as JSON (default test/bench/results-collect.json).
@@ -56,7 +56,7 @@ const RUNS = intEnv("BENCH_RUNS", 1);
 const ONE_VISITOR_REQUESTS = intEnv("BENCH_ONE_VISITOR_REQUESTS", 2_000);
 const WARMUP = intEnv("BENCH_WARMUP", 500, 0);
 const PHASE_CAP_MS = intEnv("BENCH_PHASE_CAP_S", 120) * 1000;
-const WAVE = intEnv("BENCH_WAVE", 2_000, 0);
+const WAVE = intEnv("BENCH_WAVE", 1_000, 0);
 const SETTLE_OBJECTS = 100;
 const REQUEST_TIMEOUT_MS = 30_000;
 // Where the Durable Objects' SQLite files live. Miniflare's in-memory storage has no

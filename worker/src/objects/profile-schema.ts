@@ -68,6 +68,64 @@ export const MIGRATIONS: Migrations = [
   ],
 ];
 
+/** The schema MIGRATIONS end at, as a new object creates it (test/worker/schema.test.ts keeps them equal). */
+export const CURRENT_SCHEMA: readonly string[] = [
+  `CREATE TABLE profile (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     site TEXT NOT NULL,
+     stage TEXT NOT NULL,
+     scoring TEXT NOT NULL,
+     edge_country TEXT,
+     first_seen_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL,
+     mql_at INTEGER,
+     kind TEXT NOT NULL DEFAULT 'visitor',
+     lead TEXT,
+     verified INTEGER NOT NULL DEFAULT 0,
+     registered INTEGER NOT NULL DEFAULT 0,
+     export_key TEXT,
+     folded TEXT,
+     retention_days INTEGER NOT NULL DEFAULT 395)`,
+  `CREATE TABLE events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     received_at INTEGER NOT NULL,
+     ts INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     sid TEXT,
+     url TEXT,
+     name TEXT,
+     props TEXT,
+     traits TEXT,
+     scored INTEGER NOT NULL,
+     points REAL NOT NULL,
+     lead TEXT,
+     forwarded INTEGER NOT NULL DEFAULT 0)`,
+  `CREATE INDEX events_outbox ON events (seq) WHERE lead IS NOT NULL AND forwarded = 0`,
+  `CREATE TABLE model (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     version INTEGER NOT NULL,
+     rules TEXT NOT NULL,
+     internal_domains TEXT NOT NULL DEFAULT '[]')`,
+  `CREATE TABLE stages (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     stage TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     origin TEXT NOT NULL DEFAULT 'scoring',
+     detail TEXT)`,
+  `CREATE TABLE visitors (id TEXT PRIMARY KEY, verified INTEGER NOT NULL, first_at INTEGER NOT NULL)`,
+  `CREATE TABLE outbox (
+     n INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     kind TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     due_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     failed_at INTEGER)`,
+];
+
 export type ProfileKind = "visitor" | "lead";
 
 /** The `profile` row as the object works with it. */

@@ -58,7 +58,7 @@ import { GIVE_UP_AFTER_MS, retryDelay, send } from "../webhooks/deliver";
 import { hasSchema, migrate } from "./migrate";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
-  eventOf, insertEvent, MIGRATIONS, rowOf, saveRow, type EventRow, type ProfileKind, type ProfileRow,
+  CURRENT_SCHEMA, eventOf, insertEvent, MIGRATIONS, rowOf, saveRow, type EventRow, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 
 /** What a profile needs to know of its site to score. */
@@ -825,7 +825,7 @@ export class Profile extends DurableObject<Env> {
   }
 
   private ensureSchema(): void {
-    if (!this.migrated) migrate(this.ctx.storage, MIGRATIONS);
+    if (!this.migrated) migrate(this.ctx.storage, MIGRATIONS, CURRENT_SCHEMA);
     this.migrated = true;
   }
 

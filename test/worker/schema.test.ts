@@ -1,0 +1,30 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { expect, it } from "vitest";
+import { migrate } from "../../worker/src/objects/migrate";
+import { CURRENT_SCHEMA, MIGRATIONS } from "../../worker/src/objects/profile-schema";
+
+/** Every table's columns and every index, as SQLite describes them. */
+function shapeOf(sql: SqlStorage) {
+  const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%' ORDER BY name").toArray();
+  return Object.fromEntries(tables.map(({ name }) => [name, {
+    columns: sql.exec(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('${name}') ORDER BY cid`).toArray()
+      .map((c) => ({ ...c, dflt_value: c.dflt_value === null ? null : String(c.dflt_value).replace(/^'(.*)'$/, "$1") }))
+      .sort((a, b) => String(a.name).localeCompare(String(b.name))),
+    indexes: sql.exec(`SELECT name, "unique", partial FROM pragma_index_list('${name}') ORDER BY name`).toArray()
+      .map((i) => ({ ...i, name: String(i.name).startsWith("sqlite_autoindex") ? "(auto)" : i.name })),
+  }]));
+}
+
+it("creates for a new profile the very schema its migrations end at", async () => {
+  const stepByStep = await runInDurableObject(env.PROFILES.getByName("schema:steps"), (_, state) => {
+    migrate(state.storage, MIGRATIONS);
+    return shapeOf(state.storage.sql);
+  });
+  const direct = await runInDurableObject(env.PROFILES.getByName("schema:current"), (_, state) => {
+    migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA);
+    return shapeOf(state.storage.sql);
+  });
+  expect(Object.keys(direct)).toEqual(["events", "meta", "model", "outbox", "profile", "stages", "visitors"]);
+  expect(direct).toEqual(stepByStep);
+});
