@@ -8,9 +8,11 @@ import { CURRENT_SCHEMA, MIGRATIONS } from "../../worker/src/objects/profile-sch
 function shapeOf(sql: SqlStorage) {
   const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%' ORDER BY name").toArray();
   return Object.fromEntries(tables.map(({ name }) => [name, {
-    columns: sql.exec(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('${name}') ORDER BY cid`).toArray()
+    columns: sql.exec<{ name: string; type: string; notnull: number; dflt_value: string | null; pk: number }>(
+      `SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('${name}') ORDER BY cid`,
+    ).toArray()
       .map((c) => ({ ...c, dflt_value: c.dflt_value === null ? null : String(c.dflt_value).replace(/^'(.*)'$/, "$1") }))
-      .sort((a, b) => String(a.name).localeCompare(String(b.name))),
+      .sort((a, b) => a.name.localeCompare(b.name)),
     indexes: sql.exec(`SELECT name, "unique", partial FROM pragma_index_list('${name}') ORDER BY name`).toArray()
       .map((i) => ({ ...i, name: String(i.name).startsWith("sqlite_autoindex") ? "(auto)" : i.name })),
   }]));
