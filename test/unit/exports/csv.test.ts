@@ -32,6 +32,8 @@ describe("the MQL export's CSV", () => {
     record({ email: "eve@evil.test", company: "=HYPERLINK(\"http://x\",\"y\")", title: "+1 hacker", industry: "@SUM(A1)", phone: "-2" }),
     record({ email: "tab@acme.com", company: "\tTabbed", title: "line\r\nbreak", name: "Grace Brewster Hopper" }),
     record({ email: "nobody@acme.com" }, { source: null, reasons: [] }),
+    record({ email: "direct@acme.com" }, { source: { utm_source: null, utm_medium: null, utm_campaign: null, referrer: null, landing: null } }),
+    record({ email: "search@acme.com" }, { source: { utm_source: null, utm_medium: null, utm_campaign: null, referrer: "www.bing.com", landing: null } }),
   ];
   const csv = CSV_HEADER + tricky.map((r) => csvRow(r)).join("");
   const rows: Record<string, string>[] = parse(csv, { columns: true, relax_column_count: false });
@@ -54,7 +56,10 @@ describe("the MQL export's CSV", () => {
       expect(row["Lifecycle Stage"]).toBe("marketingqualifiedlead");
       expect(row["MQL At"]).toBe(r.mqlAt);
       // Documented formats: "source / medium / campaign; referrer" and "rule +points; …".
-      const source = r.source ? `${r.source.utm_source ?? ""} / ${r.source.utm_medium ?? ""} / ${r.source.utm_campaign ?? ""}${r.source.referrer ? `; ${r.source.referrer}` : ""}` : "";
+      const s = r.source;
+      const tags = s && [s.utm_source, s.utm_medium, s.utm_campaign].some((t) => t !== null)
+        ? `${s.utm_source ?? ""} / ${s.utm_medium ?? ""} / ${s.utm_campaign ?? ""}` : "";
+      const source = s?.referrer ? [tags, s.referrer].filter(Boolean).join("; ") : tags;
       expect(row["Source"]).toBe(source);
       expect(row["Reasons"]).toBe(r.reasons.map((x) => `${x.rule} ${x.points >= 0 ? "+" : ""}${x.points}`).join("; "));
     });
@@ -62,6 +67,8 @@ describe("the MQL export's CSV", () => {
     expect(rows[0]!["Source"]).toBe("news / email / ; www.google.com");
     expect(rows[2]!["First Name"]).toBe("Grace");
     expect(rows[2]!["Last Name"]).toBe("Brewster Hopper");
+    expect(rows[4]!["Source"]).toBe(""); // came straight in: no tags, no referrer
+    expect(rows[5]!["Source"]).toBe("www.bing.com");
   });
 
   it("defuses every text cell a spreadsheet would run, and leaves numbers alone", () => {

@@ -5,7 +5,7 @@
  * leading apostrophe; numbers stay numbers.
  *
  * Two cells pack structure: Source is `utm_source / utm_medium / utm_campaign`
- * then `; referrer` when known (missing parts empty), and Reasons is
+ * (when any is known; missing parts empty) then `; referrer` when known, and Reasons is
  * `rule +points` pairs joined by `; ` (e.g. `demo_request +25; decay -10`).
  */
 import type { Stage } from "../../../shared/events";
@@ -54,9 +54,10 @@ export function csvRow(record: ExportRecord, placeholder = DEFAULT_PLACEHOLDER):
 }
 
 function sourceCell(source: ExportRecord["source"]): string {
-  if (!source) return "";
-  const tags = [source.utm_source, source.utm_medium, source.utm_campaign].map((t) => t ?? "").join(" / ");
-  return source.referrer ? `${tags}; ${source.referrer}` : tags;
+  const tagged = source && [source.utm_source, source.utm_medium, source.utm_campaign];
+  if (!tagged) return "";
+  const tags = tagged.some((t) => t !== null) ? tagged.map((t) => t ?? "").join(" / ") : "";
+  return source.referrer ? (tags ? `${tags}; ${source.referrer}` : source.referrer) : tags;
 }
 
 function row(cells: Cell[]): string {
