@@ -1,16 +1,18 @@
 /**
  * What a rule's regular expression may be: JavaScript's engine backtracks, so a
- * pattern like `(a+)+$` on a 256-character trait can hang a worker. Refused:
- * backreferences and lookarounds (they force backtracking) and nested
- * quantifiers (a quantified group holding a quantifier). With trait values cut to
- * 256 characters, what remains runs in time bounded by the pattern and the input.
+ * pattern like `(a+)+$` or `(a|aa)+$` on a 256-character trait can hang a worker.
+ * Refused: backreferences and lookarounds (they force backtracking), and a
+ * repeated group (`*`, `+`, `{n,m}`) that can match one text in more than one way
+ * inside: one holding a quantifier or an alternation. `(…)?` runs at most once and
+ * stays allowed. With trait values cut to 256 characters, what remains runs in time
+ * bounded by the pattern and the input.
  */
 export function regexProblem(source: string): string | null {
   if (/\\[1-9]|\\k</.test(source)) return "backreferences are not allowed";
   if (/\(\?<?[=!]/.test(source)) return "lookarounds are not allowed";
-  // Scan groups: does a quantified group contain a quantifier?
-  const stack: boolean[] = [];
-  let quantified = false; // the current group holds a quantifier
+  // Scan groups: what does the current group hold that could backtrack if repeated?
+  const stack: Ambiguity[] = [];
+  let holds: Ambiguity = null;
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
     if (c === "\\") {
@@ -23,21 +25,28 @@ export function regexProblem(source: string): string | null {
       continue;
     }
     if (c === "(") {
-      stack.push(quantified);
-      quantified = false;
+      stack.push(holds);
+      holds = null;
     } else if (c === ")") {
-      const inner = quantified;
-      quantified = stack.pop() ?? false;
-      if (isQuantifier(source, i + 1)) {
-        if (inner) return "nested quantifiers (a repeated group that repeats inside) are not allowed";
-        quantified = true;
+      const inner: Ambiguity = holds;
+      holds = stack.pop() ?? null;
+      holds ??= inner;
+      if (isQuantifier(source, i + 1) && source[i + 1] !== "?") {
+        if (inner === "quantifier") return "nested quantifiers (a repeated group that repeats inside) are not allowed";
+        if (inner === "alternation") return "an alternation inside a repeated group (like (a|aa)+) is not allowed: repeat a character class ([ab]+) instead";
+        holds = "quantifier";
       }
+    } else if (c === "|") {
+      holds ??= "alternation";
     } else if (isQuantifier(source, i)) {
-      quantified = true;
+      holds = "quantifier";
     }
   }
   return null;
 }
+
+/** What a group holds that could match one text in more than one way, if anything. */
+type Ambiguity = "quantifier" | "alternation" | null;
 
 /** Whether a quantifier starts at `i`: `*`, `+`, `?` (not after `(`), or `{n}`, `{n,}`, `{n,m}`. */
 function isQuantifier(source: string, i: number): boolean {

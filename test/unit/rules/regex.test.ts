@@ -10,6 +10,9 @@ describe("rule regular expressions", () => {
     "a{2,5}b*",
     "(ab)+c",
     "\\(a+\\)+",
+    "(foo|bar)?-x",
+    "(a+)?b",
+    "[ab|c]+",
   ])("takes %s", (source) => {
     expect(regexProblem(source)).toBeNull();
   });
@@ -19,6 +22,11 @@ describe("rule regular expressions", () => {
     ["(a*)*", /nested quantifiers/],
     ["(?:x|y+){2,}", /nested quantifiers/],
     ["((a)+)*", /nested quantifiers/],
+    ["((a+))+", /nested quantifiers/],
+    ["(a|aa)+$", /alternation inside a repeated group/],
+    ["(?:a|b)*c", /alternation inside a repeated group/],
+    ["((x|y))+", /alternation inside a repeated group/],
+    ["(a|b){2,40}", /alternation inside a repeated group/],
     ["(a)\\1", /backreferences/],
     ["(?<n>a)\\k<n>", /backreferences/],
     ["foo(?=bar)", /lookarounds/],
