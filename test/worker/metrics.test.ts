@@ -1,11 +1,11 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DAY_MS } from "../../shared/rules";
 import { eraseFromMetrics, recordActivity, recordStageChange } from "../../worker/src/metrics";
 import type { ActivityRecord, StageChangeRecord } from "../../worker/src/metrics/types";
 import { hasSchema } from "../../worker/src/objects/migrate";
-import { ADMIN, call, createSite, json, uid } from "./helpers";
+import { ADMIN, call, collect, createSite, ev, json, uid } from "./helpers";
 
 const HOUR = 3_600_000;
 /** Midnight UTC ten days ago: the scripted period is its three days, [t(0), t(3)). */
@@ -113,6 +113,26 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
       },
       CLS: { p75: 0.1226, p75Mql: null, p75Other: 0.1226, samples: 4, pages: [{ page: "/", p75: 0.1226, samples: 4 }] },
       INP: none, FCP: none, TTFB: none,
+    });
+  });
+
+  it("counts the points of rules whose ids are also names of an object's own properties", async () => {
+    // Rule ids are data: `constructor` once read the Object function where a sum was meant (NaN, a lost batch).
+    const site = await createSite({
+      rules: {
+        thresholds: { total: 1000, fit: 1, engagement: 1 },
+        rules: [
+          { id: "constructor", on: "pageview", points: 5 },
+          { id: "toString", on: "pageview", match: { path: "/pricing" }, points: 7 },
+        ],
+      },
+    });
+    await collect(site, uid("v"), [ev.pageview("/"), ev.pageview("/pricing")]);
+    await vi.waitFor(async () => {
+      expect((await metrics(site)).byRule).toEqual([
+        { rule: "constructor", points: 10, profiles: 1 },
+        { rule: "toString", points: 7, profiles: 1 },
+      ]);
     });
   });
 

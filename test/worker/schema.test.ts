@@ -2,7 +2,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { migrate } from "../../worker/src/objects/migrate";
-import { CURRENT_SCHEMA, MIGRATIONS } from "../../worker/src/objects/profile-schema";
+import { CURRENT_SCHEMA, LEAD_MIGRATIONS, LEAD_SCHEMA_VERSION_KEY, MIGRATIONS } from "../../worker/src/objects/profile-schema";
+import { visitorProfileName } from "../../worker/src/lib/identity";
+import { collect, createSite, ev, lookup, uid } from "./helpers";
 
 /** Every table's columns and every index, as SQLite describes them. */
 function shapeOf(sql: SqlStorage) {
@@ -18,15 +20,32 @@ function shapeOf(sql: SqlStorage) {
   }]));
 }
 
-it("creates for a new profile the very schema its migrations end at", async () => {
+it("creates for a new profile the very schema its migrations end at, the lead part apart", async () => {
+  const withLeadPart = (storage: DurableObjectStorage) => migrate(storage, LEAD_MIGRATIONS, undefined, LEAD_SCHEMA_VERSION_KEY);
   const stepByStep = await runInDurableObject(env.PROFILES.getByName("schema:steps"), (_, state) => {
-    migrate(state.storage, MIGRATIONS);
+    expect(migrate(state.storage, MIGRATIONS)).toBe("created");
+    // Objects from before the split have the lead part already.
+    expect(withLeadPart(state.storage)).toBe("current");
     return shapeOf(state.storage.sql);
   });
   const direct = await runInDurableObject(env.PROFILES.getByName("schema:current"), (_, state) => {
-    migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA);
+    expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA)).toBe("created");
+    expect(Object.keys(shapeOf(state.storage.sql))).toEqual(["events", "meta", "model", "profile", "stages"]);
+    expect(withLeadPart(state.storage)).toBe("created");
+    expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA)).toBe("current");
     return shapeOf(state.storage.sql);
   });
   expect(Object.keys(direct)).toEqual(["events", "meta", "model", "outbox", "profile", "stages", "visitors"]);
   expect(direct).toEqual(stepByStep);
+});
+
+it("gives the lead part to leads only", async () => {
+  const site = await createSite();
+  const vid = uid("v");
+  await collect(site, vid, [ev.pageview("/pricing")]);
+  const tablesOf = (stub: DurableObjectStub) => runInDurableObject(stub, (_, state) => Object.keys(shapeOf(state.storage.sql)));
+  expect(await tablesOf(env.PROFILES.getByName(visitorProfileName(site, vid)))).toEqual(["events", "meta", "model", "profile", "stages"]);
+  await collect(site, vid, [ev.identify({ email: "ada@acme.com" })]);
+  const lead = await lookup(site, "ada@acme.com");
+  expect(await tablesOf(env.PROFILES.get(env.PROFILES.idFromString(lead!.id)))).toEqual(["events", "meta", "model", "outbox", "profile", "stages", "visitors"]);
 });

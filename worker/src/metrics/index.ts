@@ -9,7 +9,7 @@ import { DAY_MS } from "../../../shared/rules";
 import { boundedEach } from "../lib/concurrency";
 import type { ActivityWrite } from "../objects/activity";
 import {
-  ACTIVITY_DAYS, activityName, dayOf, HOUR_MS, MAX_PERIOD_DAYS, profileKey,
+  ACTIVITY_DAYS, activityName, dayOf, HOUR_MS, MAX_PERIOD_DAYS, profileKey, type ActivityShard,
 } from "./shards";
 import { ActivityTotals } from "./totals";
 import type { ActivityRecord, Metrics, StageChangeRecord } from "./types";
@@ -28,7 +28,7 @@ export async function recordStageChange(env: Env, r: StageChangeRecord): Promise
 /**
  * Stores what a batch did in its Activity object, listing the object with the
  * site's Funnel first, so erasure and reads find everything stored. Not retried:
- * a failure loses this batch's figures, never counts them twice.
+ * a failure loses these figures (it is logged), never counts them twice.
  */
 export async function recordActivity(env: Env, r: ActivityRecord): Promise<void> {
   const points = Object.entries(r.points).filter(([, p]) => p !== 0);
@@ -40,15 +40,53 @@ export async function recordActivity(env: Env, r: ActivityRecord): Promise<void>
   // Past keeping, its object may already be gone (and unlisted).
   if ((!r.firstSeen && !points.length && !vitals.length) || day < dayOf(Date.now()) - ACTIVITY_DAYS) return;
   const { shard, fp } = await profileKey(r.profile);
-  const name = activityName(r.site, { day, shard });
-  if (!listed.has(name)) {
-    await env.FUNNEL.getByName(r.site).registerActivity({ day, shard }, Date.now());
-    if (listed.size >= LISTED_REMEMBERED) listed.clear();
-    listed.add(name);
-  }
-  await env.ACTIVITY.getByName(name).record({
+  await coalesced(env, r.site, { day, shard }, {
     day, hour: Math.floor(r.at / HOUR_MS), fp, firstSeen: r.firstSeen, points, vitals, mql: r.mql,
   });
+}
+
+/** Writes waiting for their Activity object, and the call to it under way. */
+interface ActivityQueue {
+  open: ActivityWrite[] | null;
+  last: Promise<void>;
+}
+const queues = new Map<string, ActivityQueue>();
+
+/**
+ * One call at a time per Activity object from this isolate, each carrying every
+ * write that arrived while the one before it was under way: under load, one call
+ * and one transaction serve many batches; alone, a write goes at once. A caller
+ * waits for at most the call before its own and its own.
+ */
+function coalesced(env: Env, site: string, shard: ActivityShard, write: ActivityWrite): Promise<void> {
+  const name = activityName(site, shard);
+  let queue = queues.get(name);
+  if (queue?.open) {
+    queue.open.push(write);
+    return queue.last;
+  }
+  queue ??= { open: null, last: Promise.resolve() };
+  queues.set(name, queue);
+  const writes = [write];
+  queue.open = writes;
+  const q = queue;
+  const sent = q.last.then(async () => {
+    q.open = null; // later writes go in the next call
+    try {
+      if (!listed.has(name)) {
+        await env.FUNNEL.getByName(site).registerActivity(shard, Date.now());
+        if (listed.size >= LISTED_REMEMBERED) listed.clear();
+        listed.add(name);
+      }
+      await env.ACTIVITY.getByName(name).record(writes);
+    } catch (err) {
+      console.error(`metrics: the activity of ${writes.length} batch(es) was not recorded: ${err}`);
+    } finally {
+      if (q.last === sent && !q.open) queues.delete(name);
+    }
+  });
+  q.last = sent;
+  return sent;
 }
 
 /**

@@ -63,26 +63,13 @@ export class Activity extends DurableObject<Env> {
   /** Its expiry alarm is set (once per object lifetime). */
   private expiring = false;
 
-  async record(w: ActivityWrite): Promise<void> {
+  /** Stores batches' activity in one transaction (the caller gathers what arrived meanwhile). */
+  async record(writes: ActivityWrite[]): Promise<void> {
     this.ensureSchema();
     this.ctx.storage.transactionSync(() => {
-      if (w.firstSeen) this.sql.exec("INSERT OR IGNORE INTO visitors (fp, hour) VALUES (?, ?)", w.fp, w.hour);
-      for (const [rule, points] of w.points) {
-        this.sql.exec(
-          `INSERT INTO rule_points (rule, fp, hour, points) VALUES (?, ?, ?, ?)
-           ON CONFLICT (rule, fp, hour) DO UPDATE SET points = points + excluded.points`,
-          rule, w.fp, w.hour, points,
-        );
-      }
-      for (const { metric, page, bucket } of w.vitals) {
-        this.sql.exec(
-          `INSERT INTO vitals (hour, metric, page, mql, bucket, count) VALUES (?, ?, ?, ?, ?, 1)
-           ON CONFLICT (hour, metric, page, mql, bucket) DO UPDATE SET count = count + 1`,
-          w.hour, metric, page, w.mql ? 1 : 0, bucket,
-        );
-      }
+      for (const w of writes) this.store(w);
     });
-    if (!this.expiring && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(activityExpiry(w.day));
+    if (!this.expiring && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(activityExpiry(writes[0]!.day));
     this.expiring = true;
   }
 
@@ -111,6 +98,24 @@ export class Activity extends DurableObject<Env> {
         this.sql.exec("DELETE FROM rule_points WHERE fp = ?", fp);
       }
     });
+  }
+
+  private store(w: ActivityWrite): void {
+    if (w.firstSeen) this.sql.exec("INSERT OR IGNORE INTO visitors (fp, hour) VALUES (?, ?)", w.fp, w.hour);
+    for (const [rule, points] of w.points) {
+      this.sql.exec(
+        `INSERT INTO rule_points (rule, fp, hour, points) VALUES (?, ?, ?, ?)
+         ON CONFLICT (rule, fp, hour) DO UPDATE SET points = points + excluded.points`,
+        rule, w.fp, w.hour, points,
+      );
+    }
+    for (const { metric, page, bucket } of w.vitals) {
+      this.sql.exec(
+        `INSERT INTO vitals (hour, metric, page, mql, bucket, count) VALUES (?, ?, ?, ?, ?, 1)
+         ON CONFLICT (hour, metric, page, mql, bucket) DO UPDATE SET count = count + 1`,
+        w.hour, metric, page, w.mql ? 1 : 0, bucket,
+      );
+    }
   }
 
   /** The day is past keeping. */

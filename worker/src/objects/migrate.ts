@@ -10,16 +10,23 @@ export type Migrations = readonly (readonly string[])[];
  * `current`, when given, is the schema the migrations end at, written directly: a
  * new object creates it in a few statements instead of replaying every step (DDL
  * is most of a new object's cost). A test keeps it equal to the migrated schema.
+ * An object may keep parts of its schema apart, each under its own `versionKey`.
+ * Answers what it did: created the schema of a new object, migrated an older one, or nothing.
  */
-export function migrate(storage: DurableObjectStorage, migrations: Migrations, current?: readonly string[]): void {
+export function migrate(
+  storage: DurableObjectStorage, migrations: Migrations, current?: readonly string[], versionKey = "schema_version",
+): "created" | "migrated" | "current" {
   const sql = storage.sql;
-  storage.transactionSync(() => {
-    sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    const from = sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0]?.value ?? 0;
-    if (from >= migrations.length) return;
+  return storage.transactionSync(() => {
+    // WITHOUT ROWID: the key is the table, no index beside it (objects from before keep a rowid table).
+    sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
+    const from = sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = ?", versionKey).toArray()[0]?.value ?? 0;
+    if (from >= migrations.length) return "current";
     const steps = from === 0 && current ? [current] : migrations.slice(from);
-    for (const step of steps) for (const statement of step) sql.exec(statement);
-    sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", migrations.length);
+    // One call per step: a new object's DDL crosses into SQLite once.
+    for (const step of steps) sql.exec(step.join(";\n"));
+    sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", versionKey, migrations.length);
+    return from === 0 ? "created" : "migrated";
   });
 }
 

@@ -66,9 +66,22 @@ export const MIGRATIONS: Migrations = [
     `ALTER TABLE profile ADD COLUMN folded TEXT`,
     `ALTER TABLE profile ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 395`,
   ],
+  // Lighter new objects. The lead part (visitors, outbox) is versioned apart from here
+  // on (LEAD_MIGRATIONS): objects from before have it, from steps 2 and 3. Events bound
+  // for a lead are found without an index: only a visitor that gave an email looks.
+  [
+    `INSERT OR IGNORE INTO meta (key, value) VALUES ('lead_schema_version', 1)`,
+    `DROP INDEX IF EXISTS events_outbox`,
+  ],
 ];
 
-/** The schema MIGRATIONS end at, as a new object creates it (test/worker/schema.test.ts keeps them equal). */
+/**
+ * The schema MIGRATIONS end at, as a new object creates it, without the lead part
+ * (test/worker/schema.test.ts keeps the two equal once both have it). Sequence
+ * columns are plain rowids here: AUTOINCREMENT in the first step only adds that a
+ * deleted newest row's number is never used again, which nothing here relies on,
+ * and costs a table and a write per insert.
+ */
 export const CURRENT_SCHEMA: readonly string[] = [
   `CREATE TABLE profile (
      id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -87,7 +100,7 @@ export const CURRENT_SCHEMA: readonly string[] = [
      folded TEXT,
      retention_days INTEGER NOT NULL DEFAULT 395)`,
   `CREATE TABLE events (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     seq INTEGER PRIMARY KEY,
      id TEXT NOT NULL UNIQUE,
      received_at INTEGER NOT NULL,
      ts INTEGER NOT NULL,
@@ -101,30 +114,42 @@ export const CURRENT_SCHEMA: readonly string[] = [
      points REAL NOT NULL,
      lead TEXT,
      forwarded INTEGER NOT NULL DEFAULT 0)`,
-  `CREATE INDEX events_outbox ON events (seq) WHERE lead IS NOT NULL AND forwarded = 0`,
   `CREATE TABLE model (
      id INTEGER PRIMARY KEY CHECK (id = 1),
      version INTEGER NOT NULL,
      rules TEXT NOT NULL,
      internal_domains TEXT NOT NULL DEFAULT '[]')`,
   `CREATE TABLE stages (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     seq INTEGER PRIMARY KEY,
      stage TEXT NOT NULL,
      at INTEGER NOT NULL,
      origin TEXT NOT NULL DEFAULT 'scoring',
      detail TEXT)`,
-  `CREATE TABLE visitors (id TEXT PRIMARY KEY, verified INTEGER NOT NULL, first_at INTEGER NOT NULL)`,
-  `CREATE TABLE outbox (
-     n INTEGER PRIMARY KEY AUTOINCREMENT,
-     id TEXT NOT NULL UNIQUE,
-     kind TEXT NOT NULL,
-     payload TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     due_at INTEGER NOT NULL,
-     attempts INTEGER NOT NULL DEFAULT 0,
-     last_error TEXT,
-     failed_at INTEGER)`,
 ];
+
+/**
+ * The lead part: tables only an object that acts as a lead needs (the visitors
+ * merged into it, its outbox), created when it first does, versioned in `meta`
+ * under `lead_schema_version`. Most objects are anonymous visitors that never
+ * need them, and every table is work when an object is created. Objects from
+ * before this split have the tables already (hence IF NOT EXISTS).
+ */
+export const LEAD_MIGRATIONS: Migrations = [
+  [
+    `CREATE TABLE IF NOT EXISTS visitors (id TEXT PRIMARY KEY, verified INTEGER NOT NULL, first_at INTEGER NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS outbox (
+       n INTEGER PRIMARY KEY,
+       id TEXT NOT NULL UNIQUE,
+       kind TEXT NOT NULL,
+       payload TEXT NOT NULL,
+       created_at INTEGER NOT NULL,
+       due_at INTEGER NOT NULL,
+       attempts INTEGER NOT NULL DEFAULT 0,
+       last_error TEXT,
+       failed_at INTEGER)`,
+  ],
+];
+export const LEAD_SCHEMA_VERSION_KEY = "lead_schema_version";
 
 export type ProfileKind = "visitor" | "lead";
 

@@ -17,10 +17,11 @@
  *             with a lead are still to be sent there
  *   stages    every stage entered: when, and why (scoring, feedback, rescore)
  *             and what events past the site's retention left behind (`folded`)
+ *   meta      schema versions; `erased_at` once a visitor was erased
+ * and the lead part, created when an object first acts as a lead:
  *   visitors  a lead's merged visitors (object ids), so erasing reaches them all
  *   outbox    a lead's webhooks and export records, written with the stage change
  *             that caused them, delivered by the alarm (outbox.ts)
- *   meta      schema version; `erased_at` once a visitor was erased
  *
  * Invariants:
  *   - an event id is stored at most once; a duplicate changes nothing
@@ -58,7 +59,8 @@ import { GIVE_UP_AFTER_MS, retryDelay, send } from "../webhooks/deliver";
 import { hasSchema, migrate } from "./migrate";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
-  CURRENT_SCHEMA, eventOf, insertEvent, MIGRATIONS, rowOf, saveRow, type EventRow, type ProfileKind, type ProfileRow,
+  CURRENT_SCHEMA, eventOf, insertEvent, LEAD_MIGRATIONS, LEAD_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow,
+  type EventRow, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 
 /** What a profile needs to know of its site to score. */
@@ -205,6 +207,12 @@ export class Profile extends DurableObject<Env> {
   private row: ProfileRow | null | undefined;
   private rules: Rules | undefined;
   private readonly outbox = new Outbox(this.sql);
+  /** Whether the object has the lead part of the schema (undefined: not read yet). */
+  private leadPart: boolean | undefined;
+  /** Whether this object is an erased visitor's tombstone (undefined: not read yet). */
+  private tombstone: boolean | undefined;
+  /** The alarm as this object last set or read it (undefined: not known yet). */
+  private alarmAt: number | null | undefined;
   /** What the site's webhook wants, as the latest caller knew it (ScoringSite.webhookStages). */
   private webhookStages: readonly Stage[] | null | undefined;
   /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
@@ -368,7 +376,7 @@ export class Profile extends DurableObject<Env> {
    */
   private async announceErasure(site: string, now: number): Promise<void> {
     if (!(await getSite(this.env.SITES, site))?.webhook) return;
-    this.ensureSchema();
+    this.ensureLeadPart();
     const id = this.ctx.id.toString();
     this.outbox.add("webhook", `${id}.erased`, { id: `${id}.erased`, type: "profile.erased", site, at: new Date(now).toISOString(), profile: { profile: id } }, now);
     await this.schedule(now);
@@ -389,6 +397,7 @@ export class Profile extends DurableObject<Env> {
   // --- timers --------------------------------------------------------------
 
   override async alarm(): Promise<void> {
+    this.alarmAt = null; // the alarm that fired is spent
     await this.wake(Date.now());
   }
 
@@ -405,17 +414,16 @@ export class Profile extends DurableObject<Env> {
       this.transaction(() => {
         if (settleDecay(this.rules!.model, row.scoring, now).length) saveRow(this.sql, row);
       });
-    } else if (row && this.hasUnsentEvents()) {
+    } else if (row && this.hasUnsentEvents(row)) {
       await this.forward(this.storedSite(row), now);
     }
-    if (this.migrated) await this.deliver(now);
+    if (this.hasLeadPart()) await this.deliver(now);
     await this.schedule(now);
   }
 
   /** Tries a delivery that gave up once more, now; answers whether it went through. */
   async retryDelivery(id: string, now: number): Promise<boolean> {
-    if (!hasSchema(this.ctx.storage)) return false;
-    this.ensureSchema();
+    if (!this.hasLeadPart()) return false;
     const site = this.load()?.site;
     if (!this.outbox.revive(id, now)) return false;
     if (site) await clearFailure(this.env.SITES, site, id);
@@ -429,6 +437,7 @@ export class Profile extends DurableObject<Env> {
   /** Dedupes, stores and scores a batch in one transaction; a visitor also links identities. */
   private apply(kind: ProfileKind, batch: LeadBatch): Applied {
     this.ensureSchema();
+    if (kind === "lead") this.ensureLeadPart();
     const stored = this.load();
     const row = stored ?? this.newRow(kind, batch);
     // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
@@ -441,12 +450,14 @@ export class Profile extends DurableObject<Env> {
       const rules = this.rulesFor(row, batch.site, batch.now, quietRescore(batch.now));
       let before = pointsByRule(rules.model, row.scoring, batch.now);
       let outOfOrder = false;
+      const seen = this.storedIds(batch.events);
       for (const event of batch.events) {
-        if (this.sql.exec("SELECT 1 FROM events WHERE id = ?", event.id).toArray().length) {
+        if (seen.has(event.id)) {
           duplicates++;
           continue;
         }
-        if (kind === "visitor" && event.identity && this.link(row, event.identity)) before = {};
+        seen.add(event.id);
+        if (kind === "visitor" && event.identity && this.link(row, event.identity)) before = new Map();
         // A merge brings a history older than what the lead holds: arrival order needs a replay.
         outOfOrder ||= event.receivedAt < row.lastSeenAt;
         const internalBefore = isInternal(row.scoring.traits, rules);
@@ -476,13 +487,19 @@ export class Profile extends DurableObject<Env> {
       }
       saveRow(this.sql, row);
       const after = pointsByRule(rules.model, row.scoring, batch.now);
-      for (const rule of new Set([...Object.keys(before), ...Object.keys(after)])) {
-        const change = (after[rule] ?? 0) - (before[rule] ?? 0);
+      for (const rule of new Set([...before.keys(), ...after.keys()])) {
+        const change = (after.get(rule) ?? 0) - (before.get(rule) ?? 0);
         if (change !== 0) points[rule] = change;
       }
     });
     this.row = row;
     return { accepted, duplicates, activity: { firstSeen: stored === null, points } };
+  }
+
+  /** Which of these events' ids the profile already holds (one query for the batch). */
+  private storedIds(events: readonly ProfileEvent[]): Set<string> {
+    const ids = JSON.stringify(events.map((e) => e.id));
+    return new Set(this.sql.exec<{ id: string }>("SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))", ids).toArray().map((r) => r.id));
   }
 
   /**
@@ -664,7 +681,7 @@ export class Profile extends DurableObject<Env> {
     this.forwarding = run.catch(() => undefined);
     return run.catch(async (err) => {
       console.error(`profile: forwarding to a lead failed, retrying later: ${err}`);
-      if (!this.erased()) await this.ctx.storage.setAlarm(Date.now() + FORWARD_RETRY_MS);
+      if (!this.erased()) await this.setAlarm(Date.now() + FORWARD_RETRY_MS);
       return null;
     });
   }
@@ -692,8 +709,10 @@ export class Profile extends DurableObject<Env> {
     }
   }
 
-  private hasUnsentEvents(): boolean {
-    return this.sql.exec("SELECT 1 FROM events WHERE lead IS NOT NULL AND forwarded = 0 LIMIT 1").toArray().length > 0;
+  /** Only a visitor that gave an email has events bound for a lead (most never do: no query). */
+  private hasUnsentEvents(row: ProfileRow): boolean {
+    return row.lead !== null
+      && this.sql.exec("SELECT 1 FROM events WHERE lead IS NOT NULL AND forwarded = 0 LIMIT 1").toArray().length > 0;
   }
 
   /** What a browser may see: a verified browser its lead, any other its own state. */
@@ -717,17 +736,19 @@ export class Profile extends DurableObject<Env> {
     const row = this.load();
     const times = [
       row?.kind === "lead" ? nextDecayAt(this.rules!.model, row.scoring, now) : null,
-      row?.kind === "visitor" && this.hasUnsentEvents() ? now + FORWARD_RETRY_MS : null,
+      row?.kind === "visitor" && this.hasUnsentEvents(row) ? now + FORWARD_RETRY_MS : null,
       row ? this.retentionDue(row) : null,
-      this.migrated ? this.outbox.nextDue() : null,
+      this.hasLeadPart() ? this.outbox.nextDue() : null,
     ].filter((t): t is number => t !== null);
     const due = times.length ? Math.min(...times) : null;
-    const current = await this.ctx.storage.getAlarm();
-    if (due === null) {
-      if (current !== null) await this.ctx.storage.deleteAlarm();
-    } else if (current !== due) {
-      await this.ctx.storage.setAlarm(due);
-    }
+    this.alarmAt ??= await this.ctx.storage.getAlarm();
+    if (due !== this.alarmAt) await this.setAlarm(due);
+  }
+
+  private async setAlarm(at: number | null): Promise<void> {
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
   }
 
   // --- delivering the outbox ---------------------------------------------
@@ -825,13 +846,35 @@ export class Profile extends DurableObject<Env> {
   }
 
   private ensureSchema(): void {
-    if (!this.migrated) migrate(this.ctx.storage, MIGRATIONS, CURRENT_SCHEMA);
+    if (this.migrated) return;
+    if (migrate(this.ctx.storage, MIGRATIONS, CURRENT_SCHEMA) === "created") {
+      // A new object: no alarm, no lead part. No need to ask.
+      this.alarmAt = null;
+      this.leadPart = false;
+    }
     this.migrated = true;
   }
 
+  /** Creates the lead part of the schema (profile-schema.ts) where it is missing. */
+  private ensureLeadPart(): void {
+    this.ensureSchema();
+    if (!this.leadPart) migrate(this.ctx.storage, LEAD_MIGRATIONS, undefined, LEAD_SCHEMA_VERSION_KEY);
+    this.leadPart = true;
+  }
+
+  private hasLeadPart(): boolean {
+    if (this.leadPart === undefined) {
+      if (hasSchema(this.ctx.storage)) this.ensureSchema();
+      this.leadPart = this.migrated
+        && this.sql.exec("SELECT 1 FROM meta WHERE key = ?", LEAD_SCHEMA_VERSION_KEY).toArray().length > 0;
+    }
+    return this.leadPart;
+  }
+
   private erased(): boolean {
-    return hasSchema(this.ctx.storage)
+    this.tombstone ??= hasSchema(this.ctx.storage)
       && this.sql.exec("SELECT 1 FROM meta WHERE key = 'erased_at'").toArray().length > 0;
+    return this.tombstone;
   }
 
   /** Runs `change` in one storage transaction; on failure forgets the in-memory copy it had begun to change. */
@@ -845,7 +888,7 @@ export class Profile extends DurableObject<Env> {
   }
 
   private reset(): void {
-    this.row = this.rules = undefined;
+    this.row = this.rules = this.tombstone = this.alarmAt = this.leadPart = undefined;
     this.migrated = false;
   }
 
@@ -863,11 +906,11 @@ export class Profile extends DurableObject<Env> {
   }
 }
 
-/** Points by rule of a score's explanation (decay included; the floor is no rule). */
-function pointsByRule(model: ScoringModel, state: ScoringState, now: number): Record<string, number> {
-  const points: Record<string, number> = {};
+/** Points by rule of a score's explanation (decay included; the floor is no rule). A rule id is data: it may be `constructor`. */
+function pointsByRule(model: ScoringModel, state: ScoringState, now: number): Map<string, number> {
+  const points = new Map<string, number>();
   for (const line of scoreOf(model, state, now).explanation) {
-    if (line.rule !== "floor") points[line.rule] = (points[line.rule] ?? 0) + line.points;
+    if (line.rule !== "floor") points.set(line.rule, (points.get(line.rule) ?? 0) + line.points);
   }
   return points;
 }
