@@ -26,7 +26,8 @@
 // (2000), BENCH_WARMUP (500), BENCH_PHASE_CAP_S (120 s of serving per phase),
 // BENCH_WAVE (1000; 0 for no waves), BENCH_PERSIST (tmpfs: SQLite files in a temp
 // folder in /dev/shm, the default; disk: in a temp folder on disk), BENCH_PROFILE=1
-// (adds a row doing collect's SQL for a new visitor without the product code).
+// (adds a row doing collect's SQL for a new visitor without the product code), BENCH_PHASES
+// (a comma-separated list of the phases to run, e.g. "collect-new" while trying a change).
 // Flags: --json [path] also writes the results as JSON (default test/bench/results-collect.json).
 //
 // Exits 1 if any measured request failed (5xx, reset, timed out, or an answer that
@@ -69,6 +70,7 @@ if (!["disk", "tmpfs"].includes(PERSIST)) fail(`BENCH_PERSIST must be "disk" or 
 const PERSIST_ROOT = PERSIST === "tmpfs" ? "/dev/shm" : os.tmpdir();
 if (PERSIST === "tmpfs" && !existsSync(PERSIST_ROOT)) fail("BENCH_PERSIST=tmpfs needs /dev/shm");
 const PROFILE = process.env.BENCH_PROFILE === "1";
+const ONLY = process.env.BENCH_PHASES ? process.env.BENCH_PHASES.split(",").map((p) => p.trim()) : null;
 const EVENTS_PER_BATCH = 10;
 
 const jsonAt = process.argv.indexOf("--json");
@@ -128,6 +130,8 @@ async function startRuntime(tmp, config, workerPath) {
     cf: false, // a fixed request.cf: no network, no cf.json download
     host: "127.0.0.1",
     port: 0,
+    // A V8 inspector on this port, to take a CPU profile of the runtime while the bench runs.
+    ...(process.env.BENCH_INSPECTOR_PORT && { inspectorPort: Number(process.env.BENCH_INSPECTOR_PORT) }),
     handleRuntimeStdio: (stdout, stderr) => {
       stdout.on("data", (chunk) => process.stdout.write(chunk));
       runtimeLog.attach(stderr);
@@ -582,6 +586,7 @@ async function oneRun(run, config, workerPath) {
     const rows = [];
     const runtime = {};
     const phase = async (name, warm, work, opts) => {
+      if (ONLY && !ONLY.includes(name)) return null;
       let warmupErrors = {};
       if (warm.length) {
         const w = await runPhase(client, runtime, `${name} (warm-up)`, warm, opts);
