@@ -10,10 +10,10 @@
 import type { StageView, Traits as WireTraits } from "../../shared/events.js";
 import { E } from "./api.js";
 import { pageviews } from "./capture/pageview.js";
-import { add, bye, consent, flush, forget, setup } from "./send.js";
+import { add, bye, consent, flush, forget, ok, setup, sid } from "./send.js";
 import { onStage, show } from "./stage.js";
 import type { Edgescore, IdentityProof, Options, StageInfo, Traits } from "./types.js";
-import { on, safe, SESSION, store } from "./util.js";
+import { on, safe, store } from "./util.js";
 
 // The public types must stay what the wire carries (type-level only: no bytes).
 type Is<T extends U, U> = T;
@@ -37,11 +37,11 @@ for (const k in methods) (E as any)[k] = safe((methods as any)[k]);
  * them first. (HubSpot's new forms announce their submissions with a window event only
  * long after the page's load, once their own script has come and the form is filled.)
  */
-export const HELD = ["visibilitychange", "click", "auxclick", "submit", "pageshow", "message"];
+export const HELD = ["click", "auxclick", "submit", "pageshow", "message"];
 
 /** What the lazy chunk (lazy.ts) reads on `window.edgescore` (or the module's object). */
 export interface Internals {
-  /** Queues an event: add(type, fields). */
+  /** Queues an event: add(type, fields, held). */
   _a: typeof add;
   /** The options the script started with. */
   _o: Options;
@@ -59,9 +59,8 @@ export const start = (o: Options, base: string, loadLazy: () => void, queued: Ar
   (E as unknown as Internals)._o = o;
   // A consent choice made on an earlier page wins; else granted unless required, or refused by GPC.
   setup(
-    o.site,
+    o,
     new URL("/v1/collect", o.api || base),
-    o.cookieDomain,
     store("es_c") ?? (o.consent != "required" && !(o.gpc != "ignore" && (navigator as any).globalPrivacyControl)),
   ) || forget();
   const cached = store("es_s");
@@ -70,16 +69,21 @@ export const start = (o: Options, base: string, loadLazy: () => void, queued: Ar
   const u = new URL(location as any);
   const token = ((E as unknown as Internals)._t = u.searchParams.get("es_t"));
   if (token) u.searchParams.delete("es_t"), history.replaceState(history.state, "", u);
-  if ((o.auto ?? "pageview").includes("pageview")) pageviews(!store("es_i", undefined, SESSION), u);
-  // Until the lazy chunk runs, what it captures is held for it; and once the page is hidden
-  // (visibilitychange, or anything later), the queue leaves by beacon.
+  if ((o.auto ?? "pageview").includes("pageview")) pageviews(!sid, u);
+  // Until the lazy chunk runs, what it captures is held for it.
   const held: Event[] = ((E as unknown as Internals)._b = []);
-  for (const type of HELD) {
-    on(window, type, (e: Event) => (document.hidden && bye(), (E as unknown as Internals)._b && held.push(e) > 99 && held.shift()));
-  }
+  for (const type of HELD) on(window, type, (e: Event) => (E as unknown as Internals)._b && held.push(e) > 99 && held.shift());
+  // Hidden (another tab) or left: the queue leaves in one beacon. Listened to last (on window,
+  // bubbling), once the lazy chunk's handlers have queued engagement and Web Vitals.
+  addEventListener("visibilitychange", () => document.hidden && bye());
+  addEventListener("pagehide", () => {
+    bye();
+    // Left before the lazy chunk ran: the links clicked wait in storage (consent given) for the
+    // chunk of the next page, so that no download is lost (capture/downloads.ts).
+    (E as unknown as Internals)._b && ok && store("es_h", [location.href, Date.now(), held.map((e: any) => [e.button, e.target.closest?.("a")?.outerHTML])]);
+  });
   // The lazy chunk: after the page's load.
-  const later = () => setTimeout(loadLazy);
-  document.readyState == "complete" ? later() : on(window, "load", later);
+  document.readyState == "complete" ? loadLazy() : on(window, "load", loadLazy);
   for (const args of queued) E(...(args as [string]));
   // What start and the replayed calls queue goes out together, with what earlier pages kept.
   flush();

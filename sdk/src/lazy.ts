@@ -5,8 +5,9 @@
  * Web Vitals, each as `data-auto` (or `auto`) asks; and the identify of an `es_t` link token.
  *
  * Nothing happening before it runs is lost: the core holds the events these captures
- * listen to (core.ts HELD) and this handles them first, in order. (Only a page left before
- * its load loses them: a click that navigates, a form that posts.) It reaches the core
+ * listen to (core.ts HELD) and this handles them first, in order. A page left before the
+ * chunk ran keeps the links clicked on it for the next page's chunk (downloads.ts); its other
+ * held events (a tagged click, a form that posts) are lost with it. It reaches the core
  * through the public object's internals (core.ts Internals): `_a` adds an event, `_o`
  * holds the options, `_t` the token, `_b` the held events.
  */

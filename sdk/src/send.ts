@@ -5,14 +5,16 @@
  * session ids. Nothing is sent or stored while consent is not granted: events wait in memory.
  *
  * localStorage (JSON): es_v visitor id; es_q [next attempt ms, failures in a row, events]
- * (undelivered); es_s last stage; es_c consent choice. sessionStorage: es_i session id.
+ * (undelivered); es_s last stage; es_c consent choice; es_h links clicked on a page left
+ * before its lazy chunk ran (core.ts). sessionStorage: es_i session id.
  * With a cookie domain, the cookie es_v holds the visitor id too, and is read first.
  */
 import type { CollectRequest, CollectResponse } from "../../shared/events.js";
 import { backoff, bound, cut, MAX_QUEUE } from "./queue.js";
 import { show } from "./stage.js";
+import type { Options } from "./types.js";
 import { clean } from "./url.js";
-import { rid, safe, SESSION, store } from "./util.js";
+import { rid, safe, store } from "./util.js";
 
 type Event = CollectRequest["events"][number];
 
@@ -21,27 +23,34 @@ let site: string;
 let url: string | URL;
 let domain: string | undefined;
 /** Whether consent is granted: only then is anything sent or stored. */
-let ok: boolean;
+export let ok: boolean;
 /** Events not yet sent, oldest first. */
 let Q: Event[] = [];
 let vid: string | 0;
-let sid: string | 0;
-let timer: ReturnType<typeof setTimeout> | 0;
+/** The session id: read once, by setup; made on first use when there is none. */
+export let sid: string | 0;
+/** The batch timer; 1 until the first flush, so that what is added while starting leaves with it, no timer of its own. */
+let timer: ReturnType<typeof setTimeout> | 0 | 1 = 1;
 /** The time before which nothing is sent, and the failures in a row. */
 let next = 0;
 let fails = 0;
 /** The chain of send loops: one at a time, in order. */
 let P: Promise<unknown> = Promise.resolve();
 
-/** Sets where and as whom events go, and whether consent is granted; answers that. */
-export const setup = (siteId: string, collectUrl: string | URL, cookieDomain: string | undefined, granted: boolean) => (
-  (site = siteId), (url = collectUrl), (domain = cookieDomain), (ok = granted)
+/** Sets where and as whom events go, and whether consent is granted (answered); reads the session id. */
+export const setup = (o: Options, collectUrl: URL, granted: boolean) => (
+  (site = o.site), (url = collectUrl), (domain = o.cookieDomain), (sid = store("es_i", undefined, 1)), (ok = granted)
 );
 
-/** Queues an event of `type` on this page now, with its own fields; sends it soon, at once when the page is hidden. */
-export const add = (type: Event["type"], fields?: object): void => {
-  if (Q.push({ id: rid(), type, ts: Date.now(), url: clean(location as any)?.href, ...fields, ...(navigator.webdriver && { bot: true }) } as Event) > MAX_QUEUE) Q.shift();
-  document.hidden ? bye() : (timer ||= setTimeout(flush, 500));
+/**
+ * Queues an event of `type` on this page now, with its own fields; sends it soon. A `held`
+ * event waits for the next batch or the page's hide instead of starting a batch of its own
+ * (Web Vitals: one request less per page). What the page's hide queues (engagement, vitals)
+ * leaves in one beacon, sent by the core's hide handlers once every other has run (core.ts).
+ */
+export const add = (type: Event["type"], fields?: object, held?: 1): void => {
+  if (Q.push({ id: rid(), type, ts: Date.now(), url: clean(location as any)?.href, ...fields, bot: navigator.webdriver || undefined } as Event) > MAX_QUEUE) Q.shift();
+  held || (timer ||= setTimeout(flush, 500));
 };
 
 /** Sends the queue now; resolves when it is delivered or persisted (or nothing may be sent). */
@@ -58,7 +67,9 @@ export const bye = () => send(1);
 const send = async (beacon?: 1) => {
   try {
     while (ok && url) {
-      take();
+      // The persisted queue (older; maybe another tab's) goes in front of the in-memory one, with its backoff.
+      const kept = store("es_q");
+      if (kept) ([next, fails] = kept), (Q = kept[2].concat(Q)), store("es_q", null);
       const wait = next - Date.now();
       if (wait > 0) return keep(), beacon || (timer = setTimeout(flush, wait));
       if (!Q[0]) return;
@@ -69,9 +80,11 @@ const send = async (beacon?: 1) => {
         const text = body(batch);
         const sender = vid;
         const r = await fetch(url, { method: "POST", body: text, keepalive: true }).catch(() => 0 as const);
+        // Read before the check: a visitor forgotten while its answer is read gets no stage.
+        const a = (r as Response).ok && (await (r as Response).json());
         // Forgotten meanwhile (consent refused, reset): neither the answer nor a retry belongs to anyone.
         if (vid != sender) return;
-        if ((r as Response).ok) (fails = 0), answer(await (r as Response).json());
+        if (a) (fails = 0), answer(a);
         // A network error (or an answer CORS hides), a rate limit, an outage: back off and keep
         // the batch. Any other answer refuses it for good: it is dropped.
         else if (!((r as Response).status < 429)) {
@@ -83,24 +96,23 @@ const send = async (beacon?: 1) => {
   } catch {}
 };
 
-/** Moves the persisted queue (older) in front of the in-memory one, with its backoff. */
-const take = () => {
-  const kept = store("es_q");
-  if (kept) ([next, fails] = kept), (Q = kept[2].concat(Q)), store("es_q", null);
-};
-
 /** Persists the queue (if any), bounded, with the backoff; the memory copy goes once stored. */
 const keep = () => Q[0] && store("es_q", [next, fails, bound(Q)]) && (Q = []);
 
 /** Writes (or with max-age 0, deletes) the visitor id cookie on the cookie domain, if any. */
 const cookie = safe((value: string | 0, maxAge: number) => domain && (document.cookie = `es_v=${value};domain=${domain};path=/;max-age=${maxAge}`));
 
-/** The collect request for `events`; makes (and stores) the visitor and session ids on first use. */
+/**
+ * The collect request for `events`. On first use (per page, and after forget) reads the visitor
+ * id (the cookie's first) or makes one, and stores both ids, once.
+ */
 const body = (events: Event[]): string => {
-  vid ||= safe(() => domain && /es_v=([\w-]+)/.exec(document.cookie)![1])() || store("es_v") || rid();
-  store("es_v", vid);
-  cookie(vid, 4e7);
-  store("es_i", (sid ||= store("es_i", undefined, SESSION) || rid()), SESSION);
+  if (!vid) {
+    vid = safe(() => domain && /es_v=([\w-]+)/.exec(document.cookie)?.[1])() || store("es_v") || rid();
+    store("es_v", vid);
+    cookie(vid, 4e7);
+    store("es_i", (sid ||= rid()), 1);
+  }
   return JSON.stringify({ site, vid, sid, events } as CollectRequest);
 };
 
@@ -112,8 +124,8 @@ const answer = (r: CollectResponse) =>
 export const forget = (): void => {
   Q = [];
   vid = sid = 0;
-  for (const k of ["es_v", "es_q", "es_s"]) store(k, null);
-  store("es_i", null, SESSION);
+  for (const k of ["es_v", "es_q", "es_s", "es_h"]) store(k, null);
+  store("es_i", null, 1);
   cookie(0, 0);
   show(null);
 };

@@ -14,14 +14,16 @@ const KEEP = /^(utm_\w+|gclid|fbclid|li_fat_id|msclkid)$/;
  * (Credentials in a URL, which no page or link of a marketing site has, are left to the worker.)
  */
 export const clean = (u: string, base?: string): URL | undefined => {
-  try {
-    const x = new URL(u, base);
-    if (/^https?:$/.test(x.protocol)) {
-      x.hash = "";
-      (x as any).search = new URLSearchParams([...x.searchParams].filter((p) => KEEP.test(p[0])));
-      return x;
-    }
-  } catch {}
+  // No address (an empty referrer): checked, not thrown over, as exceptions are dear.
+  if (u || base)
+    try {
+      const x = new URL(u, base);
+      if (/^https?:$/.test(x.protocol)) {
+        x.hash = "";
+        (x as any).search = new URLSearchParams([...x.searchParams].filter((p) => KEEP.test(p[0])));
+        return x;
+      }
+    } catch {}
 };
 
 /**

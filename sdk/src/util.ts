@@ -12,17 +12,16 @@ export const safe =
 /** Listens (capture phase, so a page's stopPropagation hides nothing) with a handler that never throws. */
 export const on = (target: EventTarget, type: string, f: (e: any) => unknown) => target.addEventListener(type, safe(f), true);
 
-export const SESSION = "sessionStorage";
-
 /**
- * The JSON kept under `key` in localStorage (or sessionStorage): read when `value` is
- * undefined, else written, or removed when null. Never throws (storage may be disabled,
- * full or refused): a failed read answers undefined, a failed write something falsy.
+ * The JSON kept under `key` in localStorage (sessionStorage when `session`): read when `value`
+ * is undefined, else written, or removed when null. Never throws (storage may be disabled,
+ * full or refused): a missing key answers null, a failed read undefined, a failed write
+ * something falsy. (A missing key is parsed as "null", not thrown over: exceptions are dear.)
  */
-export const store = (key: string, value?: unknown, where = "localStorage"): any => {
+export const store = (key: string, value?: unknown, session?: 1): any => {
   try {
-    const s = (window as any)[where];
-    return value === undefined ? JSON.parse(s[key]) : value === null ? delete s[key] : (s[key] = JSON.stringify(value));
+    const s: any = session ? sessionStorage : localStorage;
+    return value === undefined ? JSON.parse(s[key] ?? null) : value === null ? delete s[key] : (s[key] = JSON.stringify(value));
   } catch {}
 };
 

@@ -21,7 +21,7 @@ export const engagement = (add: Add): void => {
     }
   };
   const changed = () => (document.hidden ? hidden() : (shown ||= Date.now()));
-  scrolled();
+  // Measured on scroll and when hidden, not now: reading the page's height may force a layout.
   on(window, "scroll", scrolled);
   on(document, "visibilitychange", changed);
   on(window, "pageshow", changed);

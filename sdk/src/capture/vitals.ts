@@ -1,7 +1,8 @@
 /**
  * Core Web Vitals (CONTRACT §3) from `web-vitals`: LCP, INP, CLS, FCP, TTFB, each sent once
  * per page load as `props: { name, value, rating }` (web-vitals reports some again after a
- * later hide or a back/forward-cache restore; those are left out).
+ * later hide or a back/forward-cache restore; those are left out). They are held for the
+ * next batch or the page's hide, when LCP, CLS and INP are final: no request of their own.
  */
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from "web-vitals";
 import type { Add } from "../lazy.js";
@@ -11,7 +12,7 @@ export const vitals = (add: Add): void => {
   const report = ({ name, value, rating }: Metric) => {
     if (!seen[name]) {
       seen[name] = 1;
-      add("vitals", { props: { name, value, rating } });
+      add("vitals", { props: { name, value, rating } }, 1);
     }
   };
   for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) on(report);
