@@ -31,8 +31,21 @@ const httpUrl = v.pipe(
 /** Free-form props stay small: they are kept for the profile's timeline. */
 const props = v.pipe(
   v.record(v.pipe(v.string(), v.maxLength(64)), v.unknown()),
-  v.check((p) => JSON.stringify(p).length <= 4096, "must serialise to at most 4096 characters"),
+  v.check((p) => jsonLength(p) <= 4096, "must serialise to at most 4096 characters"),
 );
+
+/**
+ * The length of a value written as JSON. A value nested too deep to write out is
+ * over any limit: JSON.stringify throws RangeError when it must escape a key (a lone
+ * surrogate) thousands of levels down, where V8 writes recursively.
+ */
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value).length;
+  } catch {
+    return Infinity;
+  }
+}
 const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email("must be an email address"));
 const traitText = v.pipe(v.string(), v.trim(), v.maxLength(256, "must be at most 256 characters"));
 

@@ -42,6 +42,19 @@ describe("POST /v1/collect", () => {
     expect(res.rejected[1]).toMatchObject({ index: 2, code: "invalid_event", path: "events[2].type" });
   });
 
+  it("rejects props nested too deep to write out, and keeps the batch-mates", async () => {
+    // 30,000 nested arrays fit in a 64 KiB body; under a key with a lone surrogate, JSON.stringify of them overflows the stack.
+    const depth = 30_000;
+    const deep = ev.pageview("/", { title: "x" });
+    const body = JSON.stringify({ site: await createSite(), vid: uid("v"), events: [ev.pageview("/pricing"), { ...deep, props: "DEEP" }] })
+      .replace('"DEEP"', `{"\\ud800":${"[".repeat(depth)}${"]".repeat(depth)}}`);
+    const res = await call("/v1/collect", { method: "POST", headers: { Origin: ORIGIN, "Content-Type": "text/plain" }, body });
+    expect(res.status).toBe(200);
+    const answer = await res.json<Record<string, any>>();
+    expect(answer.accepted).toBe(1);
+    expect(answer.rejected).toEqual([expect.objectContaining({ index: 1, code: "invalid_event", path: "events[1].props" })]);
+  });
+
   it("keeps no query string but campaign tags and click ids, in urls and links alike", async () => {
     const site = await createSite();
     const vid = uid("v");

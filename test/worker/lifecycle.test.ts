@@ -378,6 +378,20 @@ describe("server events (CONTRACT §7 POST /v1/sites/:site/events)", () => {
   const track = (email: string, name: string, props?: Record<string, unknown>) =>
     ({ id: uid("e"), email, type: "track", name, ts: Date.now(), ...(props && { props }) });
 
+  it("rejects props nested too deep to write out, and keeps the batch-mates", async () => {
+    // A megabyte holds 400,000 nested arrays: JSON.stringify of them (under a key that
+    // holds a lone surrogate) overflows the stack, which must not take the batch down.
+    const site = await createSite();
+    const depth = 400_000;
+    const body = JSON.stringify([track("ada@acme.com", "email_open"), track("ada@acme.com", "email_open", { deep: "DEEP" })])
+      .replace('"DEEP"', `{"\\ud800":${"[".repeat(depth)}${"]".repeat(depth)}}`);
+    const res = await call(`/v1/sites/${site}/events`, { method: "POST", headers: { ...ADMIN, "Content-Type": "application/json" }, body });
+    expect(res.status).toBe(200);
+    const answer = await res.json<Record<string, any>>();
+    expect(answer.accepted).toBe(1);
+    expect(answer.rejected).toEqual([expect.objectContaining({ index: 1, path: "[1].props" })]);
+  });
+
   it("scores an email tool's, a webinar platform's and a CRM's events on the email's lead", async () => {
     const site = await createSite();
     const email = "grace@globex.com";
