@@ -11,7 +11,7 @@
  * through the public object's internals (core.ts Internals): `_a` adds an event, `_o`
  * holds the options, `_t` the token, `_b` the held events.
  */
-import { downloads } from "./capture/downloads.js";
+import { downloads, type Left } from "./capture/downloads.js";
 import { engagement } from "./capture/engagement.js";
 import { forms } from "./capture/forms.js";
 import { hubspot } from "./capture/hubspot.js";
@@ -21,7 +21,7 @@ import { vitals } from "./capture/vitals.js";
 import type { Internals } from "./core.js";
 import { readToken } from "./token.js";
 import type { Capture, Edgescore } from "./types.js";
-import { on, safe } from "./util.js";
+import { on, safe, store } from "./util.js";
 
 /** The core's add(type, fields): queues an event. */
 export type Add = Internals["_a"];
@@ -46,7 +46,10 @@ export const extras = (api: Internals & Edgescore): void => {
   tagged(now, listen);
   if (auto("pageview")) restored(add, listen);
   if (auto("forms")) forms(now, listen), hubspot(now, listen);
-  if (auto("downloads")) downloads(now, listen, o.downloads);
+  // What a page left before its chunk ran kept (core.ts): taken once, whatever the captures.
+  const left: Left | null = store("es_h");
+  if (left) store("es_h", null);
+  if (auto("downloads")) downloads(now, listen, o.downloads, left);
   if (auto("engagement")) engagement(add);
   if (auto("vitals")) vitals(add);
   // The signed link token the core took out of the address bar: a verified identify.

@@ -9,10 +9,12 @@
 import { isDownload } from "../ext.js";
 import type { Add, Listen } from "../lazy.js";
 import { clean } from "../url.js";
-import { store } from "../util.js";
 
-export const downloads = (add: Add, listen: Listen, list?: string | string[]): void => {
-  /** The download event's fields of a click with `button` on link `a`, if it is one; `at`: its page and time. */
+/** What a page left before its lazy chunk ran kept (core.ts): its address, when, and each held event's button and link. */
+export type Left = [string, number, [number, string | undefined][]];
+
+export const downloads = (add: Add, listen: Listen, list?: string | string[], left?: Left | null): void => {
+  /** Adds the download of a click with `button` on link `a`, if it is one; `at`: the page and time of a click on a page left. */
   const download = (a: HTMLAnchorElement | null | undefined, button: number, at?: object) => {
     if (a && button < 2 && (a.hasAttribute("download") || isDownload(a.pathname, list))) {
       add("download", { ...at, props: { href: clean(a.href)?.href, text: a.textContent!.trim().slice(0, 100) } });
@@ -21,9 +23,7 @@ export const downloads = (add: Add, listen: Listen, list?: string | string[]): v
   for (const type of ["click", "auxclick"]) {
     listen(type, (e: MouseEvent) => download((e.target as Element).closest<HTMLAnchorElement>("a[href]"), e.button));
   }
-  const left: [string, number, [number, string | undefined][]] | null = store("es_h");
   if (left) {
-    store("es_h", null);
     const [url, ts, clicks] = left;
     for (const [button, html] of clicks) {
       if (html) {
