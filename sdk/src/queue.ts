@@ -33,4 +33,4 @@ export const cut = <T>(q: T[]): T[] => {
  * [0, 1)) so that browsers sent away together do not come back together.
  */
 export const backoff = (n: number, retryAfter: string | null | undefined, r = Math.random()): number =>
-  (1e3 * +retryAfter! || Math.min(MAX_BACKOFF, 1e3 * 2 ** n)) * (1 + r / 2);
+  1e3 * (+retryAfter! || Math.min(MAX_BACKOFF / 1e3, 2 ** n)) * (1 + r / 2);

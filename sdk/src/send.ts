@@ -37,10 +37,18 @@ let fails = 0;
 /** The chain of send loops: one at a time, in order. */
 let P: Promise<unknown> = Promise.resolve();
 
-/** Sets where and as whom events go, and whether consent is granted (answered); reads the session id. */
-export const setup = (o: Options, collectUrl: URL, granted: boolean) => (
-  (site = o.site), (url = collectUrl), (domain = o.cookieDomain), (sid = store("es_i", undefined, 1)), (ok = granted)
-);
+/**
+ * Sets where (`o.api`, else `base`) and as whom events go, reads the session id, and answers
+ * whether consent is granted: a choice made on an earlier page wins; else granted unless
+ * required, or refused by GPC. Not granted: nothing of the visitor's is kept.
+ */
+export const setup = (o: Options, base: string) => {
+  site = o.site;
+  url = new URL("/v1/collect", o.api || base);
+  domain = o.cookieDomain;
+  sid = store("es_i");
+  (ok = store("es_c") ?? (o.consent != "required" && !(o.gpc != "ignore" && (navigator as any).globalPrivacyControl))) || forget();
+};
 
 /**
  * Queues an event of `type` on this page now, with its own fields; sends it soon. A `held`
@@ -111,7 +119,7 @@ const body = (events: Event[]): string => {
     vid = safe(() => domain && /es_v=([\w-]+)/.exec(document.cookie)?.[1])() || store("es_v") || rid();
     store("es_v", vid);
     cookie(vid, 4e7);
-    store("es_i", (sid ||= rid()), 1);
+    store("es_i", (sid ||= rid()));
   }
   return JSON.stringify({ site, vid, sid, events } as CollectRequest);
 };
@@ -124,8 +132,7 @@ const answer = (r: CollectResponse) =>
 export const forget = (): void => {
   Q = [];
   vid = sid = 0;
-  for (const k of ["es_v", "es_q", "es_s", "es_h"]) store(k, null);
-  store("es_i", null, 1);
+  for (const k of ["es_v", "es_q", "es_s", "es_h", "es_i"]) store(k, null);
   cookie(0, 0);
   show(null);
 };

@@ -13,14 +13,15 @@ export const safe =
 export const on = (target: EventTarget, type: string, f: (e: any) => unknown) => target.addEventListener(type, safe(f), true);
 
 /**
- * The JSON kept under `key` in localStorage (sessionStorage when `session`): read when `value`
- * is undefined, else written, or removed when null. Never throws (storage may be disabled,
- * full or refused): a missing key answers null, a failed read undefined, a failed write
- * something falsy. (A missing key is parsed as "null", not thrown over: exceptions are dear.)
+ * The JSON kept under `key` in localStorage (sessionStorage for es_i, the session id): read
+ * when `value` is undefined, else written, or removed when null. Never throws (storage may be
+ * disabled, full or refused): a missing key answers null, a failed read undefined, a failed
+ * write something falsy. (A missing key is parsed as "null", not thrown over: exceptions are
+ * dear.)
  */
-export const store = (key: string, value?: unknown, session?: 1): any => {
+export const store = (key: string, value?: unknown): any => {
   try {
-    const s: any = session ? sessionStorage : localStorage;
+    const s: any = key == "es_i" ? sessionStorage : localStorage;
     return value === undefined ? JSON.parse(s[key] ?? null) : value === null ? delete s[key] : (s[key] = JSON.stringify(value));
   } catch {}
 };
