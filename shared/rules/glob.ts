@@ -9,6 +9,18 @@ export function globMatches(pattern: string, path: string): boolean {
   return compile(pattern).test(withoutTrailingSlash(path));
 }
 
+/**
+ * Why a glob cannot be taken, or null. Globs compile to regular expressions, where
+ * wildcards side by side backtrack polynomially on a long path (`/*a*a*a*b` is n⁴):
+ * at most two `*` in one segment and two `**` in a glob.
+ */
+export function globProblem(pattern: string): string | null {
+  const segments = pattern.split("/");
+  if (segments.filter((s) => s === "**").length > 2) return "at most two ** in a glob";
+  if (segments.some((s) => s !== "**" && s.split("*").length - 1 > 2)) return "at most two * in one segment of a glob";
+  return null;
+}
+
 const compile = memo((pattern: string) => {
   const source = withoutTrailingSlash(pattern)
     .split("/")

@@ -4,8 +4,10 @@
  * Refused: backreferences and lookarounds (they force backtracking), and a
  * repeated group (`*`, `+`, `{n,m}`) that can match one text in more than one way
  * inside: one holding a quantifier or an alternation. `(…)?` runs at most once and
- * stays allowed. With trait values cut to 256 characters, what remains runs in time
- * bounded by the pattern and the input.
+ * stays allowed. Unbounded repeats side by side backtrack polynomially (`a*a*a*a*$`
+ * is n⁴ on n characters), so a pattern holds at most MAX_UNBOUNDED of them. With
+ * texts cut to 256 characters, what remains runs in time bounded by the pattern and
+ * the input (256³ steps at worst).
  */
 export function regexProblem(source: string): string | null {
   if (/\\[1-9]|\\k</.test(source)) return "backreferences are not allowed";
@@ -42,7 +44,28 @@ export function regexProblem(source: string): string | null {
       holds = "quantifier";
     }
   }
+  if (unboundedRepeats(source) > MAX_UNBOUNDED) {
+    return `at most ${MAX_UNBOUNDED} unbounded repeats (*, + or {n,}) are allowed in one pattern`;
+  }
   return null;
+}
+
+export const MAX_UNBOUNDED = 3;
+
+/** How many `*`, `+` and `{n,}` a pattern holds, escapes and character classes aside. */
+function unboundedRepeats(source: string): number {
+  let count = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "\\") {
+      i++;
+    } else if (c === "[") {
+      for (i++; i < source.length && source[i] !== "]"; i++) if (source[i] === "\\") i++;
+    } else if (c === "*" || c === "+" || (c === "{" && /^\{\d+,\}/.test(source.slice(i)))) {
+      count++;
+    }
+  }
+  return count;
 }
 
 /** What a group holds that could match one text in more than one way, if anything. */

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { check, type Checked } from "../validation";
 import { listens } from "./match";
+import { globProblem } from "./glob";
 import { regexProblem } from "./regex";
 import type { ScoringModel } from "./types";
 
@@ -92,7 +93,14 @@ const operators = v.pipe(
 export const ConditionSchema = v.lazy((input) => (isRecord(input) ? operators : scalar));
 
 const MATCH_KEYS = {
-  path: v.optional(oneOrMany(v.pipe(text, v.startsWith("/", "a path glob starts with /")))),
+  path: v.optional(oneOrMany(v.pipe(
+    text,
+    v.startsWith("/", "a path glob starts with /"),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const problem = dataset.typed ? globProblem(dataset.value) : null;
+      if (problem) addIssue({ message: problem });
+    }),
+  ))),
   ext: v.optional(
     oneOrMany(v.pipe(v.string(), v.regex(/^[A-Za-z0-9]{1,16}$/, "an extension is 1 to 16 letters or digits"))),
   ),

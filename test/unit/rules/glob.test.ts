@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { globMatches } from "../../../shared/rules/glob";
+import { DEFAULT_MODEL, validateModel } from "../../../shared/rules";
+import { globMatches, globProblem } from "../../../shared/rules/glob";
 
 describe("globMatches", () => {
   it.each([
@@ -36,5 +37,25 @@ describe("globMatches", () => {
     ["/docs/(beta)", "/docs/(beta)", true],
   ])("%s against %s → %s", (pattern, path, expected) => {
     expect(globMatches(pattern, path)).toBe(expected);
+  });
+});
+
+describe("globProblem", () => {
+  it.each(["/pricing", "/pricing/**", "/**/pricing/**", "/blog/*/*/comments", "/*a*b", "/files/*.pdf"])("takes %s", (glob) => {
+    expect(globProblem(glob)).toBeNull();
+  });
+
+  it.each([
+    ["/*a*a*b", /two \* in one segment/],
+    ["/x/a**b*", /two \* in one segment/],
+    ["/**/**/**/x", /two \*\* in a glob/],
+  ])("refuses %s", (glob, problem) => {
+    expect(globProblem(glob)).toMatch(problem);
+  });
+
+  it("names the rule's field when a site's model holds such a glob", () => {
+    const checked = validateModel({ ...DEFAULT_MODEL, rules: [{ id: "r", on: "pageview", match: { path: ["/ok", "/*a*a*a*b"] }, points: 1 }] });
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.issues).toEqual([expect.objectContaining({ path: "rules[0].match.path[1]", message: "at most two * in one segment of a glob" })]);
   });
 });

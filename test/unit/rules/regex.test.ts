@@ -11,6 +11,8 @@ describe("rule regular expressions", () => {
     "(ab)+c",
     "\\(a+\\)+",
     "(foo|bar)?-x",
+    ".*pricing.*plans.*",
+    "\\d+[a-z+*]+\\*\\+x+",
     "(a+)?b",
     "[ab|c]+",
   ])("takes %s", (source) => {
@@ -27,6 +29,8 @@ describe("rule regular expressions", () => {
     ["(?:a|b)*c", /alternation inside a repeated group/],
     ["((x|y))+", /alternation inside a repeated group/],
     ["(a|b){2,40}", /alternation inside a repeated group/],
+    ["a*a*a*a*a*a*a*a*$", /at most 3 unbounded repeats/],
+    ["\\d+\\w+[a-z]*.{2,}", /at most 3 unbounded repeats/],
     ["(a)\\1", /backreferences/],
     ["(?<n>a)\\k<n>", /backreferences/],
     ["foo(?=bar)", /lookarounds/],
