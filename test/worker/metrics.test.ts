@@ -200,6 +200,9 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
     expect(await refused("?since=last-week")).toBe("since");
     expect(await refused(`?since=${t(1)}&until=${t(1)}`)).toBe("until");
     expect(await refused(`?since=${t(-401)}&until=${t(0)}`)).toBe("since");
+    // The earliest time a Date holds: the default period would reach back past it (found by fuzzing).
+    expect(await refused("?until=-271821-04-20T00:00:00.000Z")).toBe("until");
+    expect(await refused("?until=+275760-09-13T00:00:00.000Z")).toBe("until");
     await metrics(site, `?since=${t(-400)}&until=${t(0)}`);
 
     expect((await call(`/v1/sites/${uid("nope-")}/metrics`, { headers: ADMIN })).status).toBe(404);

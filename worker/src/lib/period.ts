@@ -1,11 +1,14 @@
 import * as v from "valibot";
 
-/** A time in a query: ISO 8601, or milliseconds since the epoch. */
+/** The last millisecond of year 9999: later times (and any before 1970) are no period anyone asks for. */
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** A time in a query: ISO 8601, or milliseconds since the epoch, from 1970 to 9999 (a default period reaches back from it). */
 const time = v.pipe(
   v.string(),
   v.transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s))),
   v.number(),
-  v.check((n) => Number.isFinite(n), "must be an ISO 8601 time or milliseconds since the epoch"),
+  v.check((n) => Number.isFinite(n) && n >= 0 && n <= LATEST, "must be a time from 1970 to 9999, in ISO 8601 or milliseconds since the epoch"),
 );
 
 /** `since` and `until` of a query, both optional: the schema a route spreads into its own. */
