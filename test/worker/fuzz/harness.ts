@@ -940,5 +940,6 @@ export async function fuzzCollect(part: number): Promise<void> {
       return fresh;
     });
     await fuzz("collect", 1 + 10 * part, collectPlan(configs.length), async (plan) => runCollect(plan, (await sites())[plan.site]!), { runs: collectShare() });
-    expect(await checkTouched(generations.flat().map((s) => s.touched), 20)).toBeGreaterThan(0);
+    // Every lead, and a few visitors of each site: late in a file each request is slow (#15446).
+    expect(await checkTouched(generations.flat().map((s) => s.touched), 8)).toBeGreaterThan(0);
 }
