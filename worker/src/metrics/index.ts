@@ -60,18 +60,16 @@ const queues = new Map<string, ActivityQueue>();
  */
 function coalesced(env: Env, site: string, shard: ActivityShard, write: ActivityWrite): Promise<void> {
   const name = activityName(site, shard);
-  let queue = queues.get(name);
-  if (queue?.open) {
+  const queue = queues.get(name) ?? { open: null, last: Promise.resolve() };
+  if (queue.open) {
     queue.open.push(write);
     return queue.last;
   }
-  queue ??= { open: null, last: Promise.resolve() };
   queues.set(name, queue);
   const writes = [write];
   queue.open = writes;
-  const q = queue;
-  const sent = q.last.then(async () => {
-    q.open = null; // later writes go in the next call
+  const sent = queue.last.then(async () => {
+    queue.open = null; // later writes go in the next call
     try {
       if (!listed.has(name)) {
         await env.FUNNEL.getByName(site).registerActivity(shard, Date.now());
@@ -82,10 +80,10 @@ function coalesced(env: Env, site: string, shard: ActivityShard, write: Activity
     } catch (err) {
       console.error(`metrics: the activity of ${writes.length} batch(es) was not recorded: ${err}`);
     } finally {
-      if (q.last === sent && !q.open) queues.delete(name);
+      if (queue.last === sent && !queue.open) queues.delete(name);
     }
   });
-  q.last = sent;
+  queue.last = sent;
   return sent;
 }
 

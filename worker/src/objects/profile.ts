@@ -436,8 +436,8 @@ export class Profile extends DurableObject<Env> {
 
   /** Dedupes, stores and scores a batch in one transaction; a visitor also links identities. */
   private apply(kind: ProfileKind, batch: LeadBatch): Applied {
-    this.ensureSchema();
     if (kind === "lead") this.ensureLeadPart();
+    else this.ensureSchema();
     const stored = this.load();
     const row = stored ?? this.newRow(kind, batch);
     // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
