@@ -13,7 +13,7 @@ async function open(site: string, fixture: string, query = "") {
   const page = await browser.newPage();
   const errors: Error[] = [];
   page.on("pageerror", (e) => errors.push(e));
-  const sent = recordCollects(page);
+  const sent = recordCollects(page, site);
   await page.goto(pageUrl(site, fixture, query));
   return { page, sent, errors };
 }
@@ -63,7 +63,7 @@ describe("captures", () => {
   it("a download clicked before the lazy chunk has come is sent once it comes, once", async () => {
     const site = await createSite();
     const page = await browser.newPage();
-    const sent = recordCollects(page);
+    const sent = recordCollects(page, site);
     const chunk = await hold(page);
     await page.route("**/files/**", (route) => route.fulfill({ body: "file" }));
     await page.goto(pageUrl(site, "basic.html"));
@@ -83,7 +83,7 @@ describe("captures", () => {
   it("a download clicked on a page left before its lazy chunk came is sent by the next page's, once", async () => {
     const site = await createSite();
     const page = await browser.newPage();
-    const sent = recordCollects(page);
+    const sent = recordCollects(page, site);
     const chunk = await hold(page);
     await page.route("**/files/**", (route) => route.fulfill({ body: "file" }));
     const first = pageUrl(site, "basic.html");

@@ -12,7 +12,7 @@ describe("delivery", () => {
   it("SPA navigation: a path change is a page view, a query-only change or the same path is not", async () => {
     const site = await createSite();
     const page = await browser.newPage();
-    const sent = recordCollects(page);
+    const sent = recordCollects(page, site);
     await page.goto(pageUrl(site, "spa.html"));
     await eventsSent(sent, "pageview");
     await page.click("#to-pricing");
@@ -33,7 +33,7 @@ describe("delivery", () => {
   it("a beacon sent as the tab closes arrives", async () => {
     const site = await createSite();
     const page = await browser.newPage();
-    const sent = recordCollects(page);
+    const sent = recordCollects(page, site);
     await page.goto(pageUrl(site, "basic.html"));
     await eventsSent(sent, "pageview");
     const vid = sent[0]!.body.vid;
@@ -47,7 +47,7 @@ describe("delivery", () => {
     const context = await launch();
     try {
       const page = await context.newPage();
-      const sent = recordCollects(page);
+      const sent = recordCollects(page, site);
       const answers: Array<{ accepted: number; duplicates: number }> = [];
       page.on("response", async (r) => {
         if (r.url().startsWith(`${edge}/v1/collect`) && r.status() === 200) answers.push(await r.json());
@@ -92,7 +92,7 @@ describe("delivery", () => {
       }
       return route.continue();
     });
-    const sent = recordCollects(page);
+    const sent = recordCollects(page, site);
     await page.goto(pageUrl(site, "basic.html"));
     await until(() => times.length >= 2, "a retry", 15_000);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1900);
@@ -112,7 +112,7 @@ describe("delivery", () => {
       if (failing) return route.fulfill({ status: 500, headers: { "Access-Control-Allow-Origin": customer }, body: "down" });
       return route.continue();
     });
-    const sent = recordCollects(page);
+    const sent = recordCollects(page, site);
     await page.goto(pageUrl(site, "basic.html"));
     // Ten seconds of outage while the page keeps producing events.
     for (let i = 0; i < 10; i++) {
@@ -132,7 +132,7 @@ describe("delivery", () => {
   it("a page with Referrer-Policy: no-referrer still delivers its beacons", async () => {
     const site = await createSite();
     const page = await browser.newPage();
-    const sent = recordCollects(page);
+    const sent = recordCollects(page, site);
     await page.goto(pageUrl(site, "basic.html", "?referrer-policy=no-referrer"));
     await eventsSent(sent, "pageview");
     const vid = sent[0]!.body.vid;

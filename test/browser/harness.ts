@@ -51,13 +51,19 @@ export interface SentBatch {
   request: Request;
 }
 
-/** Every collect request the page sends (fetch and beacon), parsed. */
-export function recordCollects(page: Page): SentBatch[] {
+/**
+ * Every collect request for `site` sent in the page's browser context (fetch and beacon),
+ * parsed. Listened to on the context, not the page, so that beacons sent as a page closes
+ * count; filtered by site, as the context is shared by the tests of a file, whose pages may
+ * still be sending.
+ */
+export function recordCollects(page: Page, site: string): SentBatch[] {
   const sent: SentBatch[] = [];
   page.context().on("request", (request) => {
     if (!request.url().startsWith(`${edge}/v1/collect`)) return;
     const raw = request.postData();
-    if (raw) sent.push({ body: JSON.parse(raw), request });
+    const body = raw && JSON.parse(raw);
+    if (body?.site === site) sent.push({ body, request });
   });
   return sent;
 }

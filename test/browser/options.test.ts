@@ -14,7 +14,7 @@ it("data-auto and data-downloads choose the captures; data-gpc=ignore sends desp
   try {
     await context.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
     const page = await context.newPage();
-    const sent = recordCollects(page);
+    const sent = recordCollects(page, site);
     await page.route("**/files/**", (route) => route.fulfill({ body: "file" }));
     await page.goto(pageUrl(site, "options.html"));
     await page.waitForFunction(() => (window as any).edgescore?._b === 0); // the lazy captures are in
@@ -35,7 +35,7 @@ it("data-auto and data-downloads choose the captures; data-gpc=ignore sends desp
 it("data-cookie-domain keeps the visitor id in a first-party cookie, and reads it back first", async () => {
   const site = await createSite();
   const page = await browser.newPage();
-  const sent = recordCollects(page);
+  const sent = recordCollects(page, site);
   await page.goto(pageUrl(site, "cookie.html"));
   const vid = (await eventsSent(sent, "pageview"), sent[0]!.body.vid);
   const cookies = await page.context().cookies();

@@ -42,7 +42,7 @@ describe("personalisation", () => {
   it("calls made before the script loaded are replayed, onStage included", async () => {
     const site = await createSite();
     const page = await browser.newPage();
-    const sent = recordCollects(page);
+    const sent = recordCollects(page, site);
     await page.goto(pageUrl(site, "snippet.html"));
     const [track] = await eventsSent(sent, "track");
     expect(track).toMatchObject({ name: "demo_request", props: { from: "snippet" } });
@@ -55,7 +55,7 @@ describe("privacy", () => {
   it("consent required: nothing sent or stored before consent, then delivery; consent(false) forgets the visitor", async () => {
     const site = await createSite();
     const page = await browser.newPage();
-    const sent = recordCollects(page);
+    const sent = recordCollects(page, site);
     await page.goto(pageUrl(site, "consent.html"));
     await page.evaluate(() => edgescore.track("demo_request"));
     await page.waitForTimeout(1500);
@@ -86,7 +86,7 @@ describe("privacy", () => {
     try {
       await context.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
       const page = await context.newPage();
-      const sent = recordCollects(page);
+      const sent = recordCollects(page, site);
       await page.goto(pageUrl(site, "basic.html"));
       await page.evaluate(() => edgescore.track("demo_request"));
       await page.waitForTimeout(1500);
@@ -110,7 +110,7 @@ describe("privacy", () => {
       const page = await context.newPage();
       const errors: Error[] = [];
       page.on("pageerror", (e) => errors.push(e));
-      const sent = recordCollects(page);
+      const sent = recordCollects(page, site);
       await page.goto(pageUrl(site, "basic.html"));
       await page.evaluate(() => {
         edgescore.track("demo_request");
