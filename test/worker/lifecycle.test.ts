@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DAY_MS, DEFAULT_MODEL, type ProfileEvent } from "../../shared/rules";
-import { leadProfileName } from "../../worker/src/lib/identity";
+import { leadProfileName, visitorProfileName } from "../../worker/src/lib/identity";
 import type { ScoringSite } from "../../worker/src/objects/profile";
 import { DEFAULT_SCORING_MODEL } from "../../worker/src/sites/config";
 import {
@@ -277,6 +277,31 @@ describe("rule versions and rescoring (CONTRACT §6, §7)", () => {
     await putSite(site, { rules: withPoints("demo_request", 5) });
     // Its old demo request counts 5 now, alongside the new visit.
     expect(await collect(site, vid, [ev.pageview("/pricing")])).toMatchObject({ score: { engagement: 20 } });
+  });
+
+  it("keeps no model in an anonymous visitor: one that lost its memory takes its site's current rules, never older ones", async () => {
+    const site = await createSite();
+    const vid = uid("v");
+    const visitor = env.PROFILES.getByName(visitorProfileName(site, vid));
+    const forget = () => runInDurableObject(visitor, (profile) => (profile as unknown as { reset(): void }).reset());
+    expect(await collect(site, vid, [ev.track("demo_request")])).toMatchObject({ score: { engagement: 25 } });
+    // Version 2: a demo request gives 5, an unsubscribe takes 1 (20 in version 1).
+    const points: Record<string, number> = { demo_request: 5, unsubscribed: -1 };
+    await putSite(site, { rules: { ...DEFAULT_MODEL, rules: DEFAULT_MODEL.rules.map((r) => ({ ...r, points: points[r.id] ?? r.points })) } });
+    // As after an eviction: nothing in memory, and no model in storage.
+    await forget();
+    const stage = await call(`/v1/stage?site=${site}&vid=${vid}`, { headers: { Origin: ORIGIN } });
+    expect(await stage.json()).toMatchObject({ score: { engagement: 5 } });
+    // A batch brought by an isolate whose config still has version 1 is scored with version 2.
+    await forget();
+    const v1: ScoringSite = { id: site, rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null, retentionDays: 395 };
+    const now = Date.now();
+    const result = await visitor.collect({
+      site: v1, now, events: [{ id: uid("e"), type: "track", name: "email_unsubscribe", props: {}, receivedAt: now, ts: now, scored: true }],
+    });
+    expect(result.state).toMatchObject({ score: { engagement: 4 } });
+    const stored = await runInDurableObject(visitor, (_, state) => state.storage.sql.exec("SELECT rules_version FROM profile").one());
+    expect(stored).toEqual({ rules_version: 2 });
   });
 });
 

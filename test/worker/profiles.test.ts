@@ -89,7 +89,7 @@ describe("erasure (CONTRACT §7)", () => {
       // A tombstone, so the browser is told to reset; nothing else.
       expect(await storageOf(visitorProfileName(site, vid))).toEqual({
         meta: expect.arrayContaining([{ key: "erased_at", value: expect.any(Number) }]),
-        ...Object.fromEntries(["profile", "events", "model", "stages"].map((t) => [t, []])),
+        ...Object.fromEntries(["profile", "events"].map((t) => [t, []])),
       });
     }
     const kv = await env.SITES.list({ prefix: `lead:${site}:` });

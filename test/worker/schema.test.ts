@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { migrate } from "../../worker/src/objects/migrate";
-import { CURRENT_SCHEMA, LEAD_MIGRATIONS, LEAD_SCHEMA_VERSION_KEY, MIGRATIONS } from "../../worker/src/objects/profile-schema";
+import { CURRENT_SCHEMA, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS } from "../../worker/src/objects/profile-schema";
 import { visitorProfileName } from "../../worker/src/lib/identity";
 import { collect, createSite, ev, lookup, uid } from "./helpers";
 
@@ -20,18 +20,18 @@ function shapeOf(sql: SqlStorage) {
   }]));
 }
 
-it("creates for a new profile the very schema its migrations end at, the lead part apart", async () => {
-  const withLeadPart = (storage: DurableObjectStorage) => migrate(storage, LEAD_MIGRATIONS, undefined, LEAD_SCHEMA_VERSION_KEY);
+it("creates for a new profile the very schema its migrations end at, the person part apart", async () => {
+  const withPersonPart = (storage: DurableObjectStorage) => migrate(storage, PERSON_MIGRATIONS, undefined, PERSON_SCHEMA_VERSION_KEY);
   const stepByStep = await runInDurableObject(env.PROFILES.getByName("schema:steps"), (_, state) => {
     expect(migrate(state.storage, MIGRATIONS)).toBe("created");
-    // Objects from before the split have the lead part already.
-    expect(withLeadPart(state.storage)).toBe("current");
+    // Objects from before the split have the person part's tables already: its steps change nothing.
+    expect(withPersonPart(state.storage)).toBe("migrated");
     return shapeOf(state.storage.sql);
   });
   const direct = await runInDurableObject(env.PROFILES.getByName("schema:current"), (_, state) => {
     expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA)).toBe("created");
-    expect(Object.keys(shapeOf(state.storage.sql))).toEqual(["events", "meta", "model", "profile", "stages"]);
-    expect(withLeadPart(state.storage)).toBe("created");
+    expect(Object.keys(shapeOf(state.storage.sql))).toEqual(["events", "meta", "profile"]);
+    expect(withPersonPart(state.storage)).toBe("created");
     expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA)).toBe("current");
     return shapeOf(state.storage.sql);
   });
@@ -39,13 +39,19 @@ it("creates for a new profile the very schema its migrations end at, the lead pa
   expect(direct).toEqual(stepByStep);
 });
 
-it("gives the lead part to leads only", async () => {
+it("gives the person part to leads and visitors that gave an email only", async () => {
   const site = await createSite();
   const vid = uid("v");
   await collect(site, vid, [ev.pageview("/pricing")]);
   const tablesOf = (stub: DurableObjectStub) => runInDurableObject(stub, (_, state) => Object.keys(shapeOf(state.storage.sql)));
-  expect(await tablesOf(env.PROFILES.getByName(visitorProfileName(site, vid)))).toEqual(["events", "meta", "model", "profile", "stages"]);
+  const visitor = env.PROFILES.getByName(visitorProfileName(site, vid));
+  expect(await tablesOf(visitor)).toEqual(["events", "meta", "profile"]);
   await collect(site, vid, [ev.identify({ email: "ada@acme.com" })]);
   const lead = await lookup(site, "ada@acme.com");
-  expect(await tablesOf(env.PROFILES.get(env.PROFILES.idFromString(lead!.id)))).toEqual(["events", "meta", "model", "outbox", "profile", "stages", "visitors"]);
+  const withPersonPart = ["events", "meta", "model", "outbox", "profile", "stages", "visitors"];
+  expect(await tablesOf(env.PROFILES.get(env.PROFILES.idFromString(lead!.id)))).toEqual(withPersonPart);
+  // The visitor became a known person (stage lead): its stage change is kept.
+  expect(await tablesOf(visitor)).toEqual(withPersonPart);
+  const stages = await runInDurableObject(visitor, (_, state) => state.storage.sql.exec("SELECT stage FROM stages").toArray());
+  expect(stages).toEqual([{ stage: "lead" }]);
 });

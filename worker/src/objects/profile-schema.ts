@@ -66,17 +66,20 @@ export const MIGRATIONS: Migrations = [
     `ALTER TABLE profile ADD COLUMN folded TEXT`,
     `ALTER TABLE profile ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 395`,
   ],
-  // Lighter new objects. The lead part (visitors, outbox) is versioned apart from here
-  // on (LEAD_MIGRATIONS): objects from before have it, from steps 2 and 3. Events bound
+  // Lighter new objects. The lead's tables (visitors, outbox) are versioned apart from
+  // here on (PERSON_MIGRATIONS): objects from before have them, from steps 2 and 3. Events bound
   // for a lead are found without an index: only a visitor that gave an email looks.
   [
     `INSERT OR IGNORE INTO meta (key, value) VALUES ('lead_schema_version', 1)`,
     `DROP INDEX IF EXISTS events_outbox`,
   ],
+  // The rules version a profile scores with, kept on its row: an anonymous visitor stores
+  // no model (PERSON_MIGRATIONS); null in objects from before, whose model table says it.
+  [`ALTER TABLE profile ADD COLUMN rules_version INTEGER`],
 ];
 
 /**
- * The schema MIGRATIONS end at, as a new object creates it, without the lead part
+ * The schema MIGRATIONS end at, as a new object creates it, without the person part
  * (test/worker/schema.test.ts keeps the two equal once both have it). Sequence
  * columns are plain rowids here: AUTOINCREMENT in the first step only adds that a
  * deleted newest row's number is never used again, which nothing here relies on,
@@ -98,7 +101,8 @@ export const CURRENT_SCHEMA: readonly string[] = [
      registered INTEGER NOT NULL DEFAULT 0,
      export_key TEXT,
      folded TEXT,
-     retention_days INTEGER NOT NULL DEFAULT 395)`,
+     retention_days INTEGER NOT NULL DEFAULT 395,
+     rules_version INTEGER)`,
   `CREATE TABLE events (
      seq INTEGER PRIMARY KEY,
      id TEXT NOT NULL UNIQUE,
@@ -114,27 +118,18 @@ export const CURRENT_SCHEMA: readonly string[] = [
      points REAL NOT NULL,
      lead TEXT,
      forwarded INTEGER NOT NULL DEFAULT 0)`,
-  `CREATE TABLE model (
-     id INTEGER PRIMARY KEY CHECK (id = 1),
-     version INTEGER NOT NULL,
-     rules TEXT NOT NULL,
-     internal_domains TEXT NOT NULL DEFAULT '[]')`,
-  `CREATE TABLE stages (
-     seq INTEGER PRIMARY KEY,
-     stage TEXT NOT NULL,
-     at INTEGER NOT NULL,
-     origin TEXT NOT NULL DEFAULT 'scoring',
-     detail TEXT)`,
 ];
 
 /**
- * The lead part: tables only an object that acts as a lead needs (the visitors
- * merged into it, its outbox), created when it first does, versioned in `meta`
- * under `lead_schema_version`. Most objects are anonymous visitors that never
- * need them, and every table is work when an object is created. Objects from
- * before this split have the tables already (hence IF NOT EXISTS).
+ * The person part: tables only an object that holds a person (someone who gave
+ * an email) needs: its stage history and model, and a lead's merged visitors and outbox.
+ * Created when an object first acts as a lead or changes stage, versioned in
+ * `meta` under `lead_schema_version` (its name from when it held only the lead's
+ * tables). Most objects are anonymous visitors that never need it, and every
+ * table is work when an object is created. Objects from before have the tables
+ * already (hence IF NOT EXISTS).
  */
-export const LEAD_MIGRATIONS: Migrations = [
+export const PERSON_MIGRATIONS: Migrations = [
   [
     `CREATE TABLE IF NOT EXISTS visitors (id TEXT PRIMARY KEY, verified INTEGER NOT NULL, first_at INTEGER NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS outbox (
@@ -148,8 +143,24 @@ export const LEAD_MIGRATIONS: Migrations = [
        last_error TEXT,
        failed_at INTEGER)`,
   ],
+  // A person's stage history, and the model it scores with, kept so that its timers and
+  // its visitors' questions need no caller's site (an anonymous visitor has neither: its
+  // stage never changes, and its site's config gives the model when no batch brings it).
+  [
+    `CREATE TABLE IF NOT EXISTS stages (
+       seq INTEGER PRIMARY KEY,
+       stage TEXT NOT NULL,
+       at INTEGER NOT NULL,
+       origin TEXT NOT NULL DEFAULT 'scoring',
+       detail TEXT)`,
+    `CREATE TABLE IF NOT EXISTS model (
+       id INTEGER PRIMARY KEY CHECK (id = 1),
+       version INTEGER NOT NULL,
+       rules TEXT NOT NULL,
+       internal_domains TEXT NOT NULL DEFAULT '[]')`,
+  ],
 ];
-export const LEAD_SCHEMA_VERSION_KEY = "lead_schema_version";
+export const PERSON_SCHEMA_VERSION_KEY = "lead_schema_version";
 
 export type ProfileKind = "visitor" | "lead";
 
@@ -175,6 +186,8 @@ export interface ProfileRow {
   folded: { state: ScoringState; before: number } | null;
   /** The site's retentionDays, as the profile last heard it. */
   retentionDays: number;
+  /** The rules version the profile scores with; 0 before its first. */
+  rulesVersion: number;
 }
 
 export type EventRow = {
@@ -199,17 +212,18 @@ export function rowOf(r: Record<string, SqlStorageValue>): ProfileRow {
     exportKey: r.export_key as string | null,
     folded: r.folded ? JSON.parse(r.folded as string) : null,
     retentionDays: r.retention_days as number,
+    rulesVersion: (r.rules_version as number | null) ?? 0,
   };
 }
 
 export function saveRow(sql: SqlStorage, row: ProfileRow): void {
   sql.exec(
     `INSERT OR REPLACE INTO profile
-       (id, kind, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at, lead, verified, registered, export_key, folded, retention_days)
-     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       (id, kind, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at, lead, verified, registered, export_key, folded, retention_days, rules_version)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     row.kind, row.site, row.stage, JSON.stringify(row.scoring), row.edgeCountry, row.firstSeenAt, row.lastSeenAt,
     row.mqlAt, row.lead, row.verified ? 1 : 0, row.registered ? 1 : 0, row.exportKey,
-    row.folded ? JSON.stringify(row.folded) : null, row.retentionDays,
+    row.folded ? JSON.stringify(row.folded) : null, row.retentionDays, row.rulesVersion,
   );
 }
 

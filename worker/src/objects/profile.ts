@@ -10,15 +10,16 @@
  * Storage (profile-schema.ts; migrations versioned in `meta`):
  *   profile   one row: kind, site, stage, scoring state (shared/rules), first and
  *             last activity, the country first seen at the edge, mqlAt; a visitor's
- *             current lead and whether that identity was verified
+ *             current lead and whether that identity was verified; what events
+ *             past the site's retention left behind (`folded`)
  *   model     one row: the rules version in use, its model and internal domains
  *   events    every accepted event, once per id. Arrival order is (received_at, seq).
  *             A visitor's rows name the lead they belong to; `forwarded = 0` rows
  *             with a lead are still to be sent there
- *   stages    every stage entered: when, and why (scoring, feedback, rescore)
- *             and what events past the site's retention left behind (`folded`)
  *   meta      schema versions; `erased_at` once a visitor was erased
- * and the lead part, created when an object first acts as a lead:
+ * and the person part, created when an object first acts as a lead or changes stage
+ * (an anonymous visitor never does):
+ *   stages    every stage entered: when, and why (scoring, feedback, rescore)
  *   visitors  a lead's merged visitors (object ids), so erasing reaches them all
  *   outbox    a lead's webhooks and export records, written with the stage change
  *             that caused them, delivered by the alarm (outbox.ts)
@@ -51,7 +52,7 @@ import { deleteExport, exportKey, putExport } from "../exports/store";
 import { exportRecord, sourceOf, type ExportRecord } from "../exports/record";
 import { eraseFromMetrics, recordStageChange } from "../metrics";
 import type { StageChangeRecord } from "../metrics/types";
-import { WEBHOOK_STAGES } from "../sites/config";
+import { scoringSite, WEBHOOK_STAGES } from "../sites/config";
 import { getSite } from "../sites/store";
 import { registerLead, unregisterLead } from "../sites/leads";
 import { clearFailure, listFailures, recordFailure } from "../webhooks/failed";
@@ -59,7 +60,7 @@ import { GIVE_UP_AFTER_MS, retryDelay, send } from "../webhooks/deliver";
 import { hasSchema, migrate } from "./migrate";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
-  CURRENT_SCHEMA, eventOf, insertEvent, LEAD_MIGRATIONS, LEAD_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow,
+  CURRENT_SCHEMA, eventOf, insertEvent, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow,
   type EventRow, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 
@@ -183,6 +184,7 @@ export interface ProfileDetails {
 
 /** The rules a profile scores with: a site's at one version. */
 type Rules = Pick<ScoringSite, "rulesVersion" | "model" | "internalDomains">;
+const rulesOf = ({ rulesVersion, model, internalDomains }: ScoringSite): Rules => ({ rulesVersion, model, internalDomains });
 
 /** Why a stage changes, when, and whether the site's webhook hears of it. */
 interface Cause {
@@ -207,10 +209,14 @@ export class Profile extends DurableObject<Env> {
   private row: ProfileRow | null | undefined;
   private rules: Rules | undefined;
   private readonly outbox = new Outbox(this.sql);
-  /** Whether the object has the lead part of the schema (undefined: not read yet). */
-  private leadPart: boolean | undefined;
+  /** Whether the object has ever been written (undefined: not read yet). */
+  private stored: boolean | undefined;
+  /** Whether the object has the person part of the schema, up to date (undefined: not read yet). */
+  private personPart: boolean | undefined;
   /** Whether this object is an erased visitor's tombstone (undefined: not read yet). */
   private tombstone: boolean | undefined;
+  /** When the oldest kept event arrived, null when none (undefined: not read yet). */
+  private oldestArrival: number | null | undefined;
   /** The alarm as this object last set or read it (undefined: not known yet). */
   private alarmAt: number | null | undefined;
   /** What the site's webhook wants, as the latest caller knew it (ScoringSite.webhookStages). */
@@ -225,6 +231,12 @@ export class Profile extends DurableObject<Env> {
   /** Applies a browser's batch, forwards it to the visitor's lead, and answers what the browser may see. */
   async collect(batch: Batch): Promise<BatchResult> {
     if (this.erased()) return { state: null, accepted: 0, duplicates: 0, reset: true };
+    const row = this.load();
+    if (row && !this.rules && row.rulesVersion > batch.site.rulesVersion) {
+      // This isolate's config lags the version the profile scored with, whose model it does not keep.
+      const site = await getSite(this.env.SITES, row.site, { fresh: true });
+      if (site) batch = { ...batch, site: { ...batch.site, ...rulesOf(scoringSite(site)) } };
+    }
     const { activity, ...counts } = this.apply("visitor", batch);
     // A new visitor's one timer: when its first events pass the retention period.
     if (activity.firstSeen) await this.schedule(batch.now);
@@ -237,6 +249,8 @@ export class Profile extends DurableObject<Env> {
   /** What the browser may see now (GET /v1/stage): a verified browser its lead, any other itself. */
   async seen(now: number): Promise<{ state: ProfileState | null; reset?: true }> {
     if (this.erased()) return { state: null, reset: true };
+    const row = this.load();
+    if (row) await this.rulesNow(row, now);
     return { state: await this.shown(now, null) };
   }
 
@@ -305,9 +319,10 @@ export class Profile extends DurableObject<Env> {
   }
 
   /** The profile as the profile API shows it, or null when it holds nothing of `site`. */
-  details(site: string, now: number): ProfileDetails | null {
+  async details(site: string, now: number): Promise<ProfileDetails | null> {
     const row = this.load();
     if (!row || row.site !== site) return null;
+    await this.rulesNow(row, now);
     const scored = scoreOf(this.rules!.model, row.scoring, now);
     const events = this.sql.exec<EventRow>(
       "SELECT * FROM events WHERE lead IS ? ORDER BY received_at DESC, seq DESC LIMIT ?", row.lead, TIMELINE_LIMIT + 1,
@@ -376,7 +391,7 @@ export class Profile extends DurableObject<Env> {
    */
   private async announceErasure(site: string, now: number): Promise<void> {
     if (!(await getSite(this.env.SITES, site))?.webhook) return;
-    this.ensureLeadPart();
+    this.ensurePersonPart();
     const id = this.ctx.id.toString();
     this.outbox.add("webhook", `${id}.erased`, { id: `${id}.erased`, type: "profile.erased", site, at: new Date(now).toISOString(), profile: { profile: id } }, now);
     await this.schedule(now);
@@ -409,6 +424,7 @@ export class Profile extends DurableObject<Env> {
   async wake(now: number): Promise<void> {
     if (this.erased()) return;
     const row = this.load();
+    if (row) await this.rulesNow(row, now);
     if (row) this.transaction(() => this.fold(row, now));
     if (row?.kind === "lead") {
       this.transaction(() => {
@@ -417,13 +433,13 @@ export class Profile extends DurableObject<Env> {
     } else if (row && this.hasUnsentEvents(row)) {
       await this.forward(this.storedSite(row), now);
     }
-    if (this.hasLeadPart()) await this.deliver(now);
+    if (this.hasPersonPart()) await this.deliver(now);
     await this.schedule(now);
   }
 
   /** Tries a delivery that gave up once more, now; answers whether it went through. */
   async retryDelivery(id: string, now: number): Promise<boolean> {
-    if (!this.hasLeadPart()) return false;
+    if (!this.hasPersonPart()) return false;
     const site = this.load()?.site;
     if (!this.outbox.revive(id, now)) return false;
     if (site) await clearFailure(this.env.SITES, site, id);
@@ -436,7 +452,7 @@ export class Profile extends DurableObject<Env> {
 
   /** Dedupes, stores and scores a batch in one transaction; a visitor also links identities. */
   private apply(kind: ProfileKind, batch: LeadBatch): Applied {
-    if (kind === "lead") this.ensureLeadPart();
+    if (kind === "lead") this.ensurePersonPart();
     else this.ensureSchema();
     const stored = this.load();
     const row = stored ?? this.newRow(kind, batch);
@@ -472,6 +488,8 @@ export class Profile extends DurableObject<Env> {
         }
         if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now });
         row.firstSeenAt = Math.min(row.firstSeenAt, event.receivedAt);
+        // Known without a query when the object is new, or was read already.
+        if (stored === null || this.oldestArrival !== undefined) this.oldestArrival = Math.min(this.oldestArrival ?? Infinity, event.receivedAt);
         row.lastSeenAt = Math.max(row.lastSeenAt, event.receivedAt);
         accepted++;
       }
@@ -527,20 +545,43 @@ export class Profile extends DurableObject<Env> {
 
   /**
    * The rules to score with: the site's, unless the profile has already seen a
-   * newer version (an isolate's cached config can lag). A newer one replays.
+   * newer version (an isolate's cached config can lag). A newer version than the
+   * events were scored with replays them (a profile without its model in memory
+   * knows that version from its row). A person keeps the model (the person part).
    */
   private rulesFor(row: ProfileRow, site: ScoringSite, now: number, cause: Cause): Rules {
     this.webhookStages = site.webhookStages;
     const current = this.rules;
     if (current && current.rulesVersion >= site.rulesVersion) return current;
-    const rules: Rules = { rulesVersion: site.rulesVersion, model: site.model, internalDomains: site.internalDomains };
+    const rules = (this.rules = rulesOf(site));
+    if (this.hasPersonPart()) this.storeModel(rules);
+    const scoredWith = current?.rulesVersion ?? row.rulesVersion;
+    row.rulesVersion = Math.max(row.rulesVersion, rules.rulesVersion);
+    if (scoredWith && rules.rulesVersion > scoredWith) this.replay(row, rules.model, now, cause);
+    return rules;
+  }
+
+  /**
+   * The rules when no caller brings its site: in memory, or kept (a person's), or for an
+   * anonymous visitor, which keeps only the version, its site's current ones.
+   */
+  private async rulesNow(row: ProfileRow, now: number): Promise<Rules> {
+    if (this.rules) return this.rules;
+    const site = await getSite(this.env.SITES, row.site);
+    if (!site) throw new Error(`profile: the site ${row.site} is gone`);
+    const version = row.rulesVersion;
+    this.transaction(() => {
+      this.rulesFor(row, scoringSite(site), now, quietRescore(now));
+      if (row.rulesVersion !== version) saveRow(this.sql, row);
+    });
+    return this.rules!;
+  }
+
+  private storeModel(rules: Rules): void {
     this.sql.exec(
       "INSERT OR REPLACE INTO model (id, version, rules, internal_domains) VALUES (1, ?, ?, ?)",
       rules.rulesVersion, JSON.stringify(rules.model), JSON.stringify(rules.internalDomains),
     );
-    this.rules = rules;
-    if (current) this.replay(row, rules.model, now, cause);
-    return rules;
   }
 
   /** Rescores the current person's events from nothing, in arrival order, rewriting each event's points. */
@@ -558,6 +599,7 @@ export class Profile extends DurableObject<Env> {
 
   /** When sales recycled the profile to nurture (replays recycle there too). */
   private recycles(): number[] {
+    if (!this.hasPersonPart()) return [];
     return this.sql.exec<{ detail: string }>("SELECT detail FROM stages WHERE origin = 'feedback' AND stage = 'lead'")
       .toArray().map((r) => JSON.parse(r.detail).recycledAt as number);
   }
@@ -580,11 +622,12 @@ export class Profile extends DurableObject<Env> {
       saveRow(this.sql, row);
     }
     this.sql.exec("DELETE FROM events WHERE received_at < ? AND (lead IS ? OR forwarded = 1)", before, row.lead);
+    this.oldestArrival = undefined;
   }
 
   /** When the oldest kept event passes the retention period, or null. */
   private retentionDue(row: ProfileRow): number | null {
-    const oldest = this.sql.exec<{ at: number | null }>("SELECT min(received_at) AS at FROM events").one().at;
+    const oldest = (this.oldestArrival ??= this.sql.exec<{ at: number | null }>("SELECT min(received_at) AS at FROM events").one().at);
     return oldest === null ? null : oldest + row.retentionDays * DAY_MS;
   }
 
@@ -607,6 +650,7 @@ export class Profile extends DurableObject<Env> {
    */
   private changeStage(row: ProfileRow, stages: Stage[], model: ScoringModel, now: number, cause: Cause, detail?: object): void {
     const from = row.stage;
+    this.ensurePersonPart();
     let seq = 0;
     for (const stage of stages) {
       seq = this.sql.exec<{ seq: number }>(
@@ -738,7 +782,7 @@ export class Profile extends DurableObject<Env> {
       row?.kind === "lead" ? nextDecayAt(this.rules!.model, row.scoring, now) : null,
       row?.kind === "visitor" && this.hasUnsentEvents(row) ? now + FORWARD_RETRY_MS : null,
       row ? this.retentionDue(row) : null,
-      this.hasLeadPart() ? this.outbox.nextDue() : null,
+      this.hasPersonPart() ? this.outbox.nextDue() : null,
     ].filter((t): t is number => t !== null);
     const due = times.length ? Math.min(...times) : null;
     this.alarmAt ??= await this.ctx.storage.getAlarm();
@@ -766,7 +810,7 @@ export class Profile extends DurableObject<Env> {
       // A later export record must not land before an earlier one: it deletes the key before it.
       if (item.kind === "export" && exportsBlocked) continue;
       const error = await this.deliverItem(item, now);
-      if (this.erased() || !hasSchema(this.ctx.storage)) return;
+      if (this.erased() || !this.written()) return;
       if (error === null) this.outbox.delivered(item);
       else if (item.kind === "webhook" && now - item.created_at >= GIVE_UP_AFTER_MS) {
         this.outbox.gaveUp(item, now, error);
@@ -813,6 +857,7 @@ export class Profile extends DurableObject<Env> {
   }
 
   private stageHistory(): StageChange[] {
+    if (!this.hasPersonPart()) return [];
     return this.sql.exec<{ stage: Stage; at: number; origin: StageOrigin; detail: string | null }>(
       "SELECT stage, at, origin, detail FROM stages ORDER BY seq",
     ).toArray().map(({ stage, at, origin, detail }) => {
@@ -842,37 +887,47 @@ export class Profile extends DurableObject<Env> {
       exportKey: null,
       folded: null,
       retentionDays: batch.site.retentionDays,
+      rulesVersion: 0,
     };
+  }
+
+  /** Whether the object has ever been written (read once per lifetime): reading a never-written object must not create it. */
+  private written(): boolean {
+    return (this.stored ??= hasSchema(this.ctx.storage));
   }
 
   private ensureSchema(): void {
     if (this.migrated) return;
     if (migrate(this.ctx.storage, MIGRATIONS, CURRENT_SCHEMA) === "created") {
-      // A new object: no alarm, no lead part. No need to ask.
+      // A new object: no alarm, no person part. No need to ask.
       this.alarmAt = null;
-      this.leadPart = false;
+      this.personPart = false;
     }
-    this.migrated = true;
+    this.migrated = this.stored = true;
   }
 
-  /** Creates the lead part of the schema (profile-schema.ts) where it is missing. */
-  private ensureLeadPart(): void {
+  /** Creates (or brings up to date) the person part of the schema (profile-schema.ts). */
+  private ensurePersonPart(): void {
+    if (this.personPart) return;
     this.ensureSchema();
-    if (!this.leadPart) migrate(this.ctx.storage, LEAD_MIGRATIONS, undefined, LEAD_SCHEMA_VERSION_KEY);
-    this.leadPart = true;
+    const made = migrate(this.ctx.storage, PERSON_MIGRATIONS, undefined, PERSON_SCHEMA_VERSION_KEY) === "created";
+    this.personPart = true;
+    if (made && this.rules) this.storeModel(this.rules);
   }
 
-  private hasLeadPart(): boolean {
-    if (this.leadPart === undefined) {
-      if (hasSchema(this.ctx.storage)) this.ensureSchema();
-      this.leadPart = this.migrated
-        && this.sql.exec("SELECT 1 FROM meta WHERE key = ?", LEAD_SCHEMA_VERSION_KEY).toArray().length > 0;
+  /** Whether the object has the person part (then brought up to date), read once per lifetime. */
+  private hasPersonPart(): boolean {
+    if (this.personPart === undefined) {
+      if (this.written()) this.ensureSchema();
+      const has = this.migrated && this.sql.exec("SELECT 1 FROM meta WHERE key = ?", PERSON_SCHEMA_VERSION_KEY).toArray().length > 0;
+      this.personPart = false;
+      if (has) this.ensurePersonPart();
     }
-    return this.leadPart;
+    return this.personPart;
   }
 
   private erased(): boolean {
-    this.tombstone ??= hasSchema(this.ctx.storage)
+    this.tombstone ??= this.written()
       && this.sql.exec("SELECT 1 FROM meta WHERE key = 'erased_at'").toArray().length > 0;
     return this.tombstone;
   }
@@ -888,20 +943,23 @@ export class Profile extends DurableObject<Env> {
   }
 
   private reset(): void {
-    this.row = this.rules = this.tombstone = this.alarmAt = this.leadPart = undefined;
+    this.row = this.rules = this.tombstone = this.alarmAt = this.personPart = this.stored = this.oldestArrival = undefined;
     this.migrated = false;
   }
 
   private load(): ProfileRow | null {
     if (this.row !== undefined) return this.row;
     // Reading a never-written object must not create it; a written one may need migrating first.
-    if (hasSchema(this.ctx.storage)) this.ensureSchema();
+    if (this.written()) this.ensureSchema();
     const stored = this.migrated ? this.sql.exec("SELECT * FROM profile").toArray()[0] : undefined;
-    const m = stored && this.sql.exec("SELECT version, rules, internal_domains FROM model").toArray()[0];
+    // A person keeps its model; objects from before the version was on the row (null) all do.
+    const kept = stored && (stored.rules_version === null || this.hasPersonPart());
+    const m = kept && this.sql.exec("SELECT version, rules, internal_domains FROM model").toArray()[0];
     this.rules = m
       ? { rulesVersion: m.version as number, model: JSON.parse(m.rules as string), internalDomains: JSON.parse(m.internal_domains as string) }
       : undefined;
     this.row = stored ? rowOf(stored) : null;
+    if (this.row && this.rules) this.row.rulesVersion ||= this.rules.rulesVersion;
     return this.row;
   }
 }
