@@ -140,7 +140,7 @@ export interface Rollback {
 }
 
 /** A lead's stage and score, with its explanation: a preview's before or after. */
-export interface ScoredStage {
+export interface StageAndScore {
   stage: Stage;
   score: Score;
   explanation: ExplanationLine[];
@@ -149,8 +149,8 @@ export interface ScoredStage {
 /** What a rescore with other rules would make of a lead. */
 export interface LeadPreview {
   profile: string;
-  before: ScoredStage;
-  after: ScoredStage;
+  before: StageAndScore;
+  after: StageAndScore;
 }
 
 export interface Feedback {
@@ -344,8 +344,8 @@ export class Profile extends DurableObject<Env> {
     const stage = stagesTo({ ...row, scoring: result.state }, model, now).at(-1) ?? row.stage;
     return {
       profile: this.ctx.id.toString(),
-      before: scoredStageOf(row.stage, scoreOf(this.rules!.model, row.scoring, now)),
-      after: scoredStageOf(stage, result.scored),
+      before: stageAndScore(row.stage, scoreOf(this.rules!.model, row.scoring, now)),
+      after: stageAndScore(stage, result.scored),
     };
   }
 
@@ -971,7 +971,7 @@ function pointsByRule(model: ScoringModel, state: ScoringState, now: number): Ma
   return points;
 }
 
-function scoredStageOf(stage: Stage, { fit, engagement, total, explanation }: Scored): ScoredStage {
+function stageAndScore(stage: Stage, { fit, engagement, total, explanation }: Scored): StageAndScore {
   return { stage, score: { fit, engagement, total }, explanation };
 }
 

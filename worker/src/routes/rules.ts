@@ -12,9 +12,10 @@ import { rescoreLater, startRescore } from "../sites/rescore";
 import { currentVersion, getVersion, listVersions, publishVersion, versionBefore } from "../sites/versions";
 import { RescoreSchema } from "./rescore";
 
+const SAMPLES = 10;
 const MAX_SAMPLES = 100;
 const PreviewSchema = v.optional(
-  v.strictObject({ samples: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SAMPLES)), 10) }),
+  v.strictObject({ samples: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SAMPLES)), SAMPLES) }),
   {},
 );
 
@@ -37,7 +38,7 @@ const noDraft = () => new ApiError(404, "no_draft", "this site has no rules draf
 export const rules = new Hono<AppEnv>()
   .get("/v1/sites/:site/rules", requireScope("site:admin"), async (c) => {
     const site = await requireSite(c, c.req.param("site"), { fresh: true });
-    await currentVersion(c.env.SITES, site);
+    await currentVersion(c.env.SITES, site); // rules older than kept versions are listed too
     return c.json({ current: site.rulesVersion, items: await listVersions(c.env.SITES, site.id) });
   })
   .get("/v1/sites/:site/rules/:version{[0-9]+}", requireScope("site:admin"), async (c) => {
@@ -68,7 +69,7 @@ export const rules = new Hono<AppEnv>()
     const { samples } = await readJson(c, PreviewSchema);
     const draft = await draftOf(c.env.SITES, site, "preview");
     const previews = await previewLeads(c.env, site.id, draft.rules, Date.now());
-    return c.json({ rulesVersion: site.rulesVersion, basedOn: draft.basedOn, ...summarise(previews, samples ?? 10) });
+    return c.json({ rulesVersion: site.rulesVersion, basedOn: draft.basedOn, ...summarise(previews, samples ?? SAMPLES) });
   })
   .post("/v1/sites/:site/rules/publish", requireScope("site:admin"), limitBody(1024), async (c) => {
     const site = await requireSite(c, c.req.param("site"), { fresh: true });

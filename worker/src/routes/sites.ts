@@ -10,8 +10,8 @@ import { publishVersion } from "../sites/versions";
 
 /**
  * Site configuration (CONTRACT §7): list, create or replace, and read back (the
- * rules' versions and drafts: rules.ts). Only
- * the admin token creates a site; a key with `site:admin` may change its own.
+ * rules' versions and draft: rules.ts). Only the admin token creates a site; a
+ * key with `site:admin` may change its own.
  */
 export const sites = new Hono<AppEnv>()
   .get("/v1/sites", requireAdmin, async (c) => c.json({ items: await listSites(c.env.SITES) }))
