@@ -11,6 +11,7 @@ import { metrics } from "./routes/metrics";
 import { mqls } from "./routes/mqls";
 import { profiles } from "./routes/profiles";
 import { rescore } from "./routes/rescore";
+import { rules } from "./routes/rules";
 import { sites } from "./routes/sites";
 import { webhooks } from "./routes/webhooks";
 
@@ -24,6 +25,7 @@ export const app = new Hono<AppEnv>()
   .route("/", profiles)
   .route("/", feedback)
   .route("/", rescore)
+  .route("/", rules)
   .route("/", metrics)
   .route("/", mqls)
   .route("/", webhooks)

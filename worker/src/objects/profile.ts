@@ -31,7 +31,8 @@
  *     `model`, starting from `folded`, with the recycles sales asked for; decay
  *     settled by the alarm aside
  *   - the model never goes back to an older rules version than the profile has seen
- *   - scoring moves the stage forward only; `stages` records every change
+ *   - scoring moves the stage forward only (a rollback's demotion aside: stages.ts);
+ *     `stages` records every change
  *   - a visitor's events reach each lead in arrival order, each at least once (the
  *     lead dedupes): two emails are two leads, and what came before the second
  *     email stays with the first
@@ -45,8 +46,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
-  applyEvent, emptyState, isQualified, nextDecayAt, qualifies, recycle, replay, scoredStage, scoreOf, settleDecay, STAGES,
-  DAY_MS, type ExplanationLine, type ProfileEvent, type Score, type ScoringModel, type ScoringState, type Traits,
+  applyEvent, emptyState, isQualified, nextDecayAt, recycle, replay, scoreOf, settleDecay,
+  DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Traits,
 } from "../../../shared/rules";
 import { deleteExport, exportKey, putExport } from "../exports/store";
 import { exportRecord, sourceOf, type ExportRecord } from "../exports/record";
@@ -63,6 +64,7 @@ import {
   CURRENT_SCHEMA, eventOf, insertEvent, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow,
   type EventRow, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
+import { demotedStage, stagesTo } from "./stages";
 
 /** What a profile needs to know of its site to score. */
 export interface ScoringSite {
@@ -131,6 +133,26 @@ export interface Activity {
 type Applied = { accepted: number; duplicates: number; activity: Omit<Activity, "qualified"> };
 
 export type StageOrigin = "scoring" | "feedback" | "rescore";
+
+/** A rollback's rescore (CONTRACT §7 `…/rules/rollback`): the version rolled back, and the one whose rules it restores. */
+export interface Rollback {
+  rolledBack: number;
+  restores: number;
+}
+
+/** A lead's stage and score, with its explanation: a preview's before or after. */
+export interface StageAndScore {
+  stage: Stage;
+  score: Score;
+  explanation: ExplanationLine[];
+}
+
+/** What a rescore with other rules would make of a lead. */
+export interface LeadPreview {
+  profile: string;
+  before: StageAndScore;
+  after: StageAndScore;
+}
 
 export interface Feedback {
   stage: Stage;
@@ -305,17 +327,40 @@ export class Profile extends DurableObject<Env> {
   /**
    * Rescores with the site's current rules (never an older version), as `POST
    * …/rescore` asks; its stage changes reach the webhook only when it says `notify`.
+   * A rollback's rescore also demotes an MQL that only a rescore made (stages.ts).
    */
-  async rescore(site: ScoringSite, now: number, notify = false): Promise<{ from: Stage; to: Stage; rulesVersion: number } | null> {
+  async rescore(
+    site: ScoringSite, now: number, { notify = false, rollback }: { notify?: boolean; rollback?: Rollback } = {},
+  ): Promise<{ from: Stage; to: Stage; rulesVersion: number } | null> {
     const row = this.load();
     if (!row || row.site !== site.id) return null;
     const from = row.stage;
     this.transaction(() => {
-      this.rulesFor(row, site, now, { origin: "rescore", notify, at: now });
+      const cause: Cause = { origin: "rescore", notify, at: now };
+      const rules = this.rulesFor(row, site, now, cause);
+      // Also when the lead met the restored rules before this rescore reached it; never under a later version's.
+      if (rollback && rules.rulesVersion === site.rulesVersion) this.demote(row, rules.model, now, cause, rollback);
       saveRow(this.sql, row);
     });
     await this.schedule(now);
     return { from, to: row.stage, rulesVersion: this.rules!.rulesVersion };
+  }
+
+  /**
+   * What a rescore with `model` would make of this lead, writing nothing: the same
+   * replay and the same stage logic as `rescore` (a draft's preview). Null when the
+   * object is no lead of `site`.
+   */
+  preview(site: string, model: ScoringModel, now: number): LeadPreview | null {
+    const row = this.load();
+    if (!row || row.site !== site || row.kind !== "lead") return null;
+    const { result } = this.replayOf(row, model, now);
+    const stage = stagesTo({ ...row, scoring: result.state }, model, now).at(-1) ?? row.stage;
+    return {
+      profile: this.ctx.id.toString(),
+      before: stageAndScore(row.stage, scoreOf(this.rules!.model, row.scoring, now)),
+      after: stageAndScore(stage, result.scored),
+    };
   }
 
   /** The profile as the profile API shows it, or null when it holds nothing of `site`. */
@@ -586,15 +631,20 @@ export class Profile extends DurableObject<Env> {
 
   /** Rescores the current person's events from nothing, in arrival order, rewriting each event's points. */
   private replay(row: ProfileRow, model: ScoringModel, now: number, cause: Cause): void {
-    const rows = this.sql.exec<EventRow>("SELECT * FROM events WHERE lead IS ? ORDER BY received_at, seq", row.lead).toArray();
-    const folded = row.folded;
-    const recycledAt = this.recycles().filter((at) => !folded || at >= folded.before);
-    const result = replay(model, rows.map(eventOf), now, recycledAt, folded?.state);
+    const { rows, result } = this.replayOf(row, model, now);
     rows.forEach((r, i) => {
       if (r.points !== result.points[i]) this.sql.exec("UPDATE events SET points = ? WHERE seq = ?", result.points[i]!, r.seq);
     });
     row.scoring = result.state;
     this.advanceStage(row, model, now, cause);
+  }
+
+  /** A replay's reading half: what the current person's kept events give under `model`, from `folded`, with the recycles. */
+  private replayOf(row: ProfileRow, model: ScoringModel, now: number): { rows: EventRow[]; result: Replayed } {
+    const rows = this.sql.exec<EventRow>("SELECT * FROM events WHERE lead IS ? ORDER BY received_at, seq", row.lead).toArray();
+    const folded = row.folded;
+    const recycledAt = this.recycles().filter((at) => !folded || at >= folded.before);
+    return { rows, result: replay(model, rows.map(eventOf), now, recycledAt, folded?.state) };
   }
 
   /** When sales recycled the profile to nurture (replays recycle there too). */
@@ -633,14 +683,20 @@ export class Profile extends DurableObject<Env> {
 
   /** Scoring moves the stage forward only; a jump (visitor → mql) records each stage passed. */
   private advanceStage(row: ProfileRow, model: ScoringModel, now: number, cause: Cause): void {
-    const country = row.scoring.traits.country ?? row.edgeCountry ?? undefined;
-    const target = scoredStage(row.stage, {
-      hasEmail: Boolean(row.scoring.traits.email),
-      qualifies: qualifies(model, scoreOf(model, row.scoring, now), country),
-    });
-    if (target === row.stage) return;
-    if (target === "mql") row.mqlAt = now; // wall-clock time it qualified, once per qualification
-    this.changeStage(row, STAGES.slice(STAGES.indexOf(row.stage) + 1, STAGES.indexOf(target) + 1), model, now, cause);
+    const stages = stagesTo(row, model, now);
+    if (!stages.length) return;
+    if (stages.at(-1) === "mql") row.mqlAt = now; // wall-clock time it qualified, once per qualification
+    this.changeStage(row, stages, model, now, cause);
+  }
+
+  /** A rollback sends an MQL that only a rescore made back where the restored rules put it (stages.ts). */
+  private demote(row: ProfileRow, model: ScoringModel, now: number, cause: Cause, rollback: Rollback): void {
+    const last = this.sql.exec<{ stage: Stage; origin: StageOrigin }>("SELECT stage, origin FROM stages ORDER BY seq DESC LIMIT 1").toArray()[0];
+    const stage = demotedStage(row, last, model, now);
+    if (!stage) return;
+    row.mqlAt = null; // no longer qualified: qualifying again is a new qualification
+    const reason = `rules version ${rollback.rolledBack} rolled back to the rules of version ${rollback.restores}`;
+    this.changeStage(row, [stage], model, now, cause, { reasonCode: "rollback", reason });
   }
 
   /**
@@ -971,6 +1027,10 @@ function pointsByRule(model: ScoringModel, state: ScoringState, now: number): Ma
     if (line.rule !== "floor") points.set(line.rule, (points.get(line.rule) ?? 0) + line.points);
   }
   return points;
+}
+
+function stageAndScore(stage: Stage, { fit, engagement, total, explanation }: Scored): StageAndScore {
+  return { stage, score: { fit, engagement, total }, explanation };
 }
 
 /** A profile of the site's own staff (by email domain): recorded, never scored. */

@@ -5,10 +5,10 @@ import { requireScope } from "../lib/auth";
 import { limitBody, readJson } from "../lib/body";
 import { ApiError } from "../lib/errors";
 import { requireSite } from "../lib/site";
-import { getRescore, runRescore, startRescore } from "../sites/rescore";
-import { getSite } from "../sites/store";
+import { getRescore, rescoreLater, startRescore } from "../sites/rescore";
 
-const RescoreSchema = v.optional(v.strictObject({ notify: v.optional(v.boolean(), false) }), {});
+/** The body of a POST that rescores the site's leads: their stage changes reach the webhook only when it says `notify`. */
+export const RescoreSchema = v.optional(v.strictObject({ notify: v.optional(v.boolean(), false) }), {});
 
 /**
  * `POST /v1/sites/:site/rescore` rescores every lead of the site with its current
@@ -16,11 +16,10 @@ const RescoreSchema = v.optional(v.strictObject({ notify: v.optional(v.boolean()
  */
 export const rescore = new Hono<AppEnv>()
   .post("/v1/sites/:site/rescore", requireScope("site:admin"), limitBody(1024), async (c) => {
-    await requireSite(c, c.req.param("site"));
-    const site = (await getSite(c.env.SITES, c.req.param("site"), { fresh: true }))!;
+    const site = await requireSite(c, c.req.param("site"), { fresh: true });
     const { notify } = await readJson(c, RescoreSchema);
     const job = startRescore(site, notify ?? false, Date.now());
-    c.executionCtx.waitUntil(runRescore(c.env, site, job).catch((err) => console.error(`rescore of ${site.id} stopped: ${err}`)));
+    rescoreLater(c.executionCtx, c.env, site, job);
     return c.json(job, 202);
   })
   .get("/v1/sites/:site/rescore", requireScope("site:admin"), async (c) => {

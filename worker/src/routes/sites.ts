@@ -6,10 +6,12 @@ import { limitBody } from "../lib/body";
 import { webhookRefusal } from "../lib/webhook-host";
 import { buildSite, publicSite, SITE_ID } from "../sites/config";
 import { getSite, listSites, putSite } from "../sites/store";
+import { publishVersion } from "../sites/versions";
 
 /**
- * Site configuration (CONTRACT §7): list, create or replace, and read back. Only
- * the admin token creates a site; a key with `site:admin` may change its own.
+ * Site configuration (CONTRACT §7): list, create or replace, and read back (the
+ * rules' versions and draft: rules.ts). Only the admin token creates a site; a
+ * key with `site:admin` may change its own.
  */
 export const sites = new Hono<AppEnv>()
   .get("/v1/sites", requireAdmin, async (c) => c.json({ items: await listSites(c.env.SITES) }))
@@ -29,7 +31,9 @@ export const sites = new Hono<AppEnv>()
     const site = built.value;
     const refusal = site.webhook && webhookRefusal(site.webhook.url, c.req.url, c.env.LOCAL_WEBHOOKS);
     if (refusal) throw new ApiError(400, "invalid_site", `webhook.url ${refusal}`, "webhook.url");
-    await putSite(c.env.SITES, site);
+    // New rules are a new version, kept (GET …/rules) before the config names it.
+    if (site.rulesVersion !== previous?.rulesVersion) await publishVersion(c.env.SITES, site, { origin: "site" });
+    else await putSite(c.env.SITES, site);
     return c.json(publicSite(site), previous ? 200 : 201);
   })
   .get("/v1/sites/:site", requireScope("site:admin"), async (c) => {

@@ -130,7 +130,7 @@ export function buildSite(id: string, input: unknown, previous: Site | null, now
   const identifySecret = keep(site.identifySecret, previous?.identifySecret, "identifySecret");
   if (issues.length) return { ok: false, issues };
 
-  const rulesChanged = !previous || JSON.stringify(previous.model) !== JSON.stringify(model);
+  const rulesChanged = !previous || !sameRules(previous.model, model);
   return {
     ok: true,
     value: {
@@ -150,6 +150,16 @@ export function buildSite(id: string, input: unknown, previous: Site | null, now
       updatedAt: now,
     },
   };
+}
+
+/** Whether two checked models are the same rules (their defaults filled alike, so compared as written). */
+export function sameRules(a: ScoringModel, b: ScoringModel): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The site with other rules: a new rules version, as a PUT that changes `rules` makes. */
+export function withRules(site: Site, model: ScoringModel, now: number): Site {
+  return { ...site, model, rulesVersion: site.rulesVersion + 1, updatedAt: now };
 }
 
 /** What a profile needs of its site to score. */

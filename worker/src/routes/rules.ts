@@ -1,0 +1,108 @@
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { AppEnv } from "../app-env";
+import { requireScope } from "../lib/auth";
+import { limitBody, readJson } from "../lib/body";
+import { ApiError } from "../lib/errors";
+import { requireSite } from "../lib/site";
+import { sameRules, withRules, type Site } from "../sites/config";
+import { deleteDraft, getDraft, putDraft, type Draft } from "../sites/draft";
+import { previewLeads, summarise } from "../sites/preview";
+import { rescoreLater, startRescore } from "../sites/rescore";
+import { currentVersion, getVersion, listVersions, publishVersion, versionBefore } from "../sites/versions";
+import { RescoreSchema } from "./rescore";
+
+const SAMPLES = 10;
+const MAX_SAMPLES = 100;
+const PreviewSchema = v.optional(
+  v.strictObject({ samples: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SAMPLES)), SAMPLES) }),
+  {},
+);
+
+/** The site's draft, or 409 when there is none to act on. */
+async function draftOf(kv: KVNamespace, site: Site, action: string): Promise<Draft> {
+  const draft = await getDraft(kv, site.id);
+  if (!draft) throw new ApiError(409, "no_draft", `there is no draft to ${action}: PUT /v1/sites/${site.id}/rules/draft first`);
+  return draft;
+}
+
+const noDraft = () => new ApiError(404, "no_draft", "this site has no rules draft");
+
+/**
+ * A site's rules versions and its draft (CONTRACT §7): every published version is
+ * kept; a draft is previewed against every lead, then published as the next
+ * version, or the previous version's rules are restored as the next one (versions
+ * only rise: a profile never goes back to an older one). Publishing and rolling
+ * back rescore every lead after the answer, as `POST …/rescore` does.
+ */
+export const rules = new Hono<AppEnv>()
+  .get("/v1/sites/:site/rules", requireScope("site:admin"), async (c) => {
+    const site = await requireSite(c, c.req.param("site"), { fresh: true });
+    await currentVersion(c.env.SITES, site); // rules older than kept versions are listed too
+    return c.json({ current: site.rulesVersion, items: await listVersions(c.env.SITES, site.id) });
+  })
+  .get("/v1/sites/:site/rules/:version{[0-9]+}", requireScope("site:admin"), async (c) => {
+    const site = await requireSite(c, c.req.param("site"), { fresh: true });
+    const version = await getVersion(c.env.SITES, site.id, Number(c.req.param("version")));
+    if (!version) throw new ApiError(404, "unknown_version", "this site keeps no such rules version", "version");
+    return c.json(version);
+  })
+  .put("/v1/sites/:site/rules/draft", requireScope("site:admin"), limitBody(256 * 1024), async (c) => {
+    const site = await requireSite(c, c.req.param("site"), { fresh: true });
+    const draft = await putDraft(c.env.SITES, site, await readJson(c, v.unknown()), Date.now());
+    if (!draft.ok) throw ApiError.invalid("invalid_rules", draft.issues);
+    return c.json(draft.value);
+  })
+  .get("/v1/sites/:site/rules/draft", requireScope("site:admin"), async (c) => {
+    const site = await requireSite(c, c.req.param("site"), { fresh: true });
+    const draft = await getDraft(c.env.SITES, site.id);
+    if (!draft) throw noDraft();
+    return c.json(draft);
+  })
+  .delete("/v1/sites/:site/rules/draft", requireScope("site:admin"), async (c) => {
+    const site = await requireSite(c, c.req.param("site"), { fresh: true });
+    if (!(await deleteDraft(c.env.SITES, site.id))) throw noDraft();
+    return c.body(null, 204);
+  })
+  .post("/v1/sites/:site/rules/preview", requireScope("site:admin"), limitBody(1024), async (c) => {
+    const site = await requireSite(c, c.req.param("site"), { fresh: true });
+    const { samples } = await readJson(c, PreviewSchema);
+    const draft = await draftOf(c.env.SITES, site, "preview");
+    const previews = await previewLeads(c.env, site.id, draft.rules, Date.now());
+    return c.json({ rulesVersion: site.rulesVersion, basedOn: draft.basedOn, ...summarise(previews, samples ?? SAMPLES) });
+  })
+  .post("/v1/sites/:site/rules/publish", requireScope("site:admin"), limitBody(1024), async (c) => {
+    const site = await requireSite(c, c.req.param("site"), { fresh: true });
+    const { notify } = await readJson(c, RescoreSchema);
+    const draft = await draftOf(c.env.SITES, site, "publish");
+    if (draft.basedOn !== site.rulesVersion) {
+      throw new ApiError(409, "stale_draft", `the draft is based on rules version ${draft.basedOn}, and the rules are now at version ${site.rulesVersion}: PUT the draft again to base it on them`);
+    }
+    if (sameRules(draft.rules, site.model)) throw new ApiError(409, "unchanged_rules", "the draft holds the current rules: there is nothing to publish");
+    const now = Date.now();
+    await currentVersion(c.env.SITES, site); // so that a rollback finds it
+    const published = withRules(site, draft.rules, now);
+    const version = await publishVersion(c.env.SITES, published, { origin: "publish" });
+    await deleteDraft(c.env.SITES, site.id);
+    const job = startRescore(published, notify ?? false, now);
+    rescoreLater(c.executionCtx, c.env, published, job);
+    return c.json({ ...version, rescore: job }, 202);
+  })
+  .post("/v1/sites/:site/rules/rollback", requireScope("site:admin"), limitBody(1024), async (c) => {
+    const site = await requireSite(c, c.req.param("site"), { fresh: true });
+    const { notify } = await readJson(c, RescoreSchema);
+    const restores = versionBefore(await currentVersion(c.env.SITES, site));
+    const restored = restores >= 1 ? await getVersion(c.env.SITES, site.id, restores) : null;
+    if (!restored) {
+      throw new ApiError(409, "no_previous_version", restores >= 1
+        ? `rules version ${restores}, the one to restore, was published before versions were kept`
+        : `rules version ${restores + 1} is the site's first: there are no earlier rules to restore`);
+    }
+    const now = Date.now();
+    const rollback = { rolledBack: site.rulesVersion, restores };
+    const published = withRules(site, restored.rules, now);
+    const version = await publishVersion(c.env.SITES, published, { origin: "rollback", ...rollback });
+    const job = startRescore(published, notify ?? false, now, rollback);
+    rescoreLater(c.executionCtx, c.env, published, job);
+    return c.json({ ...version, rescore: job }, 202);
+  });
