@@ -342,3 +342,75 @@ describe("faults: a receiver down for an hour", () => {
     expect((await (await call(`/v1/sites/${site}/webhooks/failed`, { headers: ADMIN })).json<{ items: unknown[] }>()).items).toEqual([]);
   });
 });
+
+describe("MQL service level (mqlSlaDays)", () => {
+  const DAY = 86_400_000;
+
+  it("sends an MQL sales left untouched back to lead, reason expired, through its alarm: webhook, export, metrics", async () => {
+    const name = uid("h");
+    const site = await createSite({ mqlSlaDays: 14, webhook: { url: `${receiver}/hook/${name}`, secret: SECRET } });
+    await qualify(site, "ada@acme.com");
+    await qualify(site, "bob@acme.com");
+    // Sales take Bob: his MQL never expires.
+    await call(`/v1/sites/${site}/feedback`, json({ email: "bob@acme.com", stage: "sql" }));
+    const ada = (await lookup(site, "ada@acme.com"))!;
+    const due = Date.parse(ada.mqlAt) + 14 * DAY;
+    const stub = await leadStub(site, "ada@acme.com");
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBe(due);
+
+    // A day early: nothing. On time (as the alarm, with the test's clock): back to lead.
+    await wake(site, "ada@acme.com", due - DAY);
+    expect((await lookup(site, "ada@acme.com"))!.stage).toBe("mql");
+    await wake(site, "ada@acme.com", due);
+    await wake(site, "bob@acme.com", due);
+    const expired = (await lookup(site, "ada@acme.com"))!;
+    expect(expired).toMatchObject({ stage: "lead", mqlAt: null });
+    expect(expired.stages.at(-1)).toEqual({ stage: "lead", at: new Date(due).toISOString(), origin: "expiry", reasonCode: "expired", reason: "not touched by sales within 14 days" });
+    // Recycled as sales' recycling does: engagement starts again, fit stays.
+    expect(expired.score).toEqual({ fit: 20, engagement: 0, total: 20 });
+    expect((await lookup(site, "bob@acme.com"))!.stage).toBe("sql");
+
+    const events = await until(async () => {
+      const all = (await received(name)).map((d) => JSON.parse(d.body));
+      return all.some((e) => e.origin === "expiry") && all;
+    }, "the expiry's webhook");
+    expect(events.filter((e) => e.origin === "expiry")).toEqual([expect.objectContaining({
+      type: "profile.stage_changed", from: "mql", to: "lead", origin: "expiry", reasonCode: "expired", at: new Date(due).toISOString(),
+      profile: expect.objectContaining({ email: "ada@acme.com", stage: "lead", mqlAt: null }),
+    })]);
+    // The record moved to the expiry's time (the test's clock, days ahead).
+    const since = new Date(due - DAY).toISOString();
+    const until_ = new Date(due + DAY).toISOString();
+    expect((await mqlsOf(site, `since=${since}&until=${until_}`)).items).toEqual([expect.objectContaining({ email: "ada@acme.com", stage: "lead" })]);
+
+    const metrics = await until(async () => {
+      const m = await (await call(`/v1/sites/${site}/metrics?since=${since}&until=${until_}`, { headers: ADMIN })).json<any>();
+      return m.counts.expiredMqls === 1 && m;
+    }, "the expiry in the metrics");
+    expect(metrics.counts).toMatchObject({ mqls: 0, expiredMqls: 1 });
+  });
+
+  it("never expires an MQL without a service level, or one sales put there themselves", async () => {
+    const site = await createSite();
+    await qualify(site, "ada@acme.com");
+    const slaSite = await createSite({ mqlSlaDays: 1 });
+    await qualify(slaSite, "bob@acme.com");
+    await call(`/v1/sites/${slaSite}/feedback`, json({ email: "bob@acme.com", stage: "sql" }));
+    await call(`/v1/sites/${slaSite}/feedback`, json({ email: "bob@acme.com", stage: "mql" }));
+    const later = Date.now() + 400 * DAY;
+    await wake(site, "ada@acme.com", later);
+    await wake(slaSite, "bob@acme.com", later);
+    expect((await lookup(site, "ada@acme.com"))!.stage).toBe("mql");
+    expect((await lookup(slaSite, "bob@acme.com"))!.stage).toBe("mql");
+  });
+
+  it("takes mqlSlaDays from 1 to 365 days, or null", async () => {
+    for (const bad of [0, 366, 1.5, "14"]) {
+      const res = await call(`/v1/sites/${uid("site-")}`, { ...json({ name: "A", origins: ["https://a.test"], mqlSlaDays: bad }), method: "PUT" });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(await res.json())).toContain("mqlSlaDays");
+    }
+    const site = await createSite({ mqlSlaDays: 30 });
+    expect(await (await call(`/v1/sites/${site}`, { headers: ADMIN })).json()).toMatchObject({ mqlSlaDays: 30 });
+  });
+});

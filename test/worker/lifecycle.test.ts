@@ -50,7 +50,7 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
   const at = (days: number) => T0 + days * DAY_MS;
 
   async function newLead() {
-    const site: ScoringSite = { id: uid("site-"), rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null, retentionDays: 395 };
+    const site: ScoringSite = { id: uid("site-"), rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null, retentionDays: 395, mqlSlaDays: null };
     const stub = await leadStub(site.id, "ada@globex.com");
     const event = (e: Partial<ProfileEvent> & Pick<ProfileEvent, "type">): ProfileEvent =>
       ({ id: uid("e"), receivedAt: T0, ts: T0, scored: true, ...e });
@@ -169,7 +169,7 @@ describe("retention (CONTRACT §7)", () => {
   it("folds events past retentionDays into the scoring state: scores hold, newer events still rescore", async () => {
     const T0 = Date.now();
     const day = (n: number) => T0 + n * DAY_MS;
-    const site: ScoringSite = { id: uid("site-"), rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null, retentionDays: 30 };
+    const site: ScoringSite = { id: uid("site-"), rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null, retentionDays: 30, mqlSlaDays: null };
     const stub = await leadStub(site.id, "old@globex.com");
     const e = (receivedAt: number, fields: Partial<ProfileEvent> & Pick<ProfileEvent, "type">): ProfileEvent =>
       ({ id: uid("e"), receivedAt, ts: receivedAt, scored: true, ...fields });
@@ -246,7 +246,7 @@ describe("rule versions and rescoring (CONTRACT §6, §7)", () => {
 
     // Never back to an older version than the profile has seen (an isolate's stale config).
     const stub = await leadStub(site, vp.email);
-    const old: ScoringSite = { id: site, rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], retentionDays: 395 };
+    const old: ScoringSite = { id: site, rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], retentionDays: 395, mqlSlaDays: null };
     const moved = await runInDurableObject(stub, (p) => p.rescore(old, Date.now()));
     expect(moved).toMatchObject({ rulesVersion: 2, from: "mql", to: "mql" });
     expect(await lookup(site, vp.email)).toMatchObject({ rulesVersion: 2, score: lead.score });
@@ -294,7 +294,7 @@ describe("rule versions and rescoring (CONTRACT §6, §7)", () => {
     expect(await stage.json()).toMatchObject({ score: { engagement: 5 } });
     // A batch brought by an isolate whose config still has version 1 is scored with version 2.
     await forget();
-    const v1: ScoringSite = { id: site, rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null, retentionDays: 395 };
+    const v1: ScoringSite = { id: site, rulesVersion: 1, model: DEFAULT_SCORING_MODEL, internalDomains: [], webhookStages: null, retentionDays: 395, mqlSlaDays: null };
     const now = Date.now();
     const result = await visitor.collect({
       site: v1, now, events: [{ id: uid("e"), type: "track", name: "email_unsubscribe", props: {}, receivedAt: now, ts: now, scored: true }],

@@ -84,7 +84,7 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
     const m = await metrics(site, `?since=${t(0)}&until=${t(3)}`);
     expect(m.period).toEqual({ since: new Date(t(0)).toISOString(), until: new Date(t(3)).toISOString() });
     // B's two qualifications count twice; A's jump from sql to customer passes opportunity.
-    expect(m.counts).toEqual({ visitors: 5, leads: 3, mqls: 3, sqls: 1, opportunities: 1, customers: 1, disqualified: 1 });
+    expect(m.counts).toEqual({ visitors: 5, leads: 3, mqls: 3, sqls: 1, opportunities: 1, customers: 1, disqualified: 1, expiredMqls: 0 });
     // Of three qualifications only A's reached sql (and customer): B's first was recycled first.
     expect(m.rates.mqlToSql).toBeCloseTo(1 / 3, 10);
     expect(m.rates.mqlToCustomer).toBeCloseTo(1 / 3, 10);
@@ -140,7 +140,7 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
     const { site } = await scripted();
     const day1 = await metrics(site, `?since=${new Date(t(1)).toISOString()}&until=${new Date(t(2)).toISOString()}`);
     expect(day1).toMatchObject({
-      counts: { visitors: 1, leads: 0, mqls: 0, sqls: 1, opportunities: 0, customers: 0, disqualified: 0 },
+      counts: { visitors: 1, leads: 0, mqls: 0, sqls: 1, opportunities: 0, customers: 0, disqualified: 0, expiredMqls: 0 },
       rates: { mqlToSql: null, mqlToCustomer: null },
       medianTimeToMqlSeconds: null,
       bySource: [{ ...newsletter, mqls: 0, sqls: 1 }],
@@ -151,7 +151,7 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
 
     // Everything: D's one change from visitor to mql counts as a lead and an MQL.
     const all = await metrics(site, `?since=${t(-6)}&until=${t(4)}`);
-    expect(all.counts).toEqual({ visitors: 7, leads: 4, mqls: 4, sqls: 1, opportunities: 1, customers: 1, disqualified: 1 });
+    expect(all.counts).toEqual({ visitors: 7, leads: 4, mqls: 4, sqls: 1, opportunities: 1, customers: 1, disqualified: 1, expiredMqls: 0 });
     expect(all.rates).toEqual({ mqlToSql: 0.25, mqlToCustomer: 0.25 });
     expect(all.medianTimeToMqlSeconds).toBe((2 + 4) / 2 * 3600); // 1 h, 2 h, 4 h, 47 h
     expect(all.bySource).toEqual([{ ...newsletter, mqls: 2, sqls: 1 }, { ...google, mqls: 2, sqls: 0 }]);
@@ -165,7 +165,7 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
     const { site, A, v } = await scripted();
     await eraseFromMetrics(env, site, [A, v[1]!]);
     const m = await metrics(site, `?since=${t(0)}&until=${t(3)}`);
-    expect(m.counts).toEqual({ visitors: 4, leads: 2, mqls: 2, sqls: 0, opportunities: 0, customers: 0, disqualified: 1 });
+    expect(m.counts).toEqual({ visitors: 4, leads: 2, mqls: 2, sqls: 0, opportunities: 0, customers: 0, disqualified: 1, expiredMqls: 0 });
     expect(m.rates).toEqual({ mqlToSql: 0, mqlToCustomer: 0 });
     expect(m.medianTimeToMqlSeconds).toBe((4 + 47) / 2 * 3600);
     expect(m.bySource).toEqual([{ ...google, mqls: 2, sqls: 0 }]);
@@ -182,7 +182,7 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
   it("answers zeros for a site without data, creating no storage, over the last 30 days by default", async () => {
     const site = await createSite();
     const m = await metrics(site);
-    expect(m.counts).toEqual({ visitors: 0, leads: 0, mqls: 0, sqls: 0, opportunities: 0, customers: 0, disqualified: 0 });
+    expect(m.counts).toEqual({ visitors: 0, leads: 0, mqls: 0, sqls: 0, opportunities: 0, customers: 0, disqualified: 0, expiredMqls: 0 });
     expect(m).toMatchObject({ rates: { mqlToSql: null, mqlToCustomer: null }, medianTimeToMqlSeconds: null, bySource: [], byRule: [] });
     expect(m.vitals).toEqual({ LCP: none, INP: none, CLS: none, FCP: none, TTFB: none });
     expect(Date.parse(m.period.until) - Date.parse(m.period.since)).toBe(30 * DAY_MS);

@@ -3,11 +3,12 @@
  * `GET /v1/sites/:site/metrics`, with a few more fields).
  */
 import type { Stage } from "../../../shared/events";
+import type { StageOrigin } from "../objects/profile";
 
 /** A profile's stage change, sent by the profile object's outbox (at least once: idempotent by profile + seq). */
 export interface StageChangeRecord {
   site: string; profile: string; seq: number; from: Stage; to: Stage; at: number /* ms */;
-  origin: "scoring" | "feedback" | "rescore";
+  origin: StageOrigin;
   firstSeenAt: number; mqlAt: number | null;
   source: { utm_source: string | null; utm_medium: string | null; utm_campaign: string | null; referrer: string | null /* a domain */ } | null;
 }
@@ -38,7 +39,11 @@ export interface Metrics {
   /** The period asked for, [since, until). Activity figures count whole hours that overlap it. */
   period: { since: string; until: string };
   /** Visitors first seen, and profiles that entered each stage, in the period (a re-qualification counts again). */
-  counts: { visitors: number; leads: number; mqls: number; sqls: number; opportunities: number; customers: number; disqualified: number };
+  counts: {
+    visitors: number; leads: number; mqls: number; sqls: number; opportunities: number; customers: number; disqualified: number;
+    /** MQLs sales left untouched past the site's mqlSlaDays: back to `lead`. */
+    expiredMqls: number;
+  };
   /** Of the period's MQLs, the share that reached `sql` (or `customer`) or later by now; null without MQLs. */
   rates: { mqlToSql: number | null; mqlToCustomer: number | null };
   /** Median of mqlAt − firstSeenAt over the period's MQLs; null without MQLs. */

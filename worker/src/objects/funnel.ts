@@ -14,7 +14,7 @@
  *
  * Invariants:
  *   - a change counts once: entries are keyed by (profile, seq, stage), so a change
- *     sent again adds nothing
+ *     sent again adds nothing; an MQL's expiry enters the pseudo-stage `expired`
  *   - a change forward along visitor → lead → mql → sql → opportunity → customer
  *     enters every stage it passes (lead → sql enters mql and sql); a change back
  *     (recycling to `lead`) enters nothing, so qualifying again counts again; a
@@ -69,7 +69,8 @@ export class Funnel extends DurableObject<Env> {
   record(r: StageChangeRecord): void {
     this.ensureSchema();
     this.ctx.storage.transactionSync(() => {
-      for (const stage of enteredStages(r.from, r.to)) {
+      // An expiry enters no stage (it goes back to lead) but is counted, as the pseudo-stage `expired`.
+      for (const stage of [...enteredStages(r.from, r.to), ...(r.origin === "expiry" ? ["expired"] : [])]) {
         const toMql = stage === "mql" ? Math.max(0, (r.mqlAt ?? r.at) - r.firstSeenAt) : null;
         this.sql.exec(
           "INSERT OR IGNORE INTO entries (profile, seq, stage, at, to_mql_ms) VALUES (?, ?, ?, ?, ?)",
@@ -101,9 +102,9 @@ export class Funnel extends DurableObject<Env> {
 
   figures(since: number, until: number): FunnelFigures {
     const period = [since, until] as const;
-    const counts = new Map(this.rows<{ stage: Stage; n: number }>(
+    const counts = new Map(this.rows<{ stage: Stage | "expired"; n: number }>(
       `SELECT stage, count(*) AS n FROM entries
-       WHERE stage IN ('lead', 'mql', 'sql', 'opportunity', 'customer', 'disqualified') AND at >= ? AND at < ?
+       WHERE stage IN ('lead', 'mql', 'sql', 'opportunity', 'customer', 'disqualified', 'expired') AND at >= ? AND at < ?
        GROUP BY stage`, ...period,
     ).map((r) => [r.stage, r.n]));
     const mqls = counts.get("mql") ?? 0;
@@ -130,6 +131,7 @@ export class Funnel extends DurableObject<Env> {
         opportunities: counts.get("opportunity") ?? 0,
         customers: counts.get("customer") ?? 0,
         disqualified: counts.get("disqualified") ?? 0,
+        expiredMqls: counts.get("expired") ?? 0,
       },
       rates: {
         mqlToSql: mqls ? (converted?.sql ?? 0) / mqls : null,

@@ -76,6 +76,8 @@ export const MIGRATIONS: Migrations = [
   // The rules version a profile scores with, kept on its row: an anonymous visitor stores
   // no model (PERSON_MIGRATIONS); null in objects from before, whose model table says it.
   [`ALTER TABLE profile ADD COLUMN rules_version INTEGER`],
+  // The MQL service level (CONTRACT extension: mqlSlaDays), as the profile last heard it.
+  [`ALTER TABLE profile ADD COLUMN mql_sla_days INTEGER`],
 ];
 
 /**
@@ -102,7 +104,8 @@ export const CURRENT_SCHEMA: readonly string[] = [
      export_key TEXT,
      folded TEXT,
      retention_days INTEGER NOT NULL DEFAULT 395,
-     rules_version INTEGER)`,
+     rules_version INTEGER,
+     mql_sla_days INTEGER)`,
   `CREATE TABLE events (
      seq INTEGER PRIMARY KEY,
      id TEXT NOT NULL UNIQUE,
@@ -188,6 +191,8 @@ export interface ProfileRow {
   retentionDays: number;
   /** The rules version the profile scores with; 0 before its first. */
   rulesVersion: number;
+  /** The site's mqlSlaDays, as the profile last heard it (null: none). */
+  mqlSlaDays: number | null;
 }
 
 export type EventRow = {
@@ -213,17 +218,18 @@ export function rowOf(r: Record<string, SqlStorageValue>): ProfileRow {
     folded: r.folded ? JSON.parse(r.folded as string) : null,
     retentionDays: r.retention_days as number,
     rulesVersion: (r.rules_version as number | null) ?? 0,
+    mqlSlaDays: r.mql_sla_days as number | null,
   };
 }
 
 export function saveRow(sql: SqlStorage, row: ProfileRow): void {
   sql.exec(
     `INSERT OR REPLACE INTO profile
-       (id, kind, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at, lead, verified, registered, export_key, folded, retention_days, rules_version)
-     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       (id, kind, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at, lead, verified, registered, export_key, folded, retention_days, rules_version, mql_sla_days)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     row.kind, row.site, row.stage, JSON.stringify(row.scoring), row.edgeCountry, row.firstSeenAt, row.lastSeenAt,
     row.mqlAt, row.lead, row.verified ? 1 : 0, row.registered ? 1 : 0, row.exportKey,
-    row.folded ? JSON.stringify(row.folded) : null, row.retentionDays, row.rulesVersion,
+    row.folded ? JSON.stringify(row.folded) : null, row.retentionDays, row.rulesVersion, row.mqlSlaDays,
   );
 }
 

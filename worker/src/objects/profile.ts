@@ -53,7 +53,7 @@ import { deleteExport, exportKey, putExport } from "../exports/store";
 import { exportRecord, sourceOf, type ExportRecord } from "../exports/record";
 import { eraseFromMetrics, recordStageChange } from "../metrics";
 import type { StageChangeRecord } from "../metrics/types";
-import { scoringSite, WEBHOOK_STAGES } from "../sites/config";
+import { scoringSite, webhookHears } from "../sites/config";
 import { getSite } from "../sites/store";
 import { registerLead, unregisterLead } from "../sites/leads";
 import { clearFailure, listFailures, recordFailure } from "../webhooks/failed";
@@ -80,6 +80,8 @@ export interface ScoringSite {
   webhookStages?: readonly Stage[] | null;
   /** Events older than this are folded into the scoring state and dropped (CONTRACT §7). */
   retentionDays: number;
+  /** Days sales have to touch an MQL before it goes back to `lead`; null: no limit. */
+  mqlSlaDays: number | null;
 }
 
 /** The identity an event gives: its email's lead, and whether the site vouched for it. */
@@ -132,7 +134,8 @@ export interface Activity {
 
 type Applied = { accepted: number; duplicates: number; activity: Omit<Activity, "qualified"> };
 
-export type StageOrigin = "scoring" | "feedback" | "rescore";
+/** Why a stage changed: events scored, sales said, new rules, or an MQL's service level ran out. */
+export type StageOrigin = "scoring" | "feedback" | "rescore" | "expiry";
 
 /** A rollback's rescore (CONTRACT §7 `…/rules/rollback`): the version rolled back, and the one whose rules it restores. */
 export interface Rollback {
@@ -214,6 +217,9 @@ interface Cause {
   notify: boolean;
   at: number;
 }
+
+/** What a stage change keeps beside its stage (stages.detail): why, and a recycle's moment. */
+type StageDetail = { reasonCode?: string } & Record<string, unknown>;
 
 /** A new rules version met on a profile's next touch: its changes are not sent (CONTRACT §8). */
 const quietRescore = (now: number): Cause => ({ origin: "rescore", notify: false, at: now });
@@ -473,7 +479,10 @@ export class Profile extends DurableObject<Env> {
     if (row) this.transaction(() => this.fold(row, now));
     if (row?.kind === "lead") {
       this.transaction(() => {
-        if (settleDecay(this.rules!.model, row.scoring, now).length) saveRow(this.sql, row);
+        let changed = settleDecay(this.rules!.model, row.scoring, now).length > 0;
+        const due = this.slaDue(row);
+        if (due !== null && due <= now) changed = (this.expire(row, due, now), true);
+        if (changed) saveRow(this.sql, row);
       });
     } else if (row && this.hasUnsentEvents(row)) {
       await this.forward(this.storedSite(row), now);
@@ -503,7 +512,6 @@ export class Profile extends DurableObject<Env> {
     const row = stored ?? this.newRow(kind, batch);
     // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
     row.edgeCountry ??= batch.edgeCountry ?? null;
-    row.retentionDays = batch.site.retentionDays;
     let accepted = 0;
     let duplicates = 0;
     let points: Record<string, number> = {};
@@ -595,7 +603,10 @@ export class Profile extends DurableObject<Env> {
    * knows that version from its row). A person keeps the model (the person part).
    */
   private rulesFor(row: ProfileRow, site: ScoringSite, now: number, cause: Cause): Rules {
+    // What the profile keeps of its site's other settings comes with the rules.
     this.webhookStages = site.webhookStages;
+    row.retentionDays = site.retentionDays;
+    row.mqlSlaDays = site.mqlSlaDays;
     const current = this.rules;
     if (current && current.rulesVersion >= site.rulesVersion) return current;
     const rules = (this.rules = rulesOf(site));
@@ -647,10 +658,10 @@ export class Profile extends DurableObject<Env> {
     return { rows, result: replay(model, rows.map(eventOf), now, recycledAt, folded?.state) };
   }
 
-  /** When sales recycled the profile to nurture (replays recycle there too). */
+  /** When sales recycled the profile to nurture, or its MQL expired (replays recycle there too). */
   private recycles(): number[] {
     if (!this.hasPersonPart()) return [];
-    return this.sql.exec<{ detail: string }>("SELECT detail FROM stages WHERE origin = 'feedback' AND stage = 'lead'")
+    return this.sql.exec<{ detail: string }>("SELECT detail FROM stages WHERE origin IN ('feedback', 'expiry') AND stage = 'lead'")
       .toArray().map((r) => JSON.parse(r.detail).recycledAt as number);
   }
 
@@ -673,6 +684,26 @@ export class Profile extends DurableObject<Env> {
     }
     this.sql.exec("DELETE FROM events WHERE received_at < ? AND (lead IS ? OR forwarded = 1)", before, row.lead);
     this.oldestArrival = undefined;
+  }
+
+  /**
+   * When a lead's MQL runs out of its service level (mqlSlaDays after it qualified), or
+   * null: not an MQL, no limit, or touched by sales (the last change, into mql, was theirs).
+   */
+  private slaDue(row: ProfileRow): number | null {
+    if (row.kind !== "lead" || row.stage !== "mql" || row.mqlAt === null || !row.mqlSlaDays) return null;
+    const last = this.sql.exec<{ origin: StageOrigin }>("SELECT origin FROM stages ORDER BY seq DESC LIMIT 1").toArray()[0];
+    return last?.origin === "feedback" ? null : row.mqlAt + row.mqlSlaDays * DAY_MS;
+  }
+
+  /** An MQL sales left untouched past its service level goes back to `lead`, recycled as sales' recycling does. */
+  private expire(row: ProfileRow, due: number, now: number): void {
+    const model = this.rules!.model;
+    recycle(model, row.scoring);
+    row.mqlAt = null;
+    this.changeStage(row, ["lead"], model, now, { origin: "expiry", notify: true, at: due }, {
+      reasonCode: "expired", reason: `not touched by sales within ${row.mqlSlaDays} days`, recycledAt: now,
+    });
   }
 
   /** When the oldest kept event passes the retention period, or null. */
@@ -704,7 +735,9 @@ export class Profile extends DurableObject<Env> {
    * reached. A lead's change writes, in the same transaction, its export record
    * (from its first MQL on) and one webhook delivery from the stage left.
    */
-  private changeStage(row: ProfileRow, stages: Stage[], model: ScoringModel, now: number, cause: Cause, detail?: object): void {
+  private changeStage(
+    row: ProfileRow, stages: Stage[], model: ScoringModel, now: number, cause: Cause, detail?: StageDetail,
+  ): void {
     const from = row.stage;
     this.ensurePersonPart();
     let seq = 0;
@@ -734,10 +767,13 @@ export class Profile extends DurableObject<Env> {
       this.outbox.add("export", `${id}.export.${seq}`, { key, previous: row.exportKey, record }, now);
       row.exportKey = key;
     }
-    if (cause.notify && (this.webhookStages === undefined || this.webhookStages?.includes(row.stage))) {
+    // Not known here (undefined) or an expiry, which only the webhook's own list can refuse: decided at delivery.
+    const hears = this.webhookStages === undefined || cause.origin === "expiry" || this.webhookStages?.includes(row.stage);
+    if (cause.notify && this.webhookStages !== null && hears) {
       const body = {
         id: `${id}.${seq}`, type: "profile.stage_changed", site: row.site, from, to: row.stage,
-        at: new Date(cause.at).toISOString(), origin: cause.origin, seq, profile: record,
+        at: new Date(cause.at).toISOString(), origin: cause.origin, ...(detail?.reasonCode && { reasonCode: detail.reasonCode }),
+        seq, profile: record,
       };
       this.outbox.add("webhook", body.id, body, now);
     }
@@ -838,6 +874,7 @@ export class Profile extends DurableObject<Env> {
       row?.kind === "lead" ? nextDecayAt(this.rules!.model, row.scoring, now) : null,
       row?.kind === "visitor" && this.hasUnsentEvents(row) ? now + FORWARD_RETRY_MS : null,
       row ? this.retentionDue(row) : null,
+      row ? this.slaDue(row) : null,
       this.hasPersonPart() ? this.outbox.nextDue() : null,
     ].filter((t): t is number => t !== null);
     const due = times.length ? Math.min(...times) : null;
@@ -894,11 +931,11 @@ export class Profile extends DurableObject<Env> {
         await putExport(this.env.SITES, key, previous, record);
         return null;
       }
-      const body = JSON.parse(item.payload) as { site: string; type: string; to?: Stage };
+      const body = JSON.parse(item.payload) as { site: string; type: string; to?: Stage; origin?: StageOrigin };
       const webhook = (await getSite(this.env.SITES, body.site))?.webhook;
       // The site dropped its webhook, or does not want this stage: nothing to send.
       if (!webhook) return null;
-      if (body.type === "profile.stage_changed" && !(webhook.stages ?? WEBHOOK_STAGES).includes(body.to!)) return null;
+      if (body.type === "profile.stage_changed" && !webhookHears(webhook.stages, body.to!, body.origin!)) return null;
       return await send(webhook.url, webhook.secret, item.id, item.payload, now);
     } catch (err) {
       return String(err);
@@ -924,7 +961,7 @@ export class Profile extends DurableObject<Env> {
 
   /** The site as the profile last scored with it: enough to forward its unsent events. */
   private storedSite(row: ProfileRow): ScoringSite {
-    return { id: row.site, ...this.rules!, webhookStages: undefined, retentionDays: row.retentionDays };
+    return { id: row.site, ...this.rules!, webhookStages: undefined, retentionDays: row.retentionDays, mqlSlaDays: row.mqlSlaDays };
   }
 
   private newRow(kind: ProfileKind, batch: Batch): ProfileRow {
@@ -944,6 +981,7 @@ export class Profile extends DurableObject<Env> {
       folded: null,
       retentionDays: batch.site.retentionDays,
       rulesVersion: 0,
+      mqlSlaDays: batch.site.mqlSlaDays,
     };
   }
 

@@ -8,12 +8,21 @@ import { DEFAULT_MODEL, STAGES, validateModel, type ScoringModel } from "../../.
 import { check, type Checked, type FieldIssue } from "../../../shared/validation";
 import { isHttpUrl, parseUrl } from "../../../shared/urls";
 import { joinPath } from "../lib/errors";
-import type { ScoringSite } from "../objects/profile";
+import type { ScoringSite, StageOrigin } from "../objects/profile";
 
 export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Stage changes a webhook hears of unless it lists its own (CONTRACT §8). */
 export const WEBHOOK_STAGES: readonly Stage[] = ["mql", "sql", "opportunity", "customer"];
+
+/**
+ * Whether a webhook hears of a change into `to`: into the stages it lists; listing none,
+ * into WEBHOOK_STAGES, and an MQL's expiry back to `lead` (sales hold that MQL: they
+ * must hear that it was withdrawn).
+ */
+export function webhookHears(listed: readonly Stage[] | undefined, to: Stage, origin: StageOrigin): boolean {
+  return listed ? listed.includes(to) : WEBHOOK_STAGES.includes(to) || origin === "expiry";
+}
 
 /** The stages a browser may see when a site names none (CONTRACT §5). */
 const DEFAULT_PUBLIC_STAGES: Stage[] = ["visitor", "lead", "mql"];
@@ -68,6 +77,7 @@ const SiteInputSchema = v.strictObject({
   }), { emailDomains: [], ips: [] }),
   allowBots: v.optional(v.boolean(), false),
   retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650)), DEFAULT_RETENTION_DAYS),
+  mqlSlaDays: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365))), null),
 });
 
 type SiteInput = v.InferOutput<typeof SiteInputSchema>;
@@ -95,6 +105,8 @@ export interface Site {
   exclude: { emailDomains: string[]; ips: string[] };
   allowBots: boolean;
   retentionDays: number;
+  /** Days sales have to touch an MQL before it goes back to `lead` (reason `expired`); null: no limit. Absent in sites from before. */
+  mqlSlaDays?: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -146,6 +158,7 @@ export function buildSite(id: string, input: unknown, previous: Site | null, now
       exclude: site.exclude,
       allowBots: site.allowBots,
       retentionDays: site.retentionDays,
+      mqlSlaDays: site.mqlSlaDays,
       createdAt: previous?.createdAt ?? now,
       updatedAt: now,
     },
@@ -171,6 +184,7 @@ export function scoringSite(site: Site): ScoringSite {
     internalDomains: site.exclude.emailDomains,
     webhookStages: site.webhook ? site.webhook.stages ?? WEBHOOK_STAGES : null,
     retentionDays: site.retentionDays,
+    mqlSlaDays: site.mqlSlaDays ?? null,
   };
 }
 
