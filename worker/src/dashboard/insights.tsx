@@ -15,11 +15,11 @@ const Side = ({ group }: { group: Group }) => (
   </td>
 );
 
-/** The difference, coloured only when its interval leaves out 0. */
+/** The difference, coloured only when both sides hold enough MQLs and its interval leaves out 0. */
 function Lift({ difference, enough }: { difference: Difference | null; enough: boolean }) {
   if (!difference) return <td class="num">–<span class="sub">no MQLs on one side</span></td>;
   const { estimate, low, high } = difference;
-  const tone = low > 0 ? "up" : high < 0 ? "down" : undefined;
+  const tone = !enough ? undefined : low > 0 ? "up" : high < 0 ? "down" : undefined;
   return (
     <td class="num">
       <span class={tone}>{percentPoints(estimate)}</span>

@@ -91,9 +91,9 @@ export function DashboardPage(data: DashboardData) {
           title="Rule insights"
           note={<>
             Every MQL so far, whatever the period, by where sales have taken it: the share that reached SQL among the MQLs
-            each rule gave points to, and among those it gave none. A difference is coloured when its 95% interval leaves
-            out 0, and flagged when a side has fewer than {MIN_GROUP} MQLs. Suggested points come from a logistic regression
-            of reaching SQL on every rule at once; nothing changes until a draft of them is published.
+            each rule gave points to, and among those it gave none. A difference is flagged when a side has fewer than{" "}
+            {MIN_GROUP} MQLs, else coloured when its 95% interval leaves out 0. Suggested points come from a logistic
+            regression of reaching SQL on every rule at once; nothing changes until a draft of them is published.
           </>}
         >
           <RuleInsightsTable insights={data.insights} />
