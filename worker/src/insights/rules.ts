@@ -171,7 +171,7 @@ function suggest(rules: readonly RuleInsight[]): Suggestion[] {
 const share = (rate: number | null) => `${Math.round((rate ?? 0) * 100)}%`;
 const sqlRates = (r: RuleInsight) =>
   `reached SQL: ${share(r.hit.sqlRate)} of ${r.hit.mqls} MQLs with it, ${share(r.miss.sqlRate)} of ${r.miss.mqls} without`;
-const logOdds = (c: number) => (c >= 0 ? `+${c.toFixed(2)}` : `−${Math.abs(c).toFixed(2)}`);
+const logOdds = (c: number) => (c >= 0 ? `+${c.toFixed(2)}` : c.toFixed(2));
 
 /** A rule with new points; its cap scales alike, so it still gives as many awards before it binds. */
 function withPoints(rule: Rule, points: number): Rule {
