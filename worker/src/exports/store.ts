@@ -93,9 +93,9 @@ async function recordOf(kv: KVNamespace, key: { name: string; metadata?: ExportR
  * while (KV's propagation): the later key, the later change, wins.
  */
 export async function latestExports(kv: KVNamespace, site: string): Promise<ExportRecord[]> {
-  const keys = await listAll<ExportRecord>(kv, sitePrefix(site));
-  const records: (ExportRecord | null)[] = new Array(keys.length);
-  await boundedEach([...keys.keys()], READS_AT_ONCE, async (i) => void (records[i] = await recordOf(kv, keys[i]!)));
+  const listed = await listAll<ExportRecord>(kv, sitePrefix(site));
+  const records: (ExportRecord | null)[] = new Array(listed.length);
+  await boundedEach([...listed.keys()], READS_AT_ONCE, async (i) => void (records[i] = await recordOf(kv, listed[i]!)));
   const latest = new Map<string, ExportRecord>();
   for (const record of records) if (record) latest.set(record.profile, record);
   return [...latest.values()];

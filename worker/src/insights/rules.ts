@@ -93,7 +93,7 @@ export function ruleInsights(model: ScoringModel, outcomes: readonly MqlOutcome[
       sqlDifference: both ? newcombe(hit.sqls, hit.mqls, miss.sqls, miss.mqls) : null,
       customerDifference: both ? newcombe(hit.customers, hit.mqls, miss.customers, miss.mqls) : null,
       enough: hit.mqls >= MIN_GROUP && miss.mqls >= MIN_GROUP,
-      coefficient: coefficients[r]!,
+      coefficient: coefficients[r] ?? null,
     };
   });
   const suggested = suggest(rules);
