@@ -107,6 +107,18 @@ describe("rule insights (GET /v1/sites/:site/insights)", { timeout: 30_000 }, ()
     expect(validateModel(body.suggestedRules)).toEqual({ ok: true, value: suggestedRules });
     const config = await (await call(`/v1/sites/${site}`, { headers: ADMIN })).json<{ rules: unknown; rulesVersion: number }>();
     expect(config).toMatchObject({ rulesVersion: 1, rules: kept(RULES) });
+
+    // The dashboard shows the same: differences whose interval leaves out 0 coloured, and the suggestions.
+    const login = await call("/dashboard/login", {
+      method: "POST", redirect: "manual", body: "token=test-admin-token",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://edge.test" },
+    });
+    const html = await (await call(`/dashboard?site=${site}`, { headers: { Cookie: login.headers.get("Set-Cookie")!.split(";")[0]! } })).text();
+    const row = (rule: string) => new RegExp(`<tr data-rule="${rule}">(.*?)</tr>`, "s").exec(html)?.[1];
+    expect(row("demo_request")).toContain('<span class="up">+44.3 pp</span><span class="sub">95% CI +4.1 pp to +68.4 pp</span>');
+    expect(row("pricing_visit")).toContain('<span class="down">-41.4 pp</span><span class="sub">95% CI -67 pp to -1.4 pp</span>');
+    expect(row("title_icp")).toContain("no MQLs on one side");
+    expect(html).toContain("<li><strong>demo_request</strong> +10 → +19: reached SQL: 64% of 14 MQLs with it, 20% of 10 without;");
   });
 
   it("answers a site without MQLs with empty groups and its model unchanged", async () => {
