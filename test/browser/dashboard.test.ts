@@ -25,21 +25,23 @@ async function collect(site: string, events: unknown[]): Promise<void> {
   if (!res.ok) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
 }
 
-/** A VP at a 201–500 company who views pricing and requests a demo: an MQL under the default model. */
-const mql = (site: string, name: string, company: string, source: Record<string, string>, lcp: number) =>
+/** A VP at a 201–500 company who views pricing and requests a demo (and does `more`): an MQL under the default model. */
+const mql = (site: string, name: string, company: string, source: Record<string, string>, lcp: number, more: unknown[] = []) =>
   collect(site, [
     event("pageview", { props: { title: "Pricing", ...source } }),
     vital("LCP", lcp, "/pricing"),
     vital("INP", 140, "/pricing"),
     vital("CLS", 0.04, "/pricing"),
     event("track", { name: "demo_request", props: {} }),
+    ...more,
     event("identify", { traits: { email: `${name.split(" ")[0]!.toLowerCase()}@example.com`, name, title: "VP Marketing", companySize: "201-500", company } }),
   ]);
 
-/** Seven browsers: four MQLs (one taken to SQL by sales), a lead short of engagement, two visitors. */
+/** Seven browsers: four MQLs (one, who attended a webinar, taken to SQL by sales), a lead short of engagement, two visitors. */
 async function seed(site: string) {
   await mql(site, "Ada Lovelace", "Analytical Engines", { utm_source: "newsletter", utm_medium: "email", utm_campaign: "autumn" }, 1900);
-  await mql(site, "Grace Hopper", "Compiler Works", { utm_source: "linkedin", utm_medium: "social", utm_campaign: "launch" }, 2400);
+  await mql(site, "Grace Hopper", "Compiler Works", { utm_source: "linkedin", utm_medium: "social", utm_campaign: "launch" }, 2400,
+    [event("track", { name: "webinar_attended", props: { webinar: "autumn-launch" } })]);
   await mql(site, "Alan Turing", "Bletchley Analytics", { ref: "https://www.google.com/" }, 3100);
   await mql(site, "Katherine Johnson", "Orbital Maths", { utm_source: "newsletter", utm_medium: "email", utm_campaign: "autumn" }, 1600);
   await collect(site, [event("pageview", { props: { title: "Home" } }, "/"), event("identify", { traits: { email: "edsger@example.com", title: "Engineer" } }, "/")]);
@@ -60,12 +62,13 @@ beforeAll(async () => {
   browser = await launch();
   site = await createSite({ name: "Acme Analytics" });
   await seed(site);
-  // Stage changes reach the metrics from each profile's outbox on its alarm, activity after each answer.
+  // Stage changes reach the metrics and the export from each profile's outbox on its alarm, activity after each answer.
   await until(async () => {
     const res = await fetch(`${edge}/v1/sites/${site}/metrics`, { headers: admin });
     const { counts } = (await res.json()) as { counts: Record<string, number> };
-    return Object.entries(expected).every(([stage, n]) => counts[stage] === n);
-  }, "the seeded figures in the metrics", 20_000);
+    const insights = (await (await fetch(`${edge}/v1/sites/${site}/insights`, { headers: admin })).json()) as { mqls: number; sqls: number };
+    return Object.entries(expected).every(([stage, n]) => counts[stage] === n) && insights.mqls === 4 && insights.sqls === 1;
+  }, "the seeded figures in the metrics and the export", 20_000);
 });
 afterAll(() => browser?.close());
 
@@ -91,6 +94,13 @@ describe("dashboard", () => {
     expect(await page.textContent('[data-kpi="mql-to-sql"] dd')).toBe("25%");
     expect(await page.locator("table.mqls tbody tr").count()).toBe(4);
     expect(await page.textContent("table.mqls")).toContain("demo_request +25");
+    // Rule insights over every MQL: all four requested a demo, one reached SQL; only she attended the webinar.
+    const insight = async (rule: string) => (await page.innerText(`table.insights [data-rule="${rule}"]`)).replace(/\s+/g, " ").trim();
+    expect(await page.isVisible("section h2:text-is('Rule insights')")).toBe(true);
+    expect(await insight("demo_request")).toBe("demo_request engagement +25 25% 1 of 4 MQLs – 0 of 0 MQLs – no MQLs on one side –");
+    expect(await insight("webinar_attended")).toMatch(
+      /^webinar_attended engagement \+10 100% 1 of 1 MQLs 0% 0 of 3 MQLs \+100 pp 95% CI \+\d+(\.\d)? pp to \+100 pp too few MQLs to tell –$/,
+    );
 
     // The stylesheet loaded under the CSP, and nothing was refused.
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe("rgb(244, 246, 249)");

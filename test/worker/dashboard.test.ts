@@ -122,6 +122,16 @@ describe("dashboard (CONTRACT §7 GET /dashboard)", () => {
     expect(html).toContain("/dashboard/mqls.csv?site=" + site);
   });
 
+  it("shows each rule's SQL rate with and without it, over every MQL", async () => {
+    const html = await (await open(`/dashboard?site=${site}&days=7`, await session())).text();
+    const row = (rule: string) => new RegExp(`<tr data-rule="${rule}">(.*?)</tr>`, "s").exec(html)?.[1]?.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+    expect(html).toContain("<h2>Rule insights</h2>");
+    // All three MQLs requested a demo, Grace went on to SQL; nobody attended a webinar.
+    expect(row("demo_request")).toBe("demo_request engagement +25 33.3% 1 of 3 MQLs – 0 of 0 MQLs – no MQLs on one side –");
+    expect(row("webinar_attended")).toBe("webinar_attended engagement +10 – 0 of 0 MQLs 33.3% 1 of 3 MQLs – no MQLs on one side –");
+    expect(html).toContain("No change suggested.");
+  });
+
   it("sends the security headers, and no script at all", async () => {
     const cookie = await session();
     for (const res of [await open("/dashboard"), await open(`/dashboard?site=${site}`, cookie), await login("wrong")]) {

@@ -6,6 +6,7 @@ import { dashboard } from "./routes/dashboard";
 import { events } from "./routes/events";
 import { feedback } from "./routes/feedback";
 import { health } from "./routes/health";
+import { insights } from "./routes/insights";
 import { keys } from "./routes/keys";
 import { metrics } from "./routes/metrics";
 import { mqls } from "./routes/mqls";
@@ -28,6 +29,7 @@ export const app = new Hono<AppEnv>()
   .route("/", rules)
   .route("/", metrics)
   .route("/", mqls)
+  .route("/", insights)
   .route("/", webhooks)
   .route("/", dashboard)
   .notFound((c) => c.json(errorBody("not_found", "no such route"), 404))

@@ -9,6 +9,12 @@ export const percent = (share: number | null) => (share === null ? "–" : `${Ma
 
 export const signed = (n: number) => (n > 0 ? `+${count(n)}` : count(n));
 
+/** A difference of two shares, in percentage points: "+44.3 pp", "-12 pp". */
+export function percentPoints(difference: number): string {
+  const pp = Math.round(difference * 1000) / 10;
+  return `${pp > 0 ? "+" : ""}${pp === 0 ? 0 : pp} pp`;
+}
+
 /** "1 MQL", "3 MQLs". */
 export const counted = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? "" : "s"}`;
 

@@ -1,10 +1,13 @@
 /** The dashboard itself: one site over one period, every figure drawn on the server. */
 import type { ExportRecord } from "../exports/record";
+import type { SiteInsights } from "../insights";
+import { MIN_GROUP } from "../insights/rules";
 import type { Metrics } from "../metrics/types";
 import type { SiteSummary } from "../sites/store";
 import type { FailedDelivery } from "../webhooks/failed";
 import { DailyChart, FunnelChart } from "./charts";
 import { count, time } from "./format";
+import { RuleInsightsTable } from "./insights";
 import { Page } from "./layout";
 import { Card, Failures, Kpis, MqlTable, Rules, Sources, Vitals } from "./sections";
 
@@ -20,6 +23,7 @@ export interface DashboardData {
   mqls: ExportRecord[];
   mqlLimit: number;
   failures: FailedDelivery[];
+  insights: SiteInsights;
 }
 
 function Controls({ site, sites, days }: Pick<DashboardData, "site" | "sites" | "days">) {
@@ -81,6 +85,18 @@ export function DashboardPage(data: DashboardData) {
         </Card>
         <Card title="Rule contributions" note="Points each rule gave in the period (hover for how many profiles).">
           <Rules rules={metrics.byRule} />
+        </Card>
+        <Card
+          wide
+          title="Rule insights"
+          note={<>
+            Every MQL so far, whatever the period, by where sales have taken it: the share that reached SQL among the MQLs
+            each rule gave points to, and among those it gave none. A difference is flagged when a side has fewer than{" "}
+            {MIN_GROUP} MQLs, else coloured when its 95% interval leaves out 0. Suggested points come from a logistic
+            regression of reaching SQL on every rule at once; nothing changes until a draft of them is published.
+          </>}
+        >
+          <RuleInsightsTable insights={data.insights} />
         </Card>
         <Card title="Failed webhooks" note="Deliveries that gave up after a day of retries; retry one with POST …/webhooks/failed/:id/retry.">
           <Failures failures={data.failures} />

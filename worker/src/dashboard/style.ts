@@ -91,6 +91,11 @@ tbody tr:last-child > * { border-bottom: 0; }
 .reasons li { font-size: 0.78rem; background: #f2f4f7; border-radius: 6px; padding: 0.05rem 0.4rem; white-space: nowrap; }
 .reasons li.negative { background: #fde8e3; color: var(--poor); }
 
+.insights .sub { display: block; color: var(--muted); font-size: 0.78rem; font-weight: 400; }
+.insights .up { color: var(--good); font-weight: 600; } .insights .down { color: var(--poor); font-weight: 600; }
+.suggestions { margin: 0.9rem 0 0; padding-left: 1.1rem; font-size: 0.88rem; }
+.suggestions li + li { margin-top: 0.3rem; }
+
 .login { max-width: 26rem; margin: 12vh auto 0; display: flex; flex-direction: column; gap: 0.6rem; }
 .login h1 { font-size: 1.4rem; }
 .login p { margin: 0; font-size: 0.9rem; }

@@ -12,10 +12,14 @@
  * new key. Listing cannot start at a key, only page from a prefix: the day in the
  * key bounds how far a resumed listing pages to find its place.
  */
+import { boundedEach } from "../lib/concurrency";
+import { listAll } from "../lib/kv";
 import type { ExportRecord } from "./record";
 
 const DAY_MS = 86_400_000;
 const MAX_METADATA_BYTES = 1000;
+/** Reads of records too big for their key's metadata made at once. */
+const READS_AT_ONCE = 8;
 /** Day buckets one page looks through before answering with a cursor to go on from. */
 const MAX_DAYS_PER_PAGE = 62;
 
@@ -67,7 +71,7 @@ export function listExports(
           const at = timeOfKey(name)!;
           if (name <= after || at < range.since) continue;
           if (at >= range.until) return;
-          yield metadata ?? (await kv.get<ExportRecord>(name, "json"))!;
+          yield (await recordOf(kv, { name, metadata }))!;
           if (++count === range.limit) return void (next = encodeCursor(name));
         }
         kvCursor = page.list_complete ? undefined : page.cursor;
@@ -75,6 +79,26 @@ export function listExports(
     }
   }
   return { records: records(), cursor: () => next };
+}
+
+/** A listed key's record: in its metadata when it fits, else read (null when deleted since it was listed). */
+async function recordOf(kv: KVNamespace, key: { name: string; metadata?: ExportRecord }): Promise<ExportRecord | null> {
+  return key.metadata ?? (await kv.get<ExportRecord>(key.name, "json"));
+}
+
+/**
+ * The latest record of every profile of the site: the whole site prefix, listed
+ * a thousand keys a call (not a day at a time, as a resumable listing must). A
+ * rewrite deletes the key it replaces, but a listing may show a deleted key for a
+ * while (KV's propagation): the later key, the later change, wins.
+ */
+export async function latestExports(kv: KVNamespace, site: string): Promise<ExportRecord[]> {
+  const listed = await listAll<ExportRecord>(kv, sitePrefix(site));
+  const records: (ExportRecord | null)[] = new Array(listed.length);
+  await boundedEach([...listed.keys()], READS_AT_ONCE, async (i) => void (records[i] = await recordOf(kv, listed[i]!)));
+  const latest = new Map<string, ExportRecord>();
+  for (const record of records) if (record) latest.set(record.profile, record);
+  return [...latest.values()];
 }
 
 /** The updatedAt a key was written with, or null for a day-only cursor. */

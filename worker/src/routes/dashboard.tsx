@@ -11,6 +11,7 @@ import { closeSession, openSession, sessionCaller } from "../dashboard/session";
 import { STYLESHEET } from "../dashboard/style";
 import { CONTENT_TYPES, exportBody, writerFor } from "../exports/formats";
 import { listExports } from "../exports/store";
+import { siteInsights } from "../insights";
 import { callerOf, refusalOf } from "../lib/auth";
 import { limitBody } from "../lib/body";
 import { siteMetrics } from "../metrics";
@@ -102,13 +103,16 @@ export const dashboard = new Hono<AppEnv>()
     const { site, sites, days } = found;
     const until = Date.now();
     const since = until - Number(days) * DAY_MS;
-    const [metrics, mqls, failures] = await Promise.all([
+    const [metrics, mqls, failures, insights] = await Promise.all([
       siteMetrics(c.env, site.id, since, until),
       latestMqls(c.env.SITES, site.id, since, until, MQLS_SHOWN),
       listFailures(c.env.SITES, site.id),
+      siteInsights(c.env.SITES, site),
     ]);
     return c.html(documentOf(
-      <DashboardPage site={site} sites={sites} days={days} metrics={metrics} mqls={mqls} mqlLimit={MQLS_SHOWN} failures={failures} />,
+      <DashboardPage
+        site={site} sites={sites} days={days} metrics={metrics} mqls={mqls} mqlLimit={MQLS_SHOWN} failures={failures} insights={insights}
+      />,
     ));
   })
   .get("/dashboard/mqls.csv", async (c) => {
