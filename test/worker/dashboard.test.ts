@@ -190,6 +190,11 @@ describe("dashboard (CONTRACT §7 GET /dashboard)", () => {
     expect(own.status).toBe(200);
     expect(await own.text()).toContain("ada@acme.com");
 
+    // Default keys read: they may not change the site's rules from the dashboard.
+    const press = await call(`/dashboard/rules/publish?site=${site}`, { method: "POST", headers: { Cookie: cookie, Origin: SELF } });
+    expect(press.status).toBe(403);
+    expect(await press.text()).toContain("site:admin");
+
     const other = await createSite();
     const refused = await open(`/dashboard?site=${other}`, cookie);
     expect(refused.status).toBe(403);

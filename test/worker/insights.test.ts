@@ -119,6 +119,24 @@ describe("rule insights (GET /v1/sites/:site/insights)", { timeout: 30_000 }, ()
     expect(row("pricing_visit")).toContain('<span class="down">-41.4 pp</span><span class="sub">95% CI -67 pp to -1.4 pp</span>');
     expect(row("title_icp")).toContain("no MQLs on one side");
     expect(html).toContain("<li><strong>demo_request</strong> +10 → +19: reached SQL: 64% of 14 MQLs with it, 20% of 10 without;");
+
+    // The team saves the suggestions as the rules draft, previews it against every lead, and publishes it.
+    const cookie = login.headers.get("Set-Cookie")!.split(";")[0]!;
+    const press = (path: string) => call(path, {
+      method: "POST", redirect: "manual", headers: { Cookie: cookie, Origin: "https://edge.test", "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    expect(html).toContain(`<form method="post" action="/dashboard/rules/draft?site=${site}">`);
+    expect((await press(`/dashboard/rules/draft?site=${site}`)).headers.get("Location")).toBe(`/dashboard?site=${site}#rules-draft`);
+    expect(await (await call(`/v1/sites/${site}/rules/draft`, { headers: ADMIN })).json()).toMatchObject({ rules: suggestedRules, basedOn: 1 });
+    const drafted = await (await call(`/dashboard?site=${site}&preview=1`, { headers: { Cookie: cookie } })).text();
+    expect(drafted).toContain('<tr data-draft-rule="demo_request"><td>demo_request</td><td class="num">+10</td><td class="num"><strong>+19</strong></td></tr>');
+    const preview = await (await call(`/v1/sites/${site}/rules/preview`, json({}))).json<Record<string, any>>();
+    const moved = preview.moves.reduce((n: number, m: { count: number }) => n + m.count, 0);
+    expect(drafted).toContain(`Of ${preview.profiles} leads, ${moved} lead${moved === 1 ? "" : "s"} would change stage. `
+      + `Median score ${preview.scores.before.total.median} → ${preview.scores.after.total.median}.`);
+    expect((await press(`/dashboard/rules/publish?site=${site}`)).status).toBe(303);
+    expect(await (await call(`/v1/sites/${site}`, { headers: ADMIN })).json()).toMatchObject({ rulesVersion: 2, rules: suggestedRules });
+    expect((await call(`/v1/sites/${site}/rules/draft`, { headers: ADMIN })).status).toBe(404);
   });
 
   it("answers a site without MQLs with empty groups and its model unchanged", async () => {

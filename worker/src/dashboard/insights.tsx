@@ -45,7 +45,8 @@ function Row({ rule, suggested }: { rule: RuleInsight; suggested: number | undef
   );
 }
 
-export function RuleInsightsTable({ insights }: { insights: RuleInsights }) {
+/** `draftAction`: where the button that saves the suggestions as the rules draft posts; none, no button. */
+export function RuleInsightsTable({ insights, draftAction }: { insights: RuleInsights; draftAction?: string }) {
   if (!insights.rules.length) return <p class="empty">The site has no rules.</p>;
   const suggested = new Map(insights.suggested.map((s) => [s.rule, s.suggested]));
   return (
@@ -69,9 +70,13 @@ export function RuleInsightsTable({ insights }: { insights: RuleInsights }) {
             <li><strong>{s.rule}</strong>{` ${signed(s.points)} → ${signed(s.suggested)}: ${s.reason}`}</li>
           ))}
         </ul>
-      ) : (
-        <p class="empty">{insights.mqls ? "No change suggested." : "No MQLs yet: nothing to learn from."}</p>
-      )}
+      ) : null}
+      {insights.suggested.length && draftAction ? (
+        <form method="post" action={draftAction}>
+          <button type="submit">Save the suggested points as the rules draft</button>
+        </form>
+      ) : null}
+      {!insights.suggested.length && <p class="empty">{insights.mqls ? "No change suggested." : "No MQLs yet: nothing to learn from."}</p>}
     </>
   );
 }

@@ -7,6 +7,7 @@ import type { SiteSummary } from "../sites/store";
 import type { FailedDelivery } from "../webhooks/failed";
 import { DailyChart, FunnelChart } from "./charts";
 import { count, time } from "./format";
+import { RulesDraftPanel, type DraftView } from "./draft";
 import { RuleInsightsTable } from "./insights";
 import { Page } from "./layout";
 import { Card, Failures, Kpis, MqlTable, Rules, Sources, Vitals } from "./sections";
@@ -24,6 +25,7 @@ export interface DashboardData {
   mqlLimit: number;
   failures: FailedDelivery[];
   insights: SiteInsights;
+  draft: DraftView;
 }
 
 function Controls({ site, sites, days }: Pick<DashboardData, "site" | "sites" | "days">) {
@@ -96,7 +98,13 @@ export function DashboardPage(data: DashboardData) {
             regression of reaching SQL on every rule at once; nothing changes until a draft of them is published.
           </>}
         >
-          <RuleInsightsTable insights={data.insights} />
+          <RuleInsightsTable
+            insights={data.insights}
+            draftAction={data.draft.canEdit ? `/dashboard/rules/draft?site=${encodeURIComponent(site.id)}` : undefined}
+          />
+        </Card>
+        <Card wide id="rules-draft" title="Rules draft" note="A draft changes nothing until it is published as the next rules version; every lead is then rescored.">
+          <RulesDraftPanel {...data.draft} />
         </Card>
         <Card title="Failed webhooks" note="Deliveries that gave up after a day of retries; retry one with POST …/webhooks/failed/:id/retry.">
           <Failures failures={data.failures} />

@@ -9,9 +9,9 @@ import type { FailedDelivery } from "../webhooks/failed";
 import { BarChart } from "./charts";
 import { count, counted, duration, percent, rating, signed, sourceName, time, vital } from "./format";
 
-export function Card({ title, note, wide = false, children }: { title: string; note?: Child; wide?: boolean; children: Child }) {
+export function Card({ title, note, wide = false, id, children }: { title: string; note?: Child; wide?: boolean; id?: string; children: Child }) {
   return (
-    <section class={wide ? "card wide" : "card"}>
+    <section class={wide ? "card wide" : "card"} id={id}>
       <h2>{title}</h2>
       {note && <p class="note">{note}</p>}
       {children}

@@ -12,6 +12,10 @@ import { STYLESHEET } from "../dashboard/style";
 import { CONTENT_TYPES, exportBody, writerFor } from "../exports/formats";
 import { listExports } from "../exports/store";
 import { siteInsights } from "../insights";
+import { ApiError } from "../lib/errors";
+import { getDraft, putDraft } from "../sites/draft";
+import { previewLeads, summarise } from "../sites/preview";
+import { publishDraft } from "../sites/publish";
 import { callerOf, refusalOf } from "../lib/auth";
 import { limitBody } from "../lib/body";
 import { siteMetrics } from "../metrics";
@@ -45,9 +49,14 @@ const secured: MiddlewareHandler<AppEnv> = async (c, next) => {
 const Query = v.object({
   site: v.optional(v.pipe(v.string(), v.regex(SITE_ID, "is not a site id"))),
   days: v.optional(v.picklist(PERIODS, `must be one of ${PERIODS.join(", ")}`), "30"),
+  preview: v.optional(v.literal("1", "must be 1")),
 });
 
-type Access = { site: Site; sites: SiteSummary[] | null; days: (typeof PERIODS)[number] };
+type Access = {
+  site: Site; sites: SiteSummary[] | null; days: (typeof PERIODS)[number]; preview: boolean;
+  /** The caller may change the site's rules (`site:admin`): the draft's buttons. */
+  canEdit: boolean;
+};
 
 /**
  * Who is signed in and which site they may see, or the page to answer instead:
@@ -55,7 +64,7 @@ type Access = { site: Site; sites: SiteSummary[] | null; days: (typeof PERIODS)[
  * they may not read, or no site at all. The admin token picks any site (the
  * first by default); a key sees its own.
  */
-async function access(c: Context<AppEnv>): Promise<Access | Response> {
+async function access(c: Context<AppEnv>, scope: Scope = SCOPE): Promise<Access | Response> {
   const caller = await sessionCaller(c, Date.now());
   if (!caller) return c.html(documentOf(<LoginPage />));
   const page = (status: 400 | 403 | 404, title: string, message: string) =>
@@ -65,12 +74,15 @@ async function access(c: Context<AppEnv>): Promise<Access | Response> {
   const sites = caller.kind === "admin" ? await listSites(c.env.SITES) : null;
   const id = query.value.site ?? (caller.kind === "key" ? caller.site : sites?.[0]?.id);
   if (!id) return page(404, "No sites yet", "Create one with PUT /v1/sites/:site, then come back.");
-  const refusal = refusalOf(caller, id, SCOPE);
-  if (refusal) return page(403, "Not your site", `You cannot see this site: ${refusal}.`);
-  const site = await getSite(c.env.SITES, id);
+  const refusal = refusalOf(caller, id, SCOPE) ?? refusalOf(caller, id, scope);
+  if (refusal) return page(403, "Not your site", `You cannot ${scope === SCOPE ? "see" : "change"} this site: ${refusal}.`);
+  const site = await getSite(c.env.SITES, id, { fresh: scope !== SCOPE });
   if (!site) return page(404, "No such site", `There is no site "${id}".`);
-  return { site, sites, days: query.value.days };
+  return { site, sites, days: query.value.days, preview: query.value.preview === "1", canEdit: !refusalOf(caller, id, "site:admin") };
 }
+
+/** The site's dashboard, at the rules draft's card. */
+const backToDraft = (c: Context<AppEnv>, site: string) => c.redirect(`/dashboard?site=${encodeURIComponent(site)}#rules-draft`, 303);
 
 /**
  * The dashboard (CONTRACT §7 `GET /dashboard`): a token typed once on the login
@@ -100,20 +112,46 @@ export const dashboard = new Hono<AppEnv>()
   .get("/dashboard", async (c) => {
     const found = await access(c);
     if (found instanceof Response) return found;
-    const { site, sites, days } = found;
+    const { site, sites, days, canEdit } = found;
     const until = Date.now();
     const since = until - Number(days) * DAY_MS;
-    const [metrics, mqls, failures, insights] = await Promise.all([
+    const [metrics, mqls, failures, insights, draft] = await Promise.all([
       siteMetrics(c.env, site.id, since, until),
       latestMqls(c.env.SITES, site.id, since, until, MQLS_SHOWN),
       listFailures(c.env.SITES, site.id),
       siteInsights(c.env.SITES, site),
+      getDraft(c.env.SITES, site.id),
     ]);
+    // A preview asks every lead: only on request.
+    const preview = draft && found.preview ? summarise(await previewLeads(c.env, site.id, draft.rules, until), 0) : null;
     return c.html(documentOf(
       <DashboardPage
         site={site} sites={sites} days={days} metrics={metrics} mqls={mqls} mqlLimit={MQLS_SHOWN} failures={failures} insights={insights}
+        draft={{ siteId: site.id, rulesVersion: site.rulesVersion, live: site.model, draft, preview, canEdit }}
       />,
     ));
+  })
+  // Rule insights' suggested points become the site's rules draft (it replaces any other).
+  .post("/dashboard/rules/draft", csrf(), limitBody(1024), async (c) => {
+    const found = await access(c, "site:admin");
+    if (found instanceof Response) return found;
+    const { suggested, suggestedRules } = await siteInsights(c.env.SITES, found.site);
+    if (suggested.length) {
+      const saved = await putDraft(c.env.SITES, found.site, suggestedRules, Date.now());
+      if (!saved.ok) throw new Error(`suggested rules failed validation: ${JSON.stringify(saved.issues)}`);
+    }
+    return backToDraft(c, found.site.id);
+  })
+  .post("/dashboard/rules/publish", csrf(), limitBody(1024), async (c) => {
+    const found = await access(c, "site:admin");
+    if (found instanceof Response) return found;
+    try {
+      await publishDraft(c.env, c.executionCtx, found.site, false, Date.now());
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return c.html(documentOf(<MessagePage title="Not published" message={err.message} signedIn />), err.status as 409);
+    }
+    return backToDraft(c, found.site.id);
   })
   .get("/dashboard/mqls.csv", async (c) => {
     const found = await access(c);

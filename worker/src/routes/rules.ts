@@ -5,8 +5,9 @@ import { requireScope } from "../lib/auth";
 import { limitBody, readJson } from "../lib/body";
 import { ApiError } from "../lib/errors";
 import { requireSite } from "../lib/site";
-import { sameRules, withRules, type Site } from "../sites/config";
-import { deleteDraft, getDraft, putDraft, type Draft } from "../sites/draft";
+import { withRules } from "../sites/config";
+import { deleteDraft, getDraft, putDraft } from "../sites/draft";
+import { draftOf, publishDraft } from "../sites/publish";
 import { previewLeads, summarise } from "../sites/preview";
 import { rescoreLater, startRescore } from "../sites/rescore";
 import { currentVersion, getVersion, listVersions, publishVersion, versionBefore } from "../sites/versions";
@@ -18,13 +19,6 @@ const PreviewSchema = v.optional(
   v.strictObject({ samples: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SAMPLES)), SAMPLES) }),
   {},
 );
-
-/** The site's draft, or 409 when there is none to act on. */
-async function draftOf(kv: KVNamespace, site: Site, action: string): Promise<Draft> {
-  const draft = await getDraft(kv, site.id);
-  if (!draft) throw new ApiError(409, "no_draft", `there is no draft to ${action}: PUT /v1/sites/${site.id}/rules/draft first`);
-  return draft;
-}
 
 const noDraft = () => new ApiError(404, "no_draft", "this site has no rules draft");
 
@@ -74,19 +68,7 @@ export const rules = new Hono<AppEnv>()
   .post("/v1/sites/:site/rules/publish", requireScope("site:admin"), limitBody(1024), async (c) => {
     const site = await requireSite(c, c.req.param("site"), { fresh: true });
     const { notify } = await readJson(c, RescoreSchema);
-    const draft = await draftOf(c.env.SITES, site, "publish");
-    if (draft.basedOn !== site.rulesVersion) {
-      throw new ApiError(409, "stale_draft", `the draft is based on rules version ${draft.basedOn}, and the rules are now at version ${site.rulesVersion}: PUT the draft again to base it on them`);
-    }
-    if (sameRules(draft.rules, site.model)) throw new ApiError(409, "unchanged_rules", "the draft holds the current rules: there is nothing to publish");
-    const now = Date.now();
-    await currentVersion(c.env.SITES, site); // so that a rollback finds it
-    const published = withRules(site, draft.rules, now);
-    const version = await publishVersion(c.env.SITES, published, { origin: "publish" });
-    await deleteDraft(c.env.SITES, site.id);
-    const job = startRescore(published, notify ?? false, now);
-    rescoreLater(c.executionCtx, c.env, published, job);
-    return c.json({ ...version, rescore: job }, 202);
+    return c.json(await publishDraft(c.env, c.executionCtx, site, notify ?? false, Date.now()), 202);
   })
   .post("/v1/sites/:site/rules/rollback", requireScope("site:admin"), limitBody(1024), async (c) => {
     const site = await requireSite(c, c.req.param("site"), { fresh: true });
