@@ -148,6 +148,9 @@ export const LEAD_MIGRATIONS: Migrations = [
        last_error TEXT,
        failed_at INTEGER)`,
   ],
+  // Accounts (objects/account.ts): what the profile last told each of its accounts. A
+  // visitor that joins its company's account gets the lead part too, for this and the outbox.
+  [`CREATE TABLE accounts (key TEXT PRIMARY KEY, seq INTEGER NOT NULL, report TEXT)`],
 ];
 export const LEAD_SCHEMA_VERSION_KEY = "lead_schema_version";
 

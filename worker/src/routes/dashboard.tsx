@@ -4,7 +4,7 @@ import * as v from "valibot";
 import { DAY_MS } from "../../../shared/rules";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { latestMqls } from "../dashboard/data";
+import { latestRecords } from "../dashboard/data";
 import { documentOf, LoginPage, MessagePage } from "../dashboard/layout";
 import { DashboardPage, PERIODS } from "../dashboard/page";
 import { closeSession, openSession, sessionCaller } from "../dashboard/session";
@@ -104,7 +104,7 @@ export const dashboard = new Hono<AppEnv>()
     const since = until - Number(days) * DAY_MS;
     const [metrics, mqls, failures] = await Promise.all([
       siteMetrics(c.env, site.id, since, until),
-      latestMqls(c.env.SITES, site.id, since, until, MQLS_SHOWN),
+      latestRecords(c.env.SITES, site.id, since, until, MQLS_SHOWN),
       listFailures(c.env.SITES, site.id),
     ]);
     return c.html(documentOf(
