@@ -9,6 +9,7 @@ import { documentOf, LoginPage, MessagePage } from "../dashboard/layout";
 import { DashboardPage, PERIODS } from "../dashboard/page";
 import { closeSession, openSession, sessionCaller } from "../dashboard/session";
 import { STYLESHEET } from "../dashboard/style";
+import type { AccountRecord } from "../exports/account-record";
 import { CONTENT_TYPES, exportBody, writerFor } from "../exports/formats";
 import { listExports } from "../exports/store";
 import { callerOf, refusalOf } from "../lib/auth";
@@ -21,7 +22,8 @@ import { listFailures } from "../webhooks/failed";
 
 /** The dashboard reads what the MQL export and the metrics show: a key needs the export's scope. */
 const SCOPE: Scope = "exports:read";
-const MQLS_SHOWN = 100;
+/** MQLs, and accounts, shown: the latest changed in the period. */
+const RECORDS_SHOWN = 100;
 
 /**
  * Sent with every dashboard answer. The CSP allows no script at all and styles
@@ -102,13 +104,14 @@ export const dashboard = new Hono<AppEnv>()
     const { site, sites, days } = found;
     const until = Date.now();
     const since = until - Number(days) * DAY_MS;
-    const [metrics, mqls, failures] = await Promise.all([
+    const [metrics, mqls, accounts, failures] = await Promise.all([
       siteMetrics(c.env, site.id, since, until),
-      latestRecords(c.env.SITES, site.id, since, until, MQLS_SHOWN),
+      latestRecords(c.env.SITES, site.id, since, until, RECORDS_SHOWN),
+      latestRecords<AccountRecord>(c.env.SITES, site.id, since, until, RECORDS_SHOWN, "account"),
       listFailures(c.env.SITES, site.id),
     ]);
     return c.html(documentOf(
-      <DashboardPage site={site} sites={sites} days={days} metrics={metrics} mqls={mqls} mqlLimit={MQLS_SHOWN} failures={failures} />,
+      <DashboardPage site={site} sites={sites} days={days} metrics={metrics} mqls={mqls} recordLimit={RECORDS_SHOWN} accounts={accounts} failures={failures} />,
     ));
   })
   .get("/dashboard/mqls.csv", async (c) => {
