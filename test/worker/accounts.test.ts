@@ -34,8 +34,8 @@ function accountOnceItHas(site: string, key: string, ready: (a: Account) => bool
   return until(async () => (await accountsOf(site)).items.find((a) => a.account === key && ready(a)), `${key} in the account export`);
 }
 
-/** A collect request from a network the edge names (`asOrganization`). */
-async function collectFrom(asOrganization: string, site: string, vid: string, events: unknown[]) {
+/** A collect request from a network the edge names (`asOrganization`); answers the visitor's profile id. */
+async function collectFrom(asOrganization: string, site: string, vid: string, events: unknown[]): Promise<string> {
   const res = await exports.default.fetch(new Request("https://edge.test/v1/collect", {
     method: "POST",
     headers: { Origin: ORIGIN, "Content-Type": "text/plain" },
@@ -43,6 +43,7 @@ async function collectFrom(asOrganization: string, site: string, vid: string, ev
     cf: { asOrganization, country: "US" },
   } as RequestInit));
   expect(res.status).toBe(200);
+  return (await res.json<{ profile: string }>()).profile;
 }
 
 /** What a profile object holds for accounts: its memberships and its account reports not yet sent. */
@@ -209,6 +210,38 @@ describe("accounts (MQAs)", () => {
     expect((await call(`/v1/sites/${site}/profiles/erase`, json({ email: "bob@acme.com" }))).status).toBe(204);
     await until(async () => !(await accountsOf(site)).items.length, "the account to leave the export");
     expect((await env.SITES.list({ prefix: `account:${site}:` })).keys).toEqual([]);
+  });
+
+  it("takes an erased anonymous visitor out of its network's account", async () => {
+    const site = await createSite();
+    const gone = await collectFrom("Initech Corporation", site, uid("v"), [ev.pageview("/pricing")]);
+    await collectFrom("Initech Corporation", site, uid("v"), [ev.download("/whitepaper.pdf")]);
+    await accountOnceItHas(site, "org:initech", (a) => a.members.count === 2);
+    expect((await call(`/v1/sites/${site}/profiles/${gone}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
+    const members = await runInDurableObject(accountObject(env, site, "org:initech"), (_, state) =>
+      state.storage.sql.exec<{ profile: string }>("SELECT profile FROM members").toArray().map((m) => m.profile));
+    expect(members).toHaveLength(1);
+    expect(members).not.toContain(gone);
+    const after = await accountOnceItHas(site, "org:initech", (a) => a.members.count === 1);
+    expect(after.score.engagement).toBe(5);
+  });
+
+  it("keeps an account's webhook that gave up as failed, and retries it through the failed-deliveries route", async () => {
+    const name = uid("h");
+    const site = await createSite({
+      webhook: { url: `${receiver}/hook/${name}?fail=always`, secret: SECRET },
+      rules: { ...DEFAULT_MODEL, accountThresholds: { fit: 10, engagement: 15 } },
+    });
+    await collect(site, uid("v"), pricingVisit("ada@acme.com"));
+    await until(async () => (await received(name)).some((d) => JSON.parse(d.body).type === "account.stage_changed"), "a first attempt");
+    // A day and more later, its last attempt fails: it is kept as failed, named by its account.
+    await runInDurableObject(accountObject(env, site, "domain:acme.com"), (account) => account.wake(Date.now() + 26 * 3_600_000));
+    const failed = await (await call(`/v1/sites/${site}/webhooks/failed`, { headers: ADMIN })).json<{ items: any[] }>();
+    expect(failed.items).toEqual([expect.objectContaining({ type: "account.stage_changed", to: "mqa", account: "domain:acme.com" })]);
+    const attempts = (await received(name)).length;
+    const retry = await call(`/v1/sites/${site}/webhooks/failed/${failed.items[0].id}/retry`, { method: "POST", headers: ADMIN });
+    expect(retry.status).toBe(202); // the receiver still refuses it: tried once more, and again with backoff
+    expect(await received(name)).toHaveLength(attempts + 1);
   });
 
   it("never lets a late report move an account back", async () => {
