@@ -57,8 +57,7 @@ const MIGRATIONS: Migrations = [
        stage TEXT NOT NULL,
        engagement REAL NOT NULL,
        traits TEXT NOT NULL,
-       seq INTEGER NOT NULL,
-       joined_at INTEGER NOT NULL)`,
+       seq INTEGER NOT NULL)`,
     OUTBOX_TABLE,
   ],
 ];
@@ -100,10 +99,8 @@ export class Account extends DurableObject<Env> {
       if (held && held.seq >= seq) return;
       if (member) {
         this.sql.exec(
-          `INSERT INTO members (profile, kind, stage, engagement, traits, seq, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (profile) DO UPDATE SET kind = excluded.kind, stage = excluded.stage,
-             engagement = excluded.engagement, traits = excluded.traits, seq = excluded.seq`,
-          profile, member.kind, member.stage, member.engagement, JSON.stringify(member.traits), seq, now,
+          "INSERT OR REPLACE INTO members (profile, kind, stage, engagement, traits, seq) VALUES (?, ?, ?, ?, ?, ?)",
+          profile, member.kind, member.stage, member.engagement, JSON.stringify(member.traits), seq,
         );
       } else {
         this.sql.exec("DELETE FROM members WHERE profile = ?", profile);
