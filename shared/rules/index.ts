@@ -5,7 +5,12 @@ export { emptyState, applyEvent, scoreOf, recycle, qualifies, replay, settleDeca
 export { decaySteps, DAY_MS } from "./decay";
 export { STAGES, scoredStage, publicStage, isQualified, type Stage } from "./stage";
 export { normaliseEmail, deriveTraits, type EmailType } from "./traits";
+export {
+  ACCOUNT_STAGES, DEFAULT_ACCOUNT_THRESHOLDS, companyTraits, leadAccount, organizationAccount, scoreAccount, scoredAccountStage,
+  type AccountLine, type AccountMember, type AccountStage, type ScoredAccount,
+} from "./accounts";
 export type {
+  AccountThresholds,
   Condition,
   Decay,
   DecayLoss,

@@ -159,6 +159,8 @@ const thresholdsOverride = closed({
 
 export const ModelSchema = closed({
   thresholds: closed({ total: threshold, fit: threshold, engagement: threshold }),
+  // Absent: accounts.ts's DEFAULT_ACCOUNT_THRESHOLDS (not filled in, so models saved before it stay as they were).
+  accountThresholds: v.optional(closed({ fit: threshold, engagement: threshold })),
   countries: v.optional(
     v.record(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, "a country is an ISO 3166 alpha-2 code, upper case")), thresholdsOverride),
     () => ({}),

@@ -10,6 +10,7 @@ export type Match = NonNullable<Rule["match"]>;
 /** What a field must hold: a plain value (equals) or an operator object. */
 export type Condition = v.InferOutput<typeof ConditionSchema>;
 export type Thresholds = ScoringModel["thresholds"];
+export type AccountThresholds = NonNullable<ScoringModel["accountThresholds"]>;
 export type Decay = ScoringModel["decay"];
 export type Dimension = Rule["dimension"];
 export type EventType = v.InferOutput<typeof EventTypeSchema>;

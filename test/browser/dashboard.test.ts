@@ -37,14 +37,18 @@ const mql = (site: string, name: string, company: string, source: Record<string,
     event("identify", { traits: { email: `${name.split(" ")[0]!.toLowerCase()}@example.com`, name, title: "VP Marketing", companySize: "201-500", company } }),
   ]);
 
-/** Seven browsers: four MQLs (one, who attended a webinar, taken to SQL by sales), a lead short of engagement, two visitors. */
+/**
+ * Seven browsers: four MQLs (one, who attended a webinar, taken to SQL by sales), a lead short of
+ * engagement, two visitors. The MQLs' example.com is an MQA (engagement 170, fit 10); the lead's
+ * initech.example an account.
+ */
 async function seed(site: string) {
   await mql(site, "Ada Lovelace", "Analytical Engines", { utm_source: "newsletter", utm_medium: "email", utm_campaign: "autumn" }, 1900);
   await mql(site, "Grace Hopper", "Compiler Works", { utm_source: "linkedin", utm_medium: "social", utm_campaign: "launch" }, 2400,
     [event("track", { name: "webinar_attended", props: { webinar: "autumn-launch" } })]);
   await mql(site, "Alan Turing", "Bletchley Analytics", { ref: "https://www.google.com/" }, 3100);
   await mql(site, "Katherine Johnson", "Orbital Maths", { utm_source: "newsletter", utm_medium: "email", utm_campaign: "autumn" }, 1600);
-  await collect(site, [event("pageview", { props: { title: "Home" } }, "/"), event("identify", { traits: { email: "edsger@example.com", title: "Engineer" } }, "/")]);
+  await collect(site, [event("pageview", { props: { title: "Home" } }, "/"), event("identify", { traits: { email: "edsger@initech.example", title: "Engineer" } }, "/")]);
   for (const page of ["/", "/blog"]) await collect(site, [event("pageview", { props: { title: "Page" } }, page), vital("LCP", 1200, page)]);
   const feedback = await fetch(`${edge}/v1/sites/${site}/feedback`, {
     method: "POST",
@@ -69,6 +73,12 @@ beforeAll(async () => {
     const insights = (await (await fetch(`${edge}/v1/sites/${site}/insights`, { headers: admin })).json()) as { mqls: number; sqls: number };
     return Object.entries(expected).every(([stage, n]) => counts[stage] === n) && insights.mqls === 4 && insights.sqls === 1;
   }, "the seeded figures in the metrics and the export", 20_000);
+  // Accounts hear of their members from each lead's outbox, and write their records from their own.
+  await until(async () => {
+    const res = await fetch(`${edge}/v1/sites/${site}/accounts`, { headers: admin });
+    const { items } = (await res.json()) as { items: { stage: string }[] };
+    return items.length === 2 && items.some((a) => a.stage === "mqa");
+  }, "the seeded accounts", 20_000);
 });
 afterAll(() => browser?.close());
 
@@ -101,6 +111,13 @@ describe("dashboard", () => {
     expect(await insight("webinar_attended")).toMatch(
       /^webinar_attended engagement \+10 100% 1 of 1 MQLs 0% 0 of 3 MQLs \+100 pp 95% CI \+\d+(\.\d)? pp to \+100 pp too few MQLs to tell –$/,
     );
+    // Accounts, MQAs first: the MQLs' company, then the lone lead's.
+    const accounts = page.locator("table.accounts tbody tr");
+    expect(await accounts.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-account")))).toEqual(["domain:example.com", "domain:initech.example"]);
+    expect(await accounts.nth(0).locator(".stage").textContent()).toBe("mqa");
+    expect(await accounts.nth(0).locator('[data-label="Members"] strong').textContent()).toBe("4");
+    expect(await accounts.nth(0).locator('[data-label="Score"] .sub').textContent()).toBe("fit 10 · eng. 170");
+    expect(await accounts.nth(1).locator(".stage").textContent()).toBe("account");
 
     // The stylesheet loaded under the CSP, and nothing was refused.
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe("rgb(244, 246, 249)");

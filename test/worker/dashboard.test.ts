@@ -132,6 +132,26 @@ describe("dashboard (CONTRACT §7 GET /dashboard)", () => {
     expect(html).toContain("No change suggested.");
   });
 
+  it("shows the site's accounts, MQAs first, with their members and score", async () => {
+    // The three MQLs at acme.com make their account an MQA (engagement 120, fit 10); one lead at initech.com is an account.
+    await collect(site, uid("v"), [ev.pageview("/pricing"), ev.identify({ email: "zed@initech.com" })]);
+    for (const deadline = Date.now() + 10_000; ;) {
+      const { items } = await (await call(`/v1/sites/${site}/accounts`, { headers: ADMIN })).json<{ items: { account: string; stage: string }[] }>();
+      if (items.length === 2 && items.some((a) => a.stage === "mqa")) break;
+      if (Date.now() > deadline) throw new Error(`accounts never settled: ${JSON.stringify(items)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const html = await (await open(`/dashboard?site=${site}`, await session())).text();
+    const rows = [...html.matchAll(/<tr data-account="([^"]+)">([\s\S]*?)<\/tr>/g)].map(([, account, row]) => ({
+      account,
+      cells: [...row!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(([, cell]) => cell!.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim()),
+    }));
+    expect(rows.map((r) => r.account)).toEqual(["domain:acme.com", "domain:initech.com"]);
+    expect(rows[0]!.cells.slice(0, 4)).toEqual(["acme.com email domain", "3 3 leads · 3 MQLs", "130 fit 10 · eng. 120", "mqa"]);
+    expect(rows[0]!.cells[5]).toBe("company_size_icp +10 engagement of 3 members +120");
+    expect(rows[1]!.cells.slice(0, 5)).toEqual(["initech.com email domain", "1 1 lead", "15 fit 0 · eng. 15", "account", "–"]);
+  });
+
   it("sends the security headers, and no script at all", async () => {
     const cookie = await session();
     for (const res of [await open("/dashboard"), await open(`/dashboard?site=${site}`, cookie), await login("wrong")]) {

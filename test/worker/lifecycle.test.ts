@@ -139,6 +139,9 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
     // Day 65: back on the pricing page (a new day: another 15, up to the cap of 30).
     const back = event({ type: "pageview", url: "https://www.acme.test/pricing", receivedAt: at(65), ts: at(65) });
     await runInDurableObject(stub, (p) => p.record({ site, events: [back], now: at(65) }));
+    // First its account (globex.com) hears of the new engagement, at once; then the next loss.
+    expect(await alarmOf(stub)).toBe(at(65));
+    await runInDurableObject(stub, (p) => p.wake(at(65)));
     expect(await alarmOf(stub)).toBe(at(95));
     const day94 = (await runInDurableObject(stub, (p) => p.details(site.id, at(94))))!;
     expect(day94.score.engagement).toBe(40 - 20 + 15);

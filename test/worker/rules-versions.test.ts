@@ -51,7 +51,9 @@ async function act(site: string, action: "publish" | "rollback", body: unknown =
 }
 
 const received = async (name: string): Promise<{ body: string }[]> => (await fetch(`${receiver}/received/${name}`)).json();
-const stageChanges = async (name: string) => (await received(name)).map((d) => JSON.parse(d.body)).map((e) => [e.to, e.origin]);
+/** The leads' stage changes a receiver got (their accounts' are not this file's concern). */
+const stageChanges = async (name: string) => (await received(name)).map((d) => JSON.parse(d.body))
+  .filter((e) => e.type === "profile.stage_changed").map((e) => [e.to, e.origin]);
 
 /** Runs each lead's due work (deliveries of webhooks and export records), as its alarm would. */
 async function wakeAll(site: string, emails: string[]) {

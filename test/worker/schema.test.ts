@@ -35,7 +35,7 @@ it("creates for a new profile the very schema its migrations end at, the person 
     expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA)).toBe("current");
     return shapeOf(state.storage.sql);
   });
-  expect(Object.keys(direct)).toEqual(["events", "meta", "model", "outbox", "profile", "stages", "visitors"]);
+  expect(Object.keys(direct)).toEqual(["accounts", "events", "meta", "model", "outbox", "profile", "stages", "visitors"]);
   expect(direct).toEqual(stepByStep);
 });
 
@@ -48,7 +48,7 @@ it("gives the person part to leads and visitors that gave an email only", async 
   expect(await tablesOf(visitor)).toEqual(["events", "meta", "profile"]);
   await collect(site, vid, [ev.identify({ email: "ada@acme.com" })]);
   const lead = await lookup(site, "ada@acme.com");
-  const withPersonPart = ["events", "meta", "model", "outbox", "profile", "stages", "visitors"];
+  const withPersonPart = ["accounts", "events", "meta", "model", "outbox", "profile", "stages", "visitors"];
   expect(await tablesOf(env.PROFILES.get(env.PROFILES.idFromString(lead!.id)))).toEqual(withPersonPart);
   // The visitor became a known person (stage lead): its stage change is kept.
   expect(await tablesOf(visitor)).toEqual(withPersonPart);

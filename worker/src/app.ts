@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { errorBody, onError } from "./lib/errors";
+import { accounts } from "./routes/accounts";
 import { collect } from "./routes/collect";
 import { dashboard } from "./routes/dashboard";
 import { events } from "./routes/events";
@@ -30,6 +31,7 @@ export const app = new Hono<AppEnv>()
   .route("/", metrics)
   .route("/", mqls)
   .route("/", insights)
+  .route("/", accounts)
   .route("/", webhooks)
   .route("/", dashboard)
   .notFound((c) => c.json(errorBody("not_found", "no such route"), 404))

@@ -4,6 +4,7 @@
  */
 import { app } from "./app";
 
+export { Account } from "./objects/account";
 export { Activity } from "./objects/activity";
 export { Funnel } from "./objects/funnel";
 export { Profile } from "./objects/profile";

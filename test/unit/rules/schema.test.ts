@@ -110,6 +110,16 @@ describe("validateModel", () => {
     );
   });
 
+  it("takes accountThresholds, checked like thresholds, and fills nothing when they are absent", () => {
+    const accountThresholds = { fit: 5, engagement: 60 };
+    expect(validateModel({ ...base, accountThresholds, rules: [] })).toMatchObject({ ok: true, value: { accountThresholds } });
+    const absent = validateModel({ ...base, rules: [] });
+    expect(absent.ok && "accountThresholds" in absent.value).toBe(false);
+    const issues = issuesOf({ ...base, accountThresholds: { fit: -1, engagement: "75", total: 50 }, rules: [] });
+    expect(issues.map((issue) => issue.path).sort()).toEqual(["accountThresholds.engagement", "accountThresholds.fit", "accountThresholds.total"]);
+    expect(issuesOf({ ...base, accountThresholds: { fit: 10 }, rules: [] }).map((issue) => issue.path)).toEqual(["accountThresholds.engagement"]);
+  });
+
   it("refuses more than 200 rules", () => {
     const many = Array.from({ length: 201 }, (_, i) => ({ id: `r${i}`, on: "track", points: 1 }));
     expect(issuesOf({ ...base, rules: many }).map((issue) => issue.path)).toEqual(["rules"]);

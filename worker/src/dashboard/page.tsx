@@ -1,4 +1,5 @@
 /** The dashboard itself: one site over one period, every figure drawn on the server. */
+import type { AccountRecord } from "../exports/account-record";
 import type { ExportRecord } from "../exports/record";
 import type { SiteInsights } from "../insights";
 import { MIN_GROUP } from "../insights/rules";
@@ -10,7 +11,7 @@ import { count, time } from "./format";
 import { RulesDraftPanel, type DraftView } from "./draft";
 import { RuleInsightsTable } from "./insights";
 import { Page } from "./layout";
-import { Card, Failures, Kpis, MqlTable, Rules, Sources, Vitals } from "./sections";
+import { AccountTable, Card, Failures, Kpis, MqlTable, Rules, Sources, Vitals } from "./sections";
 
 /** The periods the picker offers, in days. */
 export const PERIODS = ["7", "30", "90", "365"] as const;
@@ -22,7 +23,9 @@ export interface DashboardData {
   days: (typeof PERIODS)[number];
   metrics: Metrics;
   mqls: ExportRecord[];
-  mqlLimit: number;
+  /** How many MQLs, and accounts, are shown at most. */
+  recordLimit: number;
+  accounts: AccountRecord[];
   failures: FailedDelivery[];
   insights: SiteInsights;
   draft: DraftView;
@@ -76,11 +79,18 @@ export function DashboardPage(data: DashboardData) {
           wide
           title="Latest MQLs"
           note={<>
-            Up to {data.mqlLimit} of the period, the latest change first, each with the reasons for its score.{" "}
+            Up to {data.recordLimit} of the period, the latest change first, each with the reasons for its score.{" "}
             <a href={`/dashboard/mqls.csv?site=${encodeURIComponent(site.id)}`}>Download every MQL as CSV</a>
           </>}
         >
           <MqlTable records={data.mqls} />
+        </Card>
+        <Card
+          wide
+          title="Accounts"
+          note={`Up to ${data.recordLimit} accounts changed in the period, marketing qualified accounts (MQAs) first, then by score: leads grouped by their business email domain, anonymous visitors by their company's network.`}
+        >
+          <AccountTable records={data.accounts} />
         </Card>
         <Card title="Sources" note="The period's MQLs and SQLs by their first touch.">
           <Sources sources={metrics.bySource} />

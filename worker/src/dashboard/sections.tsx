@@ -3,6 +3,7 @@
  * companies, titles, utm tags, pages, receivers' errors): JSX escapes all of it.
  */
 import type { Child } from "hono/jsx";
+import type { AccountRecord } from "../exports/account-record";
 import type { ExportRecord } from "../exports/record";
 import type { Metrics, VitalName } from "../metrics/types";
 import type { FailedDelivery } from "../webhooks/failed";
@@ -87,11 +88,11 @@ export function Rules({ rules }: { rules: Metrics["byRule"] }) {
 
 const name = (r: ExportRecord) => [r.firstName, r.lastName].filter(Boolean).join(" ");
 
-/** The latest MQLs, each with its score's reasons; on a phone each row reads as a card (app.css). */
+/** The latest MQLs, each with its score's reasons; on a phone each row reads as a card (app.css .cards). */
 export function MqlTable({ records }: { records: ExportRecord[] }) {
   if (!records.length) return <Empty>No MQLs in this period.</Empty>;
   return (
-    <table class="mqls">
+    <table class="mqls cards">
       <thead>
         <tr><th>Person</th><th>Company</th><th>Score</th><th>Stage</th><th>MQL at</th><th>Source</th><th>Reasons</th></tr>
       </thead>
@@ -120,6 +121,57 @@ export function MqlTable({ records }: { records: ExportRecord[] }) {
             </td>
           </tr>
         ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** MQAs first (the latest first), then the others by score: the companies to call. */
+const byPriority = (a: AccountRecord, b: AccountRecord) =>
+  Number(b.stage === "mqa") - Number(a.stage === "mqa") || (b.mqaAt ?? "").localeCompare(a.mqaAt ?? "") || b.score.total - a.score.total;
+
+/** The members a record counts, in words: "3 leads · 1 anonymous · 1 MQL". */
+function memberMix({ leads, anonymous, mqls }: AccountRecord["members"]): string {
+  const parts = [leads && counted(leads, "lead"), anonymous && `${count(anonymous)} anonymous`, mqls && counted(mqls, "MQL")];
+  return parts.filter(Boolean).join(" · ");
+}
+
+/** Accounts, MQAs first, each with what made its score: its company fit and its members' engagement. */
+export function AccountTable({ records }: { records: AccountRecord[] }) {
+  if (!records.length) return <Empty>No accounts in this period.</Empty>;
+  return (
+    <table class="accounts cards">
+      <thead>
+        <tr><th>Account</th><th>Members</th><th>Score</th><th>Stage</th><th>MQA at</th><th>Reasons</th></tr>
+      </thead>
+      <tbody>
+        {[...records].sort(byPriority).map((r) => {
+          const fit = r.explanation.filter((l) => l.dimension === "fit" && l.rule !== "threshold");
+          return (
+            <tr data-account={r.account}>
+              <td data-label="Account">
+                <strong>{r.name}</strong>
+                <span class="sub">{r.kind === "domain" ? "email domain" : "company network"}</span>
+              </td>
+              <td data-label="Members" class="num">
+                <strong>{count(r.members.count)}</strong>
+                <span class="sub">{memberMix(r.members)}</span>
+              </td>
+              <td data-label="Score" class="num">
+                <strong>{count(r.score.total)}</strong>
+                <span class="sub">fit {count(r.score.fit)} · eng. {count(r.score.engagement)}</span>
+              </td>
+              <td data-label="Stage"><span class={`stage stage-${r.stage}`}>{r.stage}</span></td>
+              <td data-label="MQA at" class="when">{time(r.mqaAt)}</td>
+              <td data-label="Reasons">
+                <ul class="reasons">
+                  {fit.map((line) => <li class={line.points < 0 ? "negative" : undefined}>{line.rule} {signed(line.points)}</li>)}
+                  {r.score.engagement > 0 && <li>{`engagement of ${counted(r.explanation.filter((l) => l.rule === "member").length, "member")} ${signed(r.score.engagement)}`}</li>}
+                </ul>
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

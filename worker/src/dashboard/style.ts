@@ -1,7 +1,7 @@
 /**
  * The dashboard's one stylesheet, served as /dashboard/app.css: the CSP allows
  * styles from the worker's own origin only, never inline. Laptop and phone widths:
- * columns fold below 900 px, the MQL table turns into cards below 700 px, and
+ * columns fold below 900 px, the MQL and account tables (.cards) turn into cards below 700 px, and
  * other tables scroll inside their card, so the page itself never scrolls sideways.
  */
 export const STYLESHEET = `
@@ -79,14 +79,15 @@ tbody tr:last-child > * { border-bottom: 0; }
 .error-text { color: var(--poor); overflow-wrap: anywhere; }
 .vital.good { color: var(--good); } .vital.fair { color: var(--fair); } .vital.poor { color: var(--poor); font-weight: 600; }
 
-.mqls td { overflow-wrap: break-word; }
-.mqls .sub { display: block; color: var(--muted); font-size: 0.82rem; }
-.mqls td.num { text-align: left; }
-.mqls .when { white-space: nowrap; }
+.cards td { overflow-wrap: break-word; }
+.cards .sub { display: block; color: var(--muted); font-size: 0.82rem; }
+.cards td.num { text-align: left; }
+.cards .when { white-space: nowrap; }
 .stage { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 999px; font-size: 0.8rem; font-weight: 600; background: var(--accent-soft); color: var(--accent); }
 .stage-sql, .stage-opportunity { background: #fdf1e3; color: var(--fair); }
 .stage-customer { background: #e3f6ee; color: var(--good); }
 .stage-disqualified { background: #fde8e3; color: var(--poor); }
+.stage-account { background: #f2f4f7; color: var(--muted); }
 .reasons { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem; }
 .reasons li { font-size: 0.78rem; background: #f2f4f7; border-radius: 6px; padding: 0.05rem 0.4rem; white-space: nowrap; }
 .reasons li.negative { background: #fde8e3; color: var(--poor); }
@@ -110,13 +111,13 @@ tbody tr:last-child > * { border-bottom: 0; }
   main { padding-top: 1rem; }
   h1 { font-size: 1.35rem; }
   .kpi dd { font-size: 1.25rem; }
-  .mqls thead { display: none; }
-  .mqls, .mqls tbody, .mqls tr, .mqls td { display: block; width: 100%; }
-  .mqls tr { border: 1px solid var(--line); border-radius: 10px; padding: 0.4rem 0.75rem; margin-bottom: 0.6rem; }
-  .mqls td { display: grid; grid-template-columns: 6.5rem minmax(0, 1fr); gap: 0.1rem 0.5rem; padding: 0.3rem 0; border: 0; overflow-wrap: anywhere; }
-  .mqls td::before { content: attr(data-label); color: var(--muted); font-size: 0.78rem; font-weight: 600; }
-  .mqls td > * { grid-column: 2; }
-  .mqls .stage { justify-self: start; }
+  .cards thead { display: none; }
+  .cards, .cards tbody, .cards tr, .cards td { display: block; width: 100%; }
+  .cards tr { border: 1px solid var(--line); border-radius: 10px; padding: 0.4rem 0.75rem; margin-bottom: 0.6rem; }
+  .cards td { display: grid; grid-template-columns: 6.5rem minmax(0, 1fr); gap: 0.1rem 0.5rem; padding: 0.3rem 0; border: 0; overflow-wrap: anywhere; }
+  .cards td::before { content: attr(data-label); color: var(--muted); font-size: 0.78rem; font-weight: 600; }
+  .cards td > * { grid-column: 2; }
+  .cards .stage { justify-self: start; }
   table { font-size: 0.84rem; }
   th, td { padding-right: 0.45rem; }
   /* A chart is scaled to about two thirds on a phone: larger type keeps its labels readable. */

@@ -42,6 +42,8 @@ export interface ExportRecord {
   verified: boolean;
   /** The script sends nothing before consent where the site asks for it: every event held was consented to. */
   consent: boolean;
+  /** The lead's account (`domain:acme.com`), or null for free, disposable and the site's own mail. */
+  account: string | null;
   rulesVersion: number;
   updatedAt: string;
 }
@@ -57,6 +59,7 @@ export interface RecordInput {
   firstTouch: ProfileEvent | null;
   lastTouch: ProfileEvent | null;
   verified: boolean;
+  account: string | null;
   rulesVersion: number;
   updatedAt: number;
 }
@@ -90,6 +93,7 @@ export function exportRecord(input: RecordInput): ExportRecord {
     lastTouch: input.lastTouch?.url ? { url: input.lastTouch.url, at: iso(input.lastTouch.receivedAt) } : null,
     verified: input.verified,
     consent: true,
+    account: input.account,
     rulesVersion: input.rulesVersion,
     updatedAt: iso(input.updatedAt),
   };

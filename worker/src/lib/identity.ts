@@ -3,6 +3,7 @@
  * visitor id); a lead is one per (site, keyed hash of its normalised email), keyed
  * with IDENTITY_SECRET so that neither object names nor profile ids reveal an
  * email, and nobody without the secret can find a lead's object from an email.
+ * An account (a company) is one object per (site, account key).
  */
 import { timingSafeEqual } from "hono/utils/buffer";
 import { normaliseEmail } from "../../../shared/rules";
@@ -14,6 +15,16 @@ export function visitorProfileName(site: string, vid: string): string {
 
 export async function leadProfileName(secret: string, site: string, email: string): Promise<string> {
   return `lead:${site}:${await hmacHex(secret, `${site}|${normaliseEmail(email)}`)}`;
+}
+
+/** An account's object: one per (site, account key), the key naming a company, never a person. */
+export function accountObjectName(site: string, key: string): string {
+  return `account:${site}:${key}`;
+}
+
+/** The account object of a key on a site. */
+export function accountObject(env: Env, site: string, key: string) {
+  return env.ACCOUNTS.getByName(accountObjectName(site, key));
 }
 
 /** The lead object of an email on a site. */

@@ -17,6 +17,17 @@ export const PeriodQuery = {
   until: v.optional(time),
 };
 
+const MAX_LIMIT = 200;
+
+/** `cursor` and `limit` of a paginated listing (an export): the schema a route spreads into its own. */
+export const PageQuery = {
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+  limit: v.optional(v.pipe(
+    v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number),
+    v.minValue(1), v.maxValue(MAX_LIMIT, `must be at most ${MAX_LIMIT}`),
+  ), "100"),
+};
+
 /** The period a query asks for, [since, until), with the route's defaults; null when it is empty. */
 export function periodOf(query: { since?: number; until?: number }, defaults: { since: number; until: number }) {
   const since = query.since ?? defaults.since;

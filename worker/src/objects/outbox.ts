@@ -1,9 +1,41 @@
 /**
- * A profile's transactional outbox: what must leave the object (webhooks, export
- * records, stage changes for the site's metrics) is written in the same transaction as the change that caused
- * it, then delivered from the alarm, at least once, in the order written.
+ * An object's transactional outbox: what must leave the object (webhooks, export
+ * records, stage changes for the site's metrics, a member's state for its account) is
+ * written in the same transaction as the change that caused it, then delivered from the
+ * alarm, at least once, in the order written.
  */
-export type OutboxKind = "webhook" | "export" | "metrics";
+import { GIVE_UP_AFTER_MS, retryDelay } from "../webhooks/deliver";
+
+export type OutboxKind = "webhook" | "export" | "metrics" | "account";
+
+/**
+ * Kinds whose items must arrive in the order written: while one fails, the later ones
+ * of its kind wait. An export record deletes the key before it; an account must not
+ * hear an older state after a newer one (a member that left, back again).
+ */
+const IN_ORDER: ReadonlySet<OutboxKind> = new Set(["export", "account"]);
+
+/** The outbox table, as an object that has one creates it. */
+export const OUTBOX_TABLE = `CREATE TABLE outbox (
+  n INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  failed_at INTEGER)`;
+
+/** How an object's items leave it. */
+export interface Courier {
+  /** Sends one item: null once it is delivered (or no longer wanted), else what went wrong. */
+  send(item: OutboxItem): Promise<string | null>;
+  /** Whether the object was erased meanwhile: then nothing more is written. */
+  stopped(): boolean;
+  /** A webhook that kept failing for GIVE_UP_AFTER_MS, kept as failed: list it (webhooks/failed.ts). */
+  gaveUp(item: OutboxItem, error: string): Promise<void>;
+}
 
 export type OutboxItem = {
   n: number;
@@ -49,6 +81,27 @@ export class Outbox {
 
   gaveUp(item: OutboxItem, now: number, error: string): void {
     this.sql.exec("UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE n = ?", now, error, item.n);
+  }
+
+  /**
+   * Delivers what is due by `now`, oldest first: a failure is retried with backoff, a
+   * webhook failing for GIVE_UP_AFTER_MS is kept as failed; other kinds never give up.
+   */
+  async deliver(now: number, courier: Courier): Promise<void> {
+    const waiting = new Set<OutboxKind>();
+    for (const item of this.due(now)) {
+      if (waiting.has(item.kind)) continue;
+      const error = await courier.send(item);
+      if (courier.stopped()) return;
+      if (error === null) this.delivered(item);
+      else if (item.kind === "webhook" && now - item.created_at >= GIVE_UP_AFTER_MS) {
+        this.gaveUp(item, now, error);
+        await courier.gaveUp(item, error);
+      } else {
+        this.retryLater(item, now + retryDelay(item.attempts + 1), error);
+        if (IN_ORDER.has(item.kind)) waiting.add(item.kind);
+      }
+    }
   }
 
   /** A failed item tried again from now, with a fresh window of retries; false when there is none. */

@@ -162,6 +162,9 @@ export const PERSON_MIGRATIONS: Migrations = [
        rules TEXT NOT NULL,
        internal_domains TEXT NOT NULL DEFAULT '[]')`,
   ],
+  // Accounts (objects/account.ts): what the profile last told each of its accounts. A
+  // visitor that joins its company's account gets the person part too, for this and the outbox.
+  [`CREATE TABLE accounts (key TEXT PRIMARY KEY, seq INTEGER NOT NULL, report TEXT)`],
 ];
 export const PERSON_SCHEMA_VERSION_KEY = "lead_schema_version";
 

@@ -17,12 +17,15 @@
  *             A visitor's rows name the lead they belong to; `forwarded = 0` rows
  *             with a lead are still to be sent there
  *   meta      schema versions; `erased_at` once a visitor was erased
- * and the person part, created when an object first acts as a lead or changes stage
- * (an anonymous visitor never does):
- *   stages    every stage entered: when, and why (scoring, feedback, rescore)
+ * and the person part, created when an object first acts as a lead, changes stage or
+ * joins its company's account (an anonymous visitor of no company does none of these):
+ *   stages    every stage entered: when, and why (scoring, feedback, rescore, expiry)
  *   visitors  a lead's merged visitors (object ids), so erasing reaches them all
  *   outbox    a lead's webhooks and export records, written with the stage change
- *             that caused them, delivered by the alarm (outbox.ts)
+ *             that caused them, and what a profile tells its accounts, delivered
+ *             by the alarm (outbox.ts)
+ *   accounts  the accounts (objects/account.ts) the profile told its state: what it
+ *             last told each, and that report's seq (null once it left)
  *
  * Invariants:
  *   - an event id is stored at most once; a duplicate changes nothing
@@ -38,6 +41,10 @@
  *     email stays with the first
  *   - a lead's stage change, its export record and its webhook are written in one
  *     transaction; each leaves at least once, export records in order
+ *   - a change of what a profile tells its account (stage, engagement, company
+ *     traits) is written with the change that caused it and reaches the account at
+ *     least once, in order, with a seq rising per account; erasing the person
+ *     removes it from every account before its data goes
  *   - a batch is applied in one storage transaction, and answered once durable
  *
  * State changes go through `collect` (a browser's batch), `record` (a lead's
@@ -46,18 +53,20 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
-  applyEvent, emptyState, isQualified, nextDecayAt, recycle, replay, scoreOf, settleDecay,
+  applyEvent, companyTraits, emptyState, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, replay, scoreOf, settleDecay,
   DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Traits,
 } from "../../../shared/rules";
 import { deleteExport, exportKey, putExport } from "../exports/store";
 import { exportRecord, sourceOf, type ExportRecord } from "../exports/record";
+import { accountObject } from "../lib/identity";
 import { eraseFromMetrics, recordStageChange } from "../metrics";
 import type { StageChangeRecord } from "../metrics/types";
-import { scoringSite, webhookHears } from "../sites/config";
+import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
 import { registerLead, unregisterLead } from "../sites/leads";
-import { clearFailure, listFailures, recordFailure } from "../webhooks/failed";
-import { GIVE_UP_AFTER_MS, retryDelay, send } from "../webhooks/deliver";
+import { clearFailure, listFailures, recordGiveUp } from "../webhooks/failed";
+import { deliverWebhook } from "../webhooks/deliver";
+import type { MemberState } from "./account";
 import { hasSchema, migrate } from "./migrate";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
@@ -97,6 +106,8 @@ export interface Batch {
   events: IncomingEvent[];
   /** The country the edge saw the request come from, if any. */
   edgeCountry?: string;
+  /** The organisation whose network the request came from (the edge's `asOrganization`), if any. */
+  edgeOrganization?: string;
   now: number;
 }
 
@@ -211,6 +222,14 @@ export interface ProfileDetails {
 type Rules = Pick<ScoringSite, "rulesVersion" | "model" | "internalDomains">;
 const rulesOf = ({ rulesVersion, model, internalDomains }: ScoringSite): Rules => ({ rulesVersion, model, internalDomains });
 
+/** What a profile tells one of its accounts: its state, or null when it leaves. */
+interface AccountReport {
+  site: string;
+  account: string;
+  seq: number;
+  member: MemberState | null;
+}
+
 /** Why a stage changes, when, and whether the site's webhook hears of it. */
 interface Cause {
   origin: StageOrigin;
@@ -253,6 +272,8 @@ export class Profile extends DurableObject<Env> {
   private forwarding: Promise<unknown> = Promise.resolve();
   /** Deliveries too: export records must reach KV in the order written. */
   private delivering: Promise<unknown> = Promise.resolve();
+  /** An erasure is taking the person out of its accounts: nothing more is told them. */
+  private leaving = false;
 
   // --- a browser's batch (visitor objects) ---------------------------------
 
@@ -266,8 +287,9 @@ export class Profile extends DurableObject<Env> {
       if (site) batch = { ...batch, site: { ...batch.site, ...rulesOf(scoringSite(site)) } };
     }
     const { activity, ...counts } = this.apply("visitor", batch);
+    const told = this.tellAccounts(batch.now, batch.edgeOrganization);
     // A new visitor's one timer: when its first events pass the retention period.
-    if (activity.firstSeen) await this.schedule(batch.now);
+    if (activity.firstSeen || told) await this.schedule(batch.now);
     const leadState = await this.forward(batch.site, batch.now);
     const state = await this.shown(batch.now, leadState);
     const person = leadState ?? this.stateOf(this.row!, batch.now);
@@ -287,6 +309,7 @@ export class Profile extends DurableObject<Env> {
   /** Applies events to a lead: a visitor's forwarded history and batches, or server events. */
   async record(batch: LeadBatch): Promise<BatchResult> {
     const { activity, ...counts } = this.apply("lead", batch);
+    this.tellAccounts(batch.now);
     const row = this.row!;
     if (!row.registered) {
       await registerLead(this.env.SITES, row.site, this.ctx.id.toString());
@@ -326,6 +349,7 @@ export class Profile extends DurableObject<Env> {
       }
       saveRow(this.sql, row);
     });
+    this.tellAccounts(now);
     await this.schedule(now);
     return { from, to: row.stage };
   }
@@ -348,6 +372,7 @@ export class Profile extends DurableObject<Env> {
       if (rollback && rules.rulesVersion === site.rulesVersion) this.demote(row, rules.model, now, cause, rollback);
       saveRow(this.sql, row);
     });
+    this.tellAccounts(now);
     await this.schedule(now);
     return { from, to: row.stage, rulesVersion: this.rules!.rulesVersion };
   }
@@ -423,6 +448,7 @@ export class Profile extends DurableObject<Env> {
     const id = this.ctx.id.toString();
     const visitors = this.sql.exec<{ id: string }>("SELECT id FROM visitors").toArray();
     for (const visitor of visitors) await this.env.PROFILES.get(this.env.PROFILES.idFromString(visitor.id)).forget();
+    await this.leaveAccounts(row);
     for (const key of new Set([row.exportKey, ...this.outbox.pendingExportKeys()])) {
       if (key) await deleteExport(this.env.SITES, key);
     }
@@ -450,7 +476,9 @@ export class Profile extends DurableObject<Env> {
 
   /** Deletes everything this object holds; a visitor keeps a tombstone so its browser resets. */
   async forget(): Promise<void> {
-    const kind = this.load()?.kind ?? "visitor";
+    const row = this.load();
+    if (row) await this.leaveAccounts(row);
+    const kind = row?.kind ?? "visitor";
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.reset();
@@ -484,6 +512,7 @@ export class Profile extends DurableObject<Env> {
         if (due !== null && due <= now) changed = (this.expire(row, due, now), true);
         if (changed) saveRow(this.sql, row);
       });
+      this.tellAccounts(now);
     } else if (row && this.hasUnsentEvents(row)) {
       await this.forward(this.storedSite(row), now);
     }
@@ -800,6 +829,7 @@ export class Profile extends DurableObject<Env> {
       firstTouch: this.firstTouch(),
       lastTouch: this.firstTouch("DESC"),
       verified: row.verified,
+      account: leadAccount(row.scoring.traits, this.rules?.internalDomains ?? []),
       rulesVersion: this.rules?.rulesVersion ?? 0,
       updatedAt: now,
     });
@@ -888,6 +918,69 @@ export class Profile extends DurableObject<Env> {
     this.alarmAt = at;
   }
 
+  // --- accounts ------------------------------------------------------------
+
+  /**
+   * Tells the person's accounts (shared/rules/accounts.ts) where it stands: a lead its
+   * business domain's; an anonymous visitor each company network it has been seen
+   * from, from its first point of engagement on. A visitor that gave an email leaves
+   * them: what it does is its lead's now. Only a change is told, through the outbox,
+   * right after the change that caused it (no await between: one commit). Answers
+   * whether it queued anything. A visitor from no company's network costs no query.
+   */
+  private tellAccounts(now: number, organization?: string): boolean {
+    const row = this.row;
+    if (!row || !this.rules || this.leaving) return false;
+    const joins = row.kind === "lead" ? leadAccount(row.scoring.traits, this.rules.internalDomains)
+      : row.lead === null ? organizationAccount(organization) : null;
+    const held = this.hasPersonPart()
+      ? this.sql.exec<{ key: string; seq: number; report: string | null }>("SELECT key, seq, report FROM accounts").toArray()
+      : [];
+    const members = held.filter((h) => h.report !== null).map((h) => h.key);
+    if (joins === null && !members.length) return false;
+
+    const { engagement } = scoreOf(this.rules.model, row.scoring, now);
+    const wanted = new Set(row.kind === "visitor" && row.lead === null ? members : []);
+    if (joins !== null && (row.kind === "lead" || engagement > 0)) wanted.add(joins);
+    const state: MemberState = { kind: row.kind, stage: row.stage, engagement, traits: companyTraits(row.scoring.traits) };
+    const report = JSON.stringify(state);
+    const told = [
+      ...[...wanted].map((key) => ({ key, report })),
+      ...held.filter((h) => h.report !== null && !wanted.has(h.key)).map((h) => ({ key: h.key, report: null })),
+    ].filter(({ key, report }) => held.find((h) => h.key === key)?.report !== report);
+    if (!told.length) return false;
+
+    this.ensurePersonPart();
+    this.transaction(() => {
+      for (const { key, report } of told) {
+        const seq = (held.find((h) => h.key === key)?.seq ?? 0) + 1;
+        this.sql.exec("INSERT OR REPLACE INTO accounts (key, seq, report) VALUES (?, ?, ?)", key, seq, report);
+        const payload: AccountReport = { site: row.site, account: key, seq, member: report === null ? null : state };
+        this.outbox.add("account", `${this.ctx.id.toString()}.account.${seq}.${key}`, payload, now);
+      }
+    });
+    return true;
+  }
+
+  /**
+   * Erasure takes the person out of every account it told anything, before its data
+   * goes (a failure fails the erasure, which can then be asked again). A report under
+   * way lands first; nothing more is told meanwhile.
+   */
+  private async leaveAccounts(row: ProfileRow): Promise<void> {
+    if (!this.hasPersonPart()) return;
+    const keys = this.sql.exec<{ key: string }>("SELECT key FROM accounts").toArray().map((r) => r.key);
+    if (!keys.length) return;
+    this.leaving = true;
+    try {
+      await this.delivering;
+      for (const key of keys) await accountObject(this.env, row.site, key).erase(row.site, key, this.ctx.id.toString());
+    } catch (err) {
+      this.leaving = false;
+      throw err;
+    }
+  }
+
   // --- delivering the outbox ---------------------------------------------
 
   /** Delivers what is due, after any delivery under way. */
@@ -897,26 +990,12 @@ export class Profile extends DurableObject<Env> {
     return run;
   }
 
-  private async deliverDue(now: number): Promise<void> {
-    let exportsBlocked = false;
-    for (const item of this.outbox.due(now)) {
-      // A later export record must not land before an earlier one: it deletes the key before it.
-      if (item.kind === "export" && exportsBlocked) continue;
-      const error = await this.deliverItem(item, now);
-      if (this.erased() || !this.written()) return;
-      if (error === null) this.outbox.delivered(item);
-      else if (item.kind === "webhook" && now - item.created_at >= GIVE_UP_AFTER_MS) {
-        this.outbox.gaveUp(item, now, error);
-        const body = JSON.parse(item.payload) as { type: string; site: string; to?: string };
-        await recordFailure(this.env.SITES, body.site, {
-          id: item.id, profile: this.ctx.id.toString(), type: body.type, to: body.to ?? null,
-          attempts: item.attempts + 1, firstAttemptAt: item.created_at, failedAt: now, lastError: error,
-        });
-      } else {
-        this.outbox.retryLater(item, now + retryDelay(item.attempts + 1), error);
-        if (item.kind === "export") exportsBlocked = true;
-      }
-    }
+  private deliverDue(now: number): Promise<void> {
+    return this.outbox.deliver(now, {
+      send: (item) => this.deliverItem(item, now),
+      stopped: () => this.erased() || !this.written(),
+      gaveUp: (item, error) => recordGiveUp(this.env.SITES, item, { profile: this.ctx.id.toString() }, now, error),
+    });
   }
 
   /** Sends one item; null when it is delivered (or no longer wanted), else the error. */
@@ -931,12 +1010,14 @@ export class Profile extends DurableObject<Env> {
         await putExport(this.env.SITES, key, previous, record);
         return null;
       }
-      const body = JSON.parse(item.payload) as { site: string; type: string; to?: Stage; origin?: StageOrigin };
-      const webhook = (await getSite(this.env.SITES, body.site))?.webhook;
-      // The site dropped its webhook, or does not want this stage: nothing to send.
-      if (!webhook) return null;
-      if (body.type === "profile.stage_changed" && !webhookHears(webhook.stages, body.to!, body.origin!)) return null;
-      return await send(webhook.url, webhook.secret, item.id, item.payload, now);
+      if (item.kind === "account") {
+        // Kept, not sent: the erasure under way tells the accounts itself, and then deletes it.
+        if (this.leaving) return "the person is being erased";
+        const { site, account, seq, member } = JSON.parse(item.payload) as AccountReport;
+        await accountObject(this.env, site, account).update(site, account, this.ctx.id.toString(), seq, member);
+        return null;
+      }
+      return await deliverWebhook(this.env.SITES, item, now);
     } catch (err) {
       return String(err);
     }
@@ -1039,6 +1120,7 @@ export class Profile extends DurableObject<Env> {
   private reset(): void {
     this.row = this.rules = this.tombstone = this.alarmAt = this.personPart = this.stored = this.oldestArrival = undefined;
     this.migrated = false;
+    this.leaving = false;
   }
 
   private load(): ProfileRow | null {

@@ -54,10 +54,11 @@ export const collect = new Hono<AppEnv>()
     await limitCollect(c, site.id, batch.vid);
 
     const now = Date.now();
+    const cf = c.req.raw.cf as IncomingRequestCfProperties | undefined;
     const arrival = {
       receivedAt: now,
       sid: batch.sid,
-      bot: isBotRequest(c.req.header("User-Agent"), c.req.raw.cf as IncomingRequestCfProperties | undefined),
+      bot: isBotRequest(c.req.header("User-Agent"), cf),
       allowBots: site.allowBots,
       internal: site.exclude.ips.includes(c.req.header("CF-Connecting-IP") ?? ""),
       formIdentifies: !site.requireVerified,
@@ -86,9 +87,8 @@ export const collect = new Hono<AppEnv>()
     }
 
     const profile = c.env.PROFILES.getByName(visitorProfileName(site.id, batch.vid));
-    const edgeCountry = c.req.raw.cf?.country as string | undefined;
     const result = events.length
-      ? await profile.collect({ site: scoringSite(site), events, edgeCountry, now })
+      ? await profile.collect({ site: scoringSite(site), events, edgeCountry: cf?.country, edgeOrganization: cf?.asOrganization, now })
       : { ...await profile.seen(now), accepted: 0, duplicates: 0 };
     if (result.activity) c.executionCtx.waitUntil(recordBatch(c.env, site.id, result, events, now));
     const body: CollectResponse = {

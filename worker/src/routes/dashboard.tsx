@@ -4,11 +4,12 @@ import * as v from "valibot";
 import { DAY_MS } from "../../../shared/rules";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { latestMqls } from "../dashboard/data";
+import { latestRecords } from "../dashboard/data";
 import { documentOf, LoginPage, MessagePage } from "../dashboard/layout";
 import { DashboardPage, PERIODS } from "../dashboard/page";
 import { closeSession, openSession, sessionCaller } from "../dashboard/session";
 import { STYLESHEET } from "../dashboard/style";
+import type { AccountRecord } from "../exports/account-record";
 import { CONTENT_TYPES, exportBody, writerFor } from "../exports/formats";
 import { listExports } from "../exports/store";
 import { siteInsights } from "../insights";
@@ -26,7 +27,8 @@ import { listFailures } from "../webhooks/failed";
 
 /** The dashboard reads what the MQL export and the metrics show: a key needs the export's scope. */
 const SCOPE: Scope = "exports:read";
-const MQLS_SHOWN = 100;
+/** MQLs, and accounts, shown: the latest changed in the period. */
+const RECORDS_SHOWN = 100;
 
 /**
  * Sent with every dashboard answer. The CSP allows no script at all and styles
@@ -115,9 +117,10 @@ export const dashboard = new Hono<AppEnv>()
     const { site, sites, days, canEdit } = found;
     const until = Date.now();
     const since = until - Number(days) * DAY_MS;
-    const [metrics, mqls, failures, insights, draft] = await Promise.all([
+    const [metrics, mqls, accounts, failures, insights, draft] = await Promise.all([
       siteMetrics(c.env, site.id, since, until),
-      latestMqls(c.env.SITES, site.id, since, until, MQLS_SHOWN),
+      latestRecords(c.env.SITES, site.id, since, until, RECORDS_SHOWN),
+      latestRecords<AccountRecord>(c.env.SITES, site.id, since, until, RECORDS_SHOWN, "account"),
       listFailures(c.env.SITES, site.id),
       siteInsights(c.env.SITES, site),
       getDraft(c.env.SITES, site.id),
@@ -126,7 +129,8 @@ export const dashboard = new Hono<AppEnv>()
     const preview = draft && found.preview ? summarise(await previewLeads(c.env, site.id, draft.rules, until), 0) : null;
     return c.html(documentOf(
       <DashboardPage
-        site={site} sites={sites} days={days} metrics={metrics} mqls={mqls} mqlLimit={MQLS_SHOWN} failures={failures} insights={insights}
+        site={site} sites={sites} days={days} metrics={metrics} mqls={mqls} recordLimit={RECORDS_SHOWN} accounts={accounts}
+        failures={failures} insights={insights}
         draft={{ siteId: site.id, rulesVersion: site.rulesVersion, live: site.model, draft, preview, canEdit }}
       />,
     ));

@@ -4,21 +4,15 @@ import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
 import { requireScope } from "../lib/auth";
 import { ApiError } from "../lib/errors";
-import { PeriodQuery, periodOf } from "../lib/period";
+import { PageQuery, PeriodQuery, periodOf } from "../lib/period";
 import { requireSite } from "../lib/site";
 import { DEFAULT_PLACEHOLDER } from "../exports/csv";
-import { CONTENT_TYPES, exportBody, FORMATS, writerFor } from "../exports/formats";
+import { CONTENT_TYPES, exportPage, FORMATS, writerFor } from "../exports/formats";
 import { listExports, readCursor } from "../exports/store";
-
-const MAX_LIMIT = 200;
 
 const ExportQuery = v.object({
   ...PeriodQuery,
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(1024))),
-  limit: v.optional(v.pipe(
-    v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number),
-    v.minValue(1), v.maxValue(MAX_LIMIT, `must be at most ${MAX_LIMIT}`),
-  ), "100"),
+  ...PageQuery,
   format: v.optional(v.picklist(FORMATS, `must be one of ${FORMATS.join(", ")}`), "json"),
   placeholder: v.optional(v.pipe(v.string(), v.maxLength(64)), DEFAULT_PLACEHOLDER),
 });
@@ -40,17 +34,9 @@ export const mqls = new Hono<AppEnv>()
     const after = cursor === undefined ? undefined : readCursor(site.id, cursor);
     if (after === null) throw new ApiError(400, "invalid_query", "not a cursor this export gave", "cursor");
 
-    // One page, read before answering so its cursor can go in a header; written out record by record.
     const listing = listExports(c.env.SITES, site.id, { ...period, after, limit });
-    const records = [];
-    for await (const record of listing.records) records.push(record);
-    const next = listing.cursor();
-    const body = exportBody(records, writerFor(format, placeholder), () => next);
-    return new Response(body, {
-      headers: {
-        "Content-Type": CONTENT_TYPES[format],
-        ...(next && { "X-Edgescore-Cursor": next }),
-        ...(format === "csv" && { "Content-Disposition": `attachment; filename="mqls-${site.id}.csv"` }),
-      },
+    return exportPage(listing, writerFor(format, placeholder), {
+      "Content-Type": CONTENT_TYPES[format],
+      ...(format === "csv" && { "Content-Disposition": `attachment; filename="mqls-${site.id}.csv"` }),
     });
   });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { requireScope } from "../lib/auth";
 import { ApiError } from "../lib/errors";
-import { profileById } from "../lib/identity";
+import { accountObject, profileById } from "../lib/identity";
 import { requireSite } from "../lib/site";
 import { send } from "../webhooks/deliver";
 import { getFailure, listFailures } from "../webhooks/failed";
@@ -19,9 +19,10 @@ export const webhooks = new Hono<AppEnv>()
   .post("/v1/sites/:site/webhooks/failed/:id/retry", requireScope("site:admin"), async (c) => {
     const site = await requireSite(c, c.req.param("site"));
     const failure = await getFailure(c.env.SITES, site.id, c.req.param("id"));
-    const profile = failure && profileById(c.env, failure.profile);
-    if (!failure || !profile) throw new ApiError(404, "unknown_delivery", "no failed delivery with this id", "id");
-    const delivered = await profile.retryDelivery(failure.id, Date.now());
+    // The object whose outbox holds it: an account's, or a profile's.
+    const owner = failure && (failure.account ? accountObject(c.env, site.id, failure.account) : profileById(c.env, failure.profile));
+    if (!failure || !owner) throw new ApiError(404, "unknown_delivery", "no failed delivery with this id", "id");
+    const delivered = await owner.retryDelivery(failure.id, Date.now());
     // Not delivered: it is retried again with backoff, and listed as failed if it gives up again.
     return c.json({ id: failure.id, delivered }, delivered ? 200 : 202);
   })

@@ -3,7 +3,11 @@
  * `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, the same id on every
  * retry, a short timeout so a slow receiver cannot hold its profile's alarm.
  */
+import type { Stage } from "../../../shared/events";
+import type { StageOrigin } from "../objects/profile";
 import { hmacHex } from "../lib/crypto";
+import { webhookHears } from "../sites/config";
+import { getSite } from "../sites/store";
 
 const TIMEOUT_MS = 10_000;
 /** Retries go on for at least this long before a delivery is kept as failed. */
@@ -35,6 +39,20 @@ export async function send(url: string, secret: string, id: string, body: string
   } catch (err) {
     return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   }
+}
+
+/**
+ * Sends a webhook an object's outbox holds (its payload has `site`, `type` and, for a
+ * stage change, `to`) to the site's webhook as it is now. Answers null, delivered, when
+ * the site has no webhook any more or does not want this change (webhookHears: it
+ * filters `profile.stage_changed` only).
+ */
+export async function deliverWebhook(kv: KVNamespace, item: { id: string; payload: string }, now: number): Promise<string | null> {
+  const body = JSON.parse(item.payload) as { site: string; type: string; to?: Stage; origin?: StageOrigin };
+  const webhook = (await getSite(kv, body.site))?.webhook;
+  if (!webhook) return null;
+  if (body.type === "profile.stage_changed" && !webhookHears(webhook.stages, body.to!, body.origin!)) return null;
+  return send(webhook.url, webhook.secret, item.id, item.payload, now);
 }
 
 /** Jittered exponential backoff: 10 s doubling to at most an hour. */

@@ -2,13 +2,18 @@
  * Webhook deliveries that gave up, listed per site in KV so the API and the
  * dashboard can show them without asking every profile object:
  *   webhookfail:<site>:<delivery id>   metadata: the failure
- * A delivery id starts with its profile's id, so erasing a person finds theirs.
+ * A delivery id starts with its object's id (a profile's, or an account's), so
+ * erasing a person finds theirs.
  */
 import { listAll } from "../lib/kv";
+import type { OutboxItem } from "../objects/outbox";
 
 export interface FailedDelivery {
   id: string;
+  /** The profile whose delivery it was; for an account's, the account object's id. */
   profile: string;
+  /** An account's delivery: the account's key. */
+  account?: string;
   type: string;
   to: string | null;
   attempts: number;
@@ -21,6 +26,17 @@ const prefix = (site: string) => `webhookfail:${site}:`;
 
 export async function recordFailure(kv: KVNamespace, site: string, failure: FailedDelivery): Promise<void> {
   await kv.put(prefix(site) + failure.id, "", { metadata: failure });
+}
+
+/** Lists a webhook of an object's outbox that gave up after its last attempt, at `now`. */
+export async function recordGiveUp(
+  kv: KVNamespace, item: OutboxItem, owner: { profile: string; account?: string }, now: number, error: string,
+): Promise<void> {
+  const body = JSON.parse(item.payload) as { type: string; site: string; to?: string };
+  await recordFailure(kv, body.site, {
+    id: item.id, ...owner, type: body.type, to: body.to ?? null,
+    attempts: item.attempts + 1, firstAttemptAt: item.created_at, failedAt: now, lastError: error,
+  });
 }
 
 export async function clearFailure(kv: KVNamespace, site: string, id: string): Promise<void> {
