@@ -8,10 +8,11 @@ const FUNNEL: readonly Stage[] = STAGES.slice(0, 6);
  * The stage scoring moves a profile to. Scoring only moves forward: a visitor with an email
  * becomes a lead, a lead that qualifies an MQL (never an anonymous profile, however engaged);
  * the stages sales set (sql, opportunity, customer, disqualified) are never changed.
+ * `qualifies` is asked only where the answer matters: scoring a profile is work, done per event.
  */
-export function scoredStage(current: Stage, { hasEmail, qualifies }: { hasEmail: boolean; qualifies: boolean }): Stage {
+export function scoredStage(current: Stage, { hasEmail, qualifies }: { hasEmail: boolean; qualifies: () => boolean }): Stage {
   if (!hasEmail || (current !== "visitor" && current !== "lead")) return current;
-  return qualifies ? "mql" : "lead";
+  return qualifies() ? "mql" : "lead";
 }
 
 /**

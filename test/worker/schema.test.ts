@@ -37,6 +37,14 @@ it("creates for a new profile the very schema its migrations end at, the person 
   });
   expect(Object.keys(direct)).toEqual(["accounts", "events", "meta", "model", "outbox", "profile", "stages", "visitors"]);
   expect(direct).toEqual(stepByStep);
+  // A new object known to be new (nothing read first) gets the very same, at the same version.
+  const fresh = await runInDurableObject(env.PROFILES.getByName("schema:fresh"), (_, state) => {
+    expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA, undefined, true)).toBe("created");
+    expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA)).toBe("current");
+    expect(withPersonPart(state.storage)).toBe("created");
+    return shapeOf(state.storage.sql);
+  });
+  expect(fresh).toEqual(stepByStep);
 });
 
 it("gives the person part to leads and visitors that gave an email only", async () => {

@@ -16,7 +16,10 @@ describe("scoredStage", () => {
     ["customer", true, false, "customer"],
     ["disqualified", true, true, "disqualified"],
   ])("%s with email %s, qualifying %s → %s", (current, hasEmail, qualifies, expected) => {
-    expect(scoredStage(current, { hasEmail, qualifies })).toBe(expected);
+    let asked = false;
+    expect(scoredStage(current, { hasEmail, qualifies: () => (asked = true) && qualifies })).toBe(expected);
+    // Whether it qualifies is asked only where it could move the stage.
+    expect(asked).toBe(hasEmail && (current === "visitor" || current === "lead"));
   });
 });
 

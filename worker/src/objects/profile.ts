@@ -548,7 +548,7 @@ export class Profile extends DurableObject<Env> {
       const rules = this.rulesFor(row, batch.site, batch.now, quietRescore(batch.now));
       let before = pointsByRule(rules.model, row.scoring, batch.now);
       let outOfOrder = false;
-      const seen = this.storedIds(batch.events);
+      const seen = stored === null ? new Set<string>() : this.storedIds(batch.events);
       for (const event of batch.events) {
         if (seen.has(event.id)) {
           duplicates++;
@@ -1073,7 +1073,7 @@ export class Profile extends DurableObject<Env> {
 
   private ensureSchema(): void {
     if (this.migrated) return;
-    if (migrate(this.ctx.storage, MIGRATIONS, CURRENT_SCHEMA) === "created") {
+    if (migrate(this.ctx.storage, MIGRATIONS, CURRENT_SCHEMA, undefined, this.stored === false) === "created") {
       // A new object: no alarm, no person part. No need to ask.
       this.alarmAt = null;
       this.personPart = false;

@@ -23,7 +23,7 @@ function qualifiesNow(profile: Standing, model: ScoringModel, now: number): bool
 export function stagesTo(profile: Standing, model: ScoringModel, now: number): Stage[] {
   const target = scoredStage(profile.stage, {
     hasEmail: Boolean(profile.scoring.traits.email),
-    qualifies: qualifiesNow(profile, model, now),
+    qualifies: () => qualifiesNow(profile, model, now),
   });
   return STAGES.slice(STAGES.indexOf(profile.stage) + 1, STAGES.indexOf(target) + 1);
 }
