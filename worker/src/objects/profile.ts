@@ -292,8 +292,9 @@ export class Profile extends DurableObject<Env> {
     if (activity.firstSeen || told) await this.schedule(batch.now);
     const leadState = await this.forward(batch.site, batch.now);
     const state = await this.shown(batch.now, leadState);
-    const person = leadState ?? this.stateOf(this.row!, batch.now);
-    return { state, ...counts, activity: { ...activity, qualified: isQualified(person.stage) }, profileId: this.ctx.id.toString() };
+    // The person's stage: its lead's, or its own.
+    const qualified = isQualified(leadState?.stage ?? this.row!.stage);
+    return { state, ...counts, activity: { ...activity, qualified }, profileId: this.ctx.id.toString() };
   }
 
   /** What the browser may see now (GET /v1/stage): a verified browser its lead, any other itself. */
