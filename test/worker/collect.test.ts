@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { visitorProfileName } from "../../worker/src/lib/identity";
-import { call, collect, createSite, ev, ORIGIN, post, uid } from "./helpers";
+import { call, collect, createSite, ev, lookup, ORIGIN, post, uid } from "./helpers";
 
 describe("POST /v1/collect", () => {
   it("scores a batch and answers the stage in the same response", async () => {
@@ -28,6 +28,14 @@ describe("POST /v1/collect", () => {
     expect(again).toMatchObject({ accepted: 0, duplicates: 3 });
     expect(again.score).toEqual(first.score);
     expect(first.score.engagement).toBe(40);
+  });
+
+  it("stores a full batch of 50 in the order sent, each once, an email in its middle taking all of them to the lead", async () => {
+    const site = await createSite();
+    const events = Array.from({ length: 50 }, (_, i) => (i === 23 ? ev.identify({ email: "ada@acme.com" }) : ev.track(`step_${i}`)));
+    expect(await collect(site, uid("v"), events)).toMatchObject({ accepted: 50, duplicates: 0 });
+    const lead = (await lookup(site, "ada@acme.com"))!;
+    expect(lead.timeline.map((e: { id: string }) => e.id)).toEqual(events.map((e) => e.id));
   });
 
   it("lists an invalid event in `rejected`, naming its field, and keeps its batch-mates", async () => {

@@ -70,8 +70,8 @@ import type { MemberState } from "./account";
 import { hasSchema, migrate } from "./migrate";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
-  CURRENT_SCHEMA, eventOf, insertEvent, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow,
-  type EventRow, type ProfileKind, type ProfileRow,
+  CURRENT_SCHEMA, eventOf, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow,
+  type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 import { demotedStage, stagesTo } from "./stages";
 
@@ -550,32 +550,40 @@ export class Profile extends DurableObject<Env> {
       let before = pointsByRule(rules.model, row.scoring, batch.now);
       let outOfOrder = false;
       const seen = stored === null ? new Set<string>() : this.storedIds(batch.events);
+      // The batch's events are stored together, and before anything reads or changes the stored ones.
+      const unwritten: NewEvent[] = [];
+      const write = () => insertEvents(this.sql, unwritten.splice(0));
       for (const event of batch.events) {
         if (seen.has(event.id)) {
           duplicates++;
           continue;
         }
         seen.add(event.id);
-        if (kind === "visitor" && event.identity && this.link(row, event.identity)) before = new Map();
+        if (kind === "visitor" && event.identity) {
+          write(); // a first email moves the stored events to the lead
+          if (this.link(row, event.identity)) before = new Map();
+        }
         // A merge brings a history older than what the lead holds: arrival order needs a replay.
         outOfOrder ||= event.receivedAt < row.lastSeenAt;
         const internalBefore = isInternal(row.scoring.traits, rules);
         const plain = withoutIdentity(event);
         const kept = plain.scored && internalBefore ? { ...plain, scored: false } : plain;
         const points = outOfOrder ? 0 : applyEvent(rules.model, row.scoring, kept);
-        insertEvent(this.sql, kept, points, row.lead);
+        unwritten.push([kept, points, row.lead]);
         if (!internalBefore && isInternal(row.scoring.traits, rules)) {
           // Staff of the site: everything it did is recorded, none of it scored.
+          write();
           this.sql.exec("UPDATE events SET scored = 0, points = 0 WHERE lead IS ?", row.lead);
           outOfOrder = true;
         }
-        if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now });
+        if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now }, write);
         row.firstSeenAt = Math.min(row.firstSeenAt, event.receivedAt);
         // Known without a query when the object is new, or was read already.
         if (stored === null || this.oldestArrival !== undefined) this.oldestArrival = Math.min(this.oldestArrival ?? Infinity, event.receivedAt);
         row.lastSeenAt = Math.max(row.lastSeenAt, event.receivedAt);
         accepted++;
       }
+      write();
       if (outOfOrder) this.replay(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now });
       // Server events are trusted; a visitor's identity counts as its own was.
       if (kind === "lead" && (!batch.from || batch.from.verified)) row.verified = true;
@@ -743,9 +751,11 @@ export class Profile extends DurableObject<Env> {
   }
 
   /** Scoring moves the stage forward only; a jump (visitor → mql) records each stage passed. */
-  private advanceStage(row: ProfileRow, model: ScoringModel, now: number, cause: Cause): void {
+  /** `beforeChange`: what must happen before a change (a batch's events stored: a lead's change reads them). */
+  private advanceStage(row: ProfileRow, model: ScoringModel, now: number, cause: Cause, beforeChange?: () => void): void {
     const stages = stagesTo(row, model, now);
     if (!stages.length) return;
+    beforeChange?.();
     if (stages.at(-1) === "mql") row.mqlAt = now; // wall-clock time it qualified, once per qualification
     this.changeStage(row, stages, model, now, cause);
   }
