@@ -50,7 +50,7 @@ function Preview({ preview }: { preview: PreviewSummary }) {
 }
 
 export function RulesDraftPanel({ siteId, rulesVersion, live, draft, preview, canEdit }: DraftView) {
-  if (!draft) return <p class="empty">No draft. Save the suggested points above as one, or PUT /v1/sites/:site/rules/draft.</p>;
+  if (!draft) return <p class="empty">No draft. Rule insights' suggested points can be saved as one, or PUT /v1/sites/:site/rules/draft.</p>;
   const site = encodeURIComponent(siteId);
   const rows = changes(live, draft.rules);
   const stale = draft.basedOn !== rulesVersion;
