@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { DEFAULT_MODEL } from "../../shared/rules";
 import { accountObject, leadProfileName, visitorProfileName } from "../../worker/src/lib/identity";
-import { ADMIN, call, collect, createSite, ev, explained, hmacHex, json, lookup, ORIGIN, uid } from "./helpers";
+import { ADMIN, ORIGIN, call, collect, createSite, ev, explained, hmacHex, json, lookup, uid, until } from "./helpers";
 
 const receiver = inject("receiver");
 const SECRET = "webhook-secret-0123456789abcdef";
@@ -12,16 +12,6 @@ type Delivery = { headers: Record<string, string>; body: string };
 type Account = Record<string, any>;
 
 const received = async (name: string): Promise<Delivery[]> => (await fetch(`${receiver}/received/${name}`)).json();
-
-async function until<T>(check: () => Promise<T | null | undefined | false>, what: string, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function accountsOf(site: string, query = ""): Promise<{ items: Account[]; cursor: string | null }> {
   const res = await call(`/v1/sites/${site}/accounts?${query}`, { headers: ADMIN });

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { leadProfileName } from "../../worker/src/lib/identity";
-import { ADMIN, call, collect, createSite, ev, hmacHex, json, lookup, uid } from "./helpers";
+import { ADMIN, call, collect, createSite, ev, hmacHex, json, lookup, uid, until } from "./helpers";
 
 const receiver = inject("receiver");
 const SECRET = "webhook-secret-0123456789abcdef";
@@ -15,16 +15,6 @@ interface Delivery {
 }
 
 const received = async (name: string): Promise<Delivery[]> => (await fetch(`${receiver}/received/${name}`)).json();
-
-async function until<T>(check: () => Promise<T | null | undefined | false>, what: string, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function leadStub(site: string, email: string) {
   return env.PROFILES.getByName(await leadProfileName(env.IDENTITY_SECRET, site, email));

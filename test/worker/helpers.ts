@@ -99,3 +99,14 @@ export function explained(explanation: Array<{ dimension: string; points: number
   const sum = (d: string) => explanation.filter((l) => l.dimension === d).reduce((a, l) => a + l.points, 0);
   return { fit: sum("fit"), engagement: sum("engagement"), total: sum("fit") + sum("engagement") };
 }
+
+/** Polls `check` until it answers something truthy, and answers that; fails after `ms` naming `what`. */
+export async function until<T>(check: () => Promise<T | null | undefined | false>, what: string, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
