@@ -18,6 +18,9 @@ async function open(site: string, fixture: string, query = "") {
   return { page, sent, errors };
 }
 
+/** The distinct ids of events, in the order first sent. */
+const idsOf = (events: Array<Record<string, any>>) => [...new Set(events.map((e) => e.id as string))];
+
 /** Holds the page's requests for the lazy chunk until released (then they go on). */
 async function hold(page: Page) {
   let release!: () => void;
@@ -76,7 +79,8 @@ describe("captures", () => {
     expect(download!.props.href).toMatch(/\/files\/sheet$/);
     await page.evaluate(() => edgescore.flush());
     await page.waitForTimeout(300);
-    expect(eventsOf(sent, "download")).toHaveLength(1);
+    // One event: a request that failed on a loaded machine is sent again with the same id (the server dedupes).
+    expect(idsOf(eventsOf(sent, "download"))).toEqual([download!.id]);
     await page.close();
   });
 
@@ -101,7 +105,7 @@ describe("captures", () => {
     expect(download!.ts).toBeLessThanOrEqual(left);
     await page.evaluate(() => edgescore.flush());
     await page.waitForTimeout(300);
-    expect(eventsOf(sent, "download")).toHaveLength(1);
+    expect(idsOf(eventsOf(sent, "download"))).toEqual([download!.id]);
     expect(await page.evaluate(() => localStorage.getItem("es_h"))).toBeNull();
     await page.close();
   });

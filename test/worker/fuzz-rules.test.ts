@@ -38,7 +38,9 @@ describe(`fuzzing rules, reads and everything at once (seed ${SEED}, ${TOTAL_RUN
       if (target === "new") created.push(touchedOf(id));
       // Traffic on the new rules (a rescore of the browser's kept events, then these).
       const plan = { site: 0, vid, events: traffic, body: "envelope", raw: "", bytes: new Uint8Array(), contentType: "text/plain", origin: ORIGIN, method: "POST", resend: false } as CollectPlan;
-      await runCollect(plan, { id, publicStages: b.publicStages, touched: target === "own" ? touched : created.at(-1)! });
+      // A named site outside the pool (created or changed by the admin) is checked by its answers alone.
+      const pool = target === "own" ? touched : target === "new" ? created.at(-1)! : touchedOf(id);
+      await runCollect(plan, { id, publicStages: b.publicStages, touched: pool });
     });
     await checkTouched([touched, ...created.slice(0, 5)], 30);
   }, TIMEOUT);
