@@ -26,9 +26,12 @@ export function keptUrl(url: string, base?: string): string | null {
   const parsed = parseUrl(url, base);
   if (!parsed) return null;
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
-  parsed.username = parsed.password = parsed.hash = "";
-  for (const name of [...parsed.searchParams.keys()]) {
-    if (!KEPT_PARAMS.test(name)) parsed.searchParams.delete(name);
+  // Most URLs hold nothing to drop; each change below re-serialises the URL.
+  if (parsed.username || parsed.password || parsed.href.includes("#")) parsed.username = parsed.password = parsed.hash = "";
+  if (parsed.search) {
+    for (const name of [...parsed.searchParams.keys()]) {
+      if (!KEPT_PARAMS.test(name)) parsed.searchParams.delete(name);
+    }
   }
   return parsed.href;
 }

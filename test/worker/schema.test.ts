@@ -2,9 +2,16 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { migrate } from "../../worker/src/objects/migrate";
-import { CURRENT_SCHEMA, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS } from "../../worker/src/objects/profile-schema";
+import {
+  BARE_SCHEMA_VERSION, CURRENT_SCHEMA, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, schemaVersionOf,
+} from "../../worker/src/objects/profile-schema";
 import { visitorProfileName } from "../../worker/src/lib/identity";
 import { collect, createSite, ev, lookup, uid } from "./helpers";
+
+/** The object's own tables (not the runtime's). */
+function tablesOf(sql: SqlStorage): Set<string> {
+  return new Set(sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'").toArray().map((t) => t.name));
+}
 
 /** Every table's columns and every index, as SQLite describes them. */
 function shapeOf(sql: SqlStorage) {
@@ -21,7 +28,7 @@ function shapeOf(sql: SqlStorage) {
 }
 
 it("creates for a new profile the very schema its migrations end at, the person part apart", async () => {
-  const withPersonPart = (storage: DurableObjectStorage) => migrate(storage, PERSON_MIGRATIONS, undefined, PERSON_SCHEMA_VERSION_KEY);
+  const withPersonPart = (storage: DurableObjectStorage) => migrate(storage, PERSON_MIGRATIONS, { versionKey: PERSON_SCHEMA_VERSION_KEY });
   const stepByStep = await runInDurableObject(env.PROFILES.getByName("schema:steps"), (_, state) => {
     expect(migrate(state.storage, MIGRATIONS)).toBe("created");
     // Objects from before the split have the person part's tables already: its steps change nothing.
@@ -29,37 +36,54 @@ it("creates for a new profile the very schema its migrations end at, the person 
     return shapeOf(state.storage.sql);
   });
   const direct = await runInDurableObject(env.PROFILES.getByName("schema:current"), (_, state) => {
-    expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA)).toBe("created");
+    expect(migrate(state.storage, MIGRATIONS, { current: CURRENT_SCHEMA })).toBe("created");
     expect(Object.keys(shapeOf(state.storage.sql))).toEqual(["events", "meta", "profile"]);
     expect(withPersonPart(state.storage)).toBe("created");
-    expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA)).toBe("current");
+    expect(migrate(state.storage, MIGRATIONS, { current: CURRENT_SCHEMA })).toBe("current");
     return shapeOf(state.storage.sql);
   });
   expect(Object.keys(direct)).toEqual(["accounts", "events", "meta", "model", "outbox", "profile", "stages", "visitors"]);
   expect(direct).toEqual(stepByStep);
-  // A new object known to be new (nothing read first) gets the very same, at the same version.
-  const fresh = await runInDurableObject(env.PROFILES.getByName("schema:fresh"), (_, state) => {
-    expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA, undefined, true)).toBe("created");
-    expect(migrate(state.storage, MIGRATIONS, CURRENT_SCHEMA)).toBe("current");
+  // A new object created bare (no meta, nothing read first) gets the very same, and reads as the same version.
+  const bare = await runInDurableObject(env.PROFILES.getByName("schema:bare"), (_, state) => {
+    expect(migrate(state.storage, MIGRATIONS, { current: CURRENT_SCHEMA, from: 0, bare: true })).toBe("created");
+    expect(Object.keys(shapeOf(state.storage.sql))).toEqual(["events", "profile"]);
+    const from = schemaVersionOf(tablesOf(state.storage.sql), undefined);
+    expect(from).toBe(MIGRATIONS.length);
+    expect(migrate(state.storage, MIGRATIONS, { current: CURRENT_SCHEMA, from })).toBe("current");
     expect(withPersonPart(state.storage)).toBe("created");
+    // Its person part's meta says nothing of the schema's version: the tables still tell it.
+    expect(schemaVersionOf(tablesOf(state.storage.sql), undefined)).toBe(BARE_SCHEMA_VERSION);
     return shapeOf(state.storage.sql);
   });
-  expect(fresh).toEqual(stepByStep);
+  expect(bare).toEqual(stepByStep);
+});
+
+it("migrates a bare profile when a step is added, and keeps its version in meta from then on", async () => {
+  const next = [...MIGRATIONS, ["ALTER TABLE profile ADD COLUMN added_later TEXT"]];
+  const version = await runInDurableObject(env.PROFILES.getByName("schema:bare-then-step"), (_, state) => {
+    migrate(state.storage, MIGRATIONS, { current: CURRENT_SCHEMA, from: 0, bare: true });
+    const from = schemaVersionOf(tablesOf(state.storage.sql), undefined);
+    expect(migrate(state.storage, next, { from })).toBe("migrated");
+    expect(shapeOf(state.storage.sql).profile!.columns.map((c) => c.name)).toContain("added_later");
+    return state.storage.sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = 'schema_version'").one().value;
+  });
+  expect(version).toBe(BARE_SCHEMA_VERSION + 1);
 });
 
 it("gives the person part to leads and visitors that gave an email only", async () => {
   const site = await createSite();
   const vid = uid("v");
   await collect(site, vid, [ev.pageview("/pricing")]);
-  const tablesOf = (stub: DurableObjectStub) => runInDurableObject(stub, (_, state) => Object.keys(shapeOf(state.storage.sql)));
+  const tablesIn = (stub: DurableObjectStub) => runInDurableObject(stub, (_, state) => Object.keys(shapeOf(state.storage.sql)));
   const visitor = env.PROFILES.getByName(visitorProfileName(site, vid));
-  expect(await tablesOf(visitor)).toEqual(["events", "meta", "profile"]);
+  expect(await tablesIn(visitor)).toEqual(["events", "profile"]);
   await collect(site, vid, [ev.identify({ email: "ada@acme.com" })]);
   const lead = await lookup(site, "ada@acme.com");
   const withPersonPart = ["accounts", "events", "meta", "model", "outbox", "profile", "stages", "visitors"];
-  expect(await tablesOf(env.PROFILES.get(env.PROFILES.idFromString(lead!.id)))).toEqual(withPersonPart);
+  expect(await tablesIn(env.PROFILES.get(env.PROFILES.idFromString(lead!.id)))).toEqual(withPersonPart);
   // The visitor became a known person (stage lead): its stage change is kept.
-  expect(await tablesOf(visitor)).toEqual(withPersonPart);
+  expect(await tablesIn(visitor)).toEqual(withPersonPart);
   const stages = await runInDurableObject(visitor, (_, state) => state.storage.sql.exec("SELECT stage FROM stages").toArray());
   expect(stages).toEqual([{ stage: "lead" }]);
 });

@@ -50,6 +50,16 @@ describe("clean: what of a URL leaves the page", () => {
   });
 });
 
+describe("keptUrl: what of a URL the worker stores", () => {
+  it("drops credentials, fragments (bare ones too) and other parameters; keeps a URL with nothing to drop as it is", () => {
+    expect(keptUrl("https://ada:pw@acme.com/a?token=1&utm_source=x#top")).toBe("https://acme.com/a?utm_source=x");
+    expect(keptUrl("https://acme.com/a#")).toBe("https://acme.com/a");
+    expect(keptUrl("https://acme.com/a/b")).toBe("https://acme.com/a/b");
+    expect(keptUrl("/files/a.pdf?sig=1", "https://acme.com/r")).toBe("https://acme.com/files/a.pdf");
+    expect(keptUrl("ftp://acme.com/a")).toBeNull();
+  });
+});
+
 describe("fromHubSpot: who may announce a HubSpot form submission", () => {
   const own = "https://www.acme.com";
   it("this page, or HubSpot's own https origins", () => {

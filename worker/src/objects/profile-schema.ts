@@ -81,6 +81,20 @@ export const MIGRATIONS: Migrations = [
 ];
 
 /**
+ * A profile created at this version has no `meta` (migrate.ts `bare`): a new
+ * anonymous visitor, the most common object, creates two tables, not three. So an
+ * object's version is `meta`'s when it has one, else this when it has a profile
+ * table, else 0. Once MIGRATIONS grow past it, new objects get `meta` again (and
+ * older bare ones theirs on migrating), until another way to tell is found.
+ */
+export const BARE_SCHEMA_VERSION = 7;
+
+/** An object's version as its tables tell it: `meta`'s version, or the bare one (above). */
+export function schemaVersionOf(tables: ReadonlySet<string>, metaVersion: number | undefined): number {
+  return metaVersion ?? (tables.has("profile") ? BARE_SCHEMA_VERSION : 0);
+}
+
+/**
  * The schema MIGRATIONS end at, as a new object creates it, without the person part
  * (test/worker/schema.test.ts keeps the two equal once both have it). Sequence
  * columns are plain rowids here: AUTOINCREMENT in the first step only adds that a
@@ -239,22 +253,21 @@ export function saveRow(sql: SqlStorage, row: ProfileRow): void {
 /** An event to store: with the points it gave, and the lead it belongs to (a visitor's). */
 export type NewEvent = readonly [event: ProfileEvent, points: number, lead: string | null];
 
-/** A statement takes at most 100 bound values in workerd: 12 a row. */
-const EVENTS_PER_INSERT = 8;
+const EVENT_COLUMNS = ["id", "received_at", "ts", "type", "sid", "url", "name", "props", "traits", "scored", "points", "lead"];
+/**
+ * One statement for any number of events, each a JSON array of its columns: one
+ * crossing into SQLite, and no limit on bound values (workerd takes at most 100).
+ */
+const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS.join(", ")})
+  SELECT ${EVENT_COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?) ORDER BY key`;
 
-/** Stores events in arrival order, a few to a statement (one statement each costs more). */
+/** Stores events in arrival order. */
 export function insertEvents(sql: SqlStorage, events: readonly NewEvent[]): void {
-  for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) {
-    const chunk = events.slice(i, i + EVENTS_PER_INSERT);
-    sql.exec(
-      `INSERT INTO events (id, received_at, ts, type, sid, url, name, props, traits, scored, points, lead)
-       VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
-      ...chunk.flatMap(([event, points, lead]) => [
-        event.id, event.receivedAt, event.ts, event.type, event.sid ?? null, event.url ?? null,
-        event.name ?? null, json(event.props), json(event.traits), event.scored ? 1 : 0, points, lead,
-      ]),
-    );
-  }
+  if (!events.length) return;
+  sql.exec(INSERT_EVENTS, JSON.stringify(events.map(([event, points, lead]) => [
+    event.id, event.receivedAt, event.ts, event.type, event.sid ?? null, event.url ?? null,
+    event.name ?? null, json(event.props), json(event.traits), event.scored ? 1 : 0, points, lead,
+  ])));
 }
 
 function json(value: unknown): string | null {

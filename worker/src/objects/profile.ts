@@ -7,7 +7,8 @@
  *   lead     one per (site, keyed hash of the email): what every browser that gave
  *            the email did, and the server's events about it. Sales sees leads.
  *
- * Storage (profile-schema.ts; migrations versioned in `meta`):
+ * Storage (profile-schema.ts; migrations versioned in `meta`, or by the tables alone
+ * for an object created without it, as new anonymous visitors are):
  *   profile   one row: kind, site, stage, scoring state (shared/rules), first and
  *             last activity, the country first seen at the edge, mqlAt; a visitor's
  *             current lead and whether that identity was verified; what events
@@ -16,7 +17,8 @@
  *   events    every accepted event, once per id. Arrival order is (received_at, seq).
  *             A visitor's rows name the lead they belong to; `forwarded = 0` rows
  *             with a lead are still to be sent there
- *   meta      schema versions; `erased_at` once a visitor was erased
+ *   meta      schema versions; `erased_at` once a visitor was erased (its tombstone:
+ *             then the only table)
  * and the person part, created when an object first acts as a lead, changes stage or
  * joins its company's account (an anonymous visitor of no company does none of these):
  *   stages    every stage entered: when, and why (scoring, feedback, rescore, expiry)
@@ -67,10 +69,10 @@ import { registerLead, unregisterLead } from "../sites/leads";
 import { clearFailure, listFailures, recordGiveUp } from "../webhooks/failed";
 import { deliverWebhook } from "../webhooks/deliver";
 import type { MemberState } from "./account";
-import { hasSchema, migrate } from "./migrate";
+import { migrate, setMeta } from "./migrate";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
-  CURRENT_SCHEMA, eventOf, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow,
+  BARE_SCHEMA_VERSION, CURRENT_SCHEMA, eventOf, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
   type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 import { demotedStage, stagesTo } from "./stages";
@@ -230,6 +232,17 @@ interface AccountReport {
   member: MemberState | null;
 }
 
+/** What an object's storage held when it was first read in this lifetime (Profile.open). */
+interface Held {
+  /** It has the profile's tables: it was written as a profile (a visitor's tombstone alone is not). */
+  profile: boolean;
+  /** The versions of its schema and of its person part (0: none). */
+  version: number;
+  personVersion: number;
+  /** It is an erased visitor's tombstone. */
+  erased: boolean;
+}
+
 /** Why a stage changes, when, and whether the site's webhook hears of it. */
 interface Cause {
   origin: StageOrigin;
@@ -256,12 +269,10 @@ export class Profile extends DurableObject<Env> {
   private row: ProfileRow | null | undefined;
   private rules: Rules | undefined;
   private readonly outbox = new Outbox(this.sql);
-  /** Whether the object has ever been written (undefined: not read yet). */
-  private stored: boolean | undefined;
-  /** Whether the object has the person part of the schema, up to date (undefined: not read yet). */
+  /** What the object's storage held when first read this lifetime (undefined: not read yet). */
+  private held: Held | undefined;
+  /** Whether the object has the person part of the schema, up to date (undefined: not known yet). */
   private personPart: boolean | undefined;
-  /** Whether this object is an erased visitor's tombstone (undefined: not read yet). */
-  private tombstone: boolean | undefined;
   /** When the oldest kept event arrived, null when none (undefined: not read yet). */
   private oldestArrival: number | null | undefined;
   /** The alarm as this object last set or read it (undefined: not known yet). */
@@ -483,10 +494,7 @@ export class Profile extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.reset();
-    if (kind === "visitor") {
-      this.ensureSchema();
-      this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('erased_at', ?)", Date.now());
-    }
+    if (kind === "visitor") setMeta(this.sql, "erased_at", Date.now());
   }
 
   // --- timers --------------------------------------------------------------
@@ -919,7 +927,7 @@ export class Profile extends DurableObject<Env> {
       this.hasPersonPart() ? this.outbox.nextDue() : null,
     ].filter((t): t is number => t !== null);
     const due = times.length ? Math.min(...times) : null;
-    this.alarmAt ??= await this.ctx.storage.getAlarm();
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm(); // null is known too: no alarm
     if (due !== this.alarmAt) await this.setAlarm(due);
   }
 
@@ -1004,7 +1012,7 @@ export class Profile extends DurableObject<Env> {
   private deliverDue(now: number): Promise<void> {
     return this.outbox.deliver(now, {
       send: (item) => this.deliverItem(item, now),
-      stopped: () => this.erased() || !this.written(),
+      stopped: () => this.erased() || !this.open().profile,
       gaveUp: (item, error) => recordGiveUp(this.env.SITES, item, { profile: this.ctx.id.toString() }, now, error),
     });
   }
@@ -1077,45 +1085,62 @@ export class Profile extends DurableObject<Env> {
     };
   }
 
-  /** Whether the object has ever been written (read once per lifetime): reading a never-written object must not create it. */
-  private written(): boolean {
-    return (this.stored ??= hasSchema(this.ctx.storage));
+  /**
+   * What the object holds, read once per lifetime: its tables, and `meta` when it has
+   * one (versions, tombstone). Reading a never-written object must not create it.
+   */
+  private open(): Held {
+    if (this.held) return this.held;
+    const tables = new Set(this.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray().map((t) => t.name));
+    const meta = new Map(tables.has("meta")
+      ? this.sql.exec<{ key: string; value: number }>("SELECT key, value FROM meta").toArray().map((m) => [m.key, m.value])
+      : []);
+    return (this.held = {
+      profile: tables.has("profile"),
+      version: schemaVersionOf(tables, meta.get("schema_version")),
+      personVersion: meta.get(PERSON_SCHEMA_VERSION_KEY) ?? 0,
+      erased: meta.has("erased_at"),
+    });
   }
 
   private ensureSchema(): void {
     if (this.migrated) return;
-    if (migrate(this.ctx.storage, MIGRATIONS, CURRENT_SCHEMA, undefined, this.stored === false) === "created") {
+    const from = this.open().version;
+    const done = migrate(this.ctx.storage, MIGRATIONS, { current: CURRENT_SCHEMA, from, bare: MIGRATIONS.length === BARE_SCHEMA_VERSION });
+    if (done === "created") {
       // A new object: no alarm, no person part. No need to ask.
       this.alarmAt = null;
       this.personPart = false;
+      this.held = { ...this.held!, profile: true, version: MIGRATIONS.length };
+    } else if (done === "migrated") {
+      this.held = undefined; // a step may have written `meta` (the person part's version): read it again
     }
-    this.migrated = this.stored = true;
+    this.migrated = true;
   }
 
   /** Creates (or brings up to date) the person part of the schema (profile-schema.ts). */
   private ensurePersonPart(): void {
     if (this.personPart) return;
     this.ensureSchema();
-    const made = migrate(this.ctx.storage, PERSON_MIGRATIONS, undefined, PERSON_SCHEMA_VERSION_KEY) === "created";
+    const from = this.open().personVersion;
+    const made = migrate(this.ctx.storage, PERSON_MIGRATIONS, { versionKey: PERSON_SCHEMA_VERSION_KEY, from }) === "created";
+    this.held = { ...this.held!, personVersion: PERSON_MIGRATIONS.length };
     this.personPart = true;
     if (made && this.rules) this.storeModel(this.rules);
   }
 
-  /** Whether the object has the person part (then brought up to date), read once per lifetime. */
+  /** Whether the object has the person part (then brought up to date). */
   private hasPersonPart(): boolean {
     if (this.personPart === undefined) {
-      if (this.written()) this.ensureSchema();
-      const has = this.migrated && this.sql.exec("SELECT 1 FROM meta WHERE key = ?", PERSON_SCHEMA_VERSION_KEY).toArray().length > 0;
+      const { profile, personVersion } = this.open();
       this.personPart = false;
-      if (has) this.ensurePersonPart();
+      if (profile && personVersion > 0) this.ensurePersonPart();
     }
     return this.personPart;
   }
 
   private erased(): boolean {
-    this.tombstone ??= this.written()
-      && this.sql.exec("SELECT 1 FROM meta WHERE key = 'erased_at'").toArray().length > 0;
-    return this.tombstone;
+    return this.open().erased;
   }
 
   /** Runs `change` in one storage transaction; on failure forgets the in-memory copy it had begun to change. */
@@ -1129,7 +1154,7 @@ export class Profile extends DurableObject<Env> {
   }
 
   private reset(): void {
-    this.row = this.rules = this.tombstone = this.alarmAt = this.personPart = this.stored = this.oldestArrival = undefined;
+    this.row = this.rules = this.held = this.alarmAt = this.personPart = this.oldestArrival = undefined;
     this.migrated = false;
     this.leaving = false;
   }
@@ -1137,7 +1162,7 @@ export class Profile extends DurableObject<Env> {
   private load(): ProfileRow | null {
     if (this.row !== undefined) return this.row;
     // Reading a never-written object must not create it; a written one may need migrating first.
-    if (this.written()) this.ensureSchema();
+    if (this.open().profile) this.ensureSchema();
     const stored = this.migrated ? this.sql.exec("SELECT * FROM profile").toArray()[0] : undefined;
     // A person keeps its model; objects from before the version was on the row (null) all do.
     const kept = stored && (stored.rules_version === null || this.hasPersonPart());
