@@ -150,6 +150,7 @@ async function startRuntime(tmp, config, workerPath) {
           PROFILES: { className: "Profile", useSQLite: true },
           FUNNEL: { className: "Funnel", useSQLite: true },
           ACTIVITY: { className: "Activity", useSQLite: true },
+          COHORTS: { className: "Cohort", useSQLite: true },
         },
         kvNamespaces: ["SITES"],
         bindings: { ADMIN_TOKEN, IDENTITY_SECRET: "bench-identity-secret", RATE_LIMIT_EXEMPT: "127.0.0.1,::1" },

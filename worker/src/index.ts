@@ -6,6 +6,7 @@ import { app } from "./app";
 
 export { Account } from "./objects/account";
 export { Activity } from "./objects/activity";
+export { Cohort } from "./objects/cohort";
 export { Funnel } from "./objects/funnel";
 export { Profile } from "./objects/profile";
 

@@ -6,7 +6,7 @@
  * the Funnel for its figures and the period's Activity objects, and sums those.
  */
 import { DAY_MS } from "../../../shared/rules";
-import { boundedEach } from "../lib/concurrency";
+import { boundedEach, coalescer } from "../lib/concurrency";
 import type { ActivityWrite } from "../objects/activity";
 import {
   ACTIVITY_DAYS, activityName, dayOf, HOUR_MS, MAX_PERIOD_DAYS, profileKey, type ActivityShard,
@@ -40,52 +40,28 @@ export async function recordActivity(env: Env, r: ActivityRecord): Promise<void>
   // Past keeping, its object may already be gone (and unlisted).
   if ((!r.firstSeen && !points.length && !vitals.length) || day < dayOf(Date.now()) - ACTIVITY_DAYS) return;
   const { shard, fp } = await profileKey(r.profile);
-  await coalesced(env, r.site, { day, shard }, {
-    day, hour: Math.floor(r.at / HOUR_MS), fp, firstSeen: r.firstSeen, points, vitals, mql: r.mql,
-  });
+  const write = { day, hour: Math.floor(r.at / HOUR_MS), fp, firstSeen: r.firstSeen, points, vitals, mql: r.mql };
+  await coalesced(activityName(r.site, { day, shard }), { env, site: r.site, shard: { day, shard }, write });
 }
-
-/** Writes waiting for their Activity object, and the call to it under way. */
-interface ActivityQueue {
-  open: ActivityWrite[] | null;
-  last: Promise<void>;
-}
-const queues = new Map<string, ActivityQueue>();
 
 /**
- * One call at a time per Activity object from this isolate, each carrying every
- * write that arrived while the one before it was under way: under load, one call
- * and one transaction serve many batches; alone, a write goes at once. A caller
- * waits for at most the call before its own and its own.
+ * One call at a time per Activity object from this isolate, with every write that
+ * arrived meanwhile (lib/concurrency.ts). The object is listed with its site's
+ * Funnel before it first holds anything. A failure is logged, never retried.
  */
-function coalesced(env: Env, site: string, shard: ActivityShard, write: ActivityWrite): Promise<void> {
-  const name = activityName(site, shard);
-  const queue = queues.get(name) ?? { open: null, last: Promise.resolve() };
-  if (queue.open) {
-    queue.open.push(write);
-    return queue.last;
-  }
-  queues.set(name, queue);
-  const writes = [write];
-  queue.open = writes;
-  const sent = queue.last.then(async () => {
-    queue.open = null; // later writes go in the next call
-    try {
-      if (!listed.has(name)) {
-        await env.FUNNEL.getByName(site).registerActivity(shard, Date.now());
-        if (listed.size >= LISTED_REMEMBERED) listed.clear();
-        listed.add(name);
-      }
-      await env.ACTIVITY.getByName(name).record(writes);
-    } catch (err) {
-      console.error(`metrics: the activity of ${writes.length} batch(es) was not recorded: ${err}`);
-    } finally {
-      if (queue.last === sent && !queue.open) queues.delete(name);
+const coalesced = coalescer<{ env: Env; site: string; shard: ActivityShard; write: ActivityWrite }>(async (name, items) => {
+  const { env, site, shard } = items[0]!;
+  try {
+    if (!listed.has(name)) {
+      await env.FUNNEL.getByName(site).registerActivity(shard, Date.now());
+      if (listed.size >= LISTED_REMEMBERED) listed.clear();
+      listed.add(name);
     }
-  });
-  queue.last = sent;
-  return sent;
-}
+    await env.ACTIVITY.getByName(name).record(items.map((i) => i.write));
+  } catch (err) {
+    console.error(`metrics: the activity of ${items.length} batch(es) was not recorded: ${err}`);
+  }
+});
 
 /**
  * The site's figures for [since, until) (ms): at most MAX_PERIOD_DAYS long, which

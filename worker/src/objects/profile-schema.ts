@@ -198,7 +198,7 @@ export interface ProfileRow {
   lead: string | null;
   /** A visitor's identity was verified (signed) for its current lead. */
   verified: boolean;
-  /** A lead is listed in its site's registry. */
+  /** Listed where its site finds it: a lead in the site's registry, a visitor in its cohort (objects/cohort.ts). */
   registered: boolean;
   /** A lead's export record's KV key, once it has been an MQL. */
   exportKey: string | null;

@@ -70,6 +70,7 @@ import { clearFailure, listFailures, recordGiveUp } from "../webhooks/failed";
 import { deliverWebhook } from "../webhooks/deliver";
 import type { MemberState } from "./account";
 import { migrate, setMeta } from "./migrate";
+import { cohortName, enrol } from "./cohort";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
   BARE_SCHEMA_VERSION, CURRENT_SCHEMA, eventOf, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
@@ -292,15 +293,24 @@ export class Profile extends DurableObject<Env> {
   async collect(batch: Batch): Promise<BatchResult> {
     if (this.erased()) return { state: null, accepted: 0, duplicates: 0, reset: true };
     const row = this.load();
+    const retentionDays = row?.retentionDays;
     if (row && !this.rules && row.rulesVersion > batch.site.rulesVersion) {
       // This isolate's config lags the version the profile scored with, whose model it does not keep.
       const site = await getSite(this.env.SITES, row.site, { fresh: true });
       if (site) batch = { ...batch, site: { ...batch.site, ...rulesOf(scoringSite(site)) } };
     }
-    const { activity, ...counts } = this.apply("visitor", batch);
+    // A new visitor's retention is its cohort's to keep: listed first, its row says so from the start.
+    const listed = row === null && (await this.joinCohort(batch.site.id, batch.now, batch.site.retentionDays));
+    const { activity, ...counts } = this.apply("visitor", batch, listed);
     const told = this.tellAccounts(batch.now, batch.edgeOrganization);
-    // A new visitor's one timer: when its first events pass the retention period.
-    if (activity.firstSeen || told) await this.schedule(batch.now);
+    // A shorter retention than the cohort heard: it must hear it, or the visitor keeps its own timer.
+    const shortened = row?.registered === true && row.retentionDays < retentionDays!;
+    if (shortened && !(await this.joinCohort(row.site, row.firstSeenAt, row.retentionDays))) {
+      row.registered = false;
+      this.transaction(() => saveRow(this.sql, row));
+    }
+    // A visitor not listed keeps its own timers: its retention's too, which new events may need.
+    if (!this.row!.registered || activity.firstSeen || told || shortened) await this.schedule(batch.now);
     const leadState = await this.forward(batch.site, batch.now);
     const state = await this.shown(batch.now, leadState);
     // The person's stage: its lead's, or its own.
@@ -490,6 +500,9 @@ export class Profile extends DurableObject<Env> {
   async forget(): Promise<void> {
     const row = this.load();
     if (row) await this.leaveAccounts(row);
+    if (row?.kind === "visitor" && row.registered) {
+      await this.env.COHORTS.getByName(cohortName(row.site, row.firstSeenAt, this.ctx.id.toString())).remove(this.ctx.id.toString());
+    }
     const kind = row?.kind ?? "visitor";
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -498,6 +511,30 @@ export class Profile extends DurableObject<Env> {
   }
 
   // --- timers --------------------------------------------------------------
+
+  /**
+   * Lists the visitor in its cohort (objects/cohort.ts), which keeps its retention
+   * while it is listed (`registered`); false when that failed (logged): then it
+   * keeps its own timer.
+   */
+  private async joinCohort(site: string, firstSeenAt: number, retentionDays: number): Promise<boolean> {
+    try {
+      await enrol(this.env, site, firstSeenAt, { profile: this.ctx.id.toString(), retentionDays });
+      return true;
+    } catch (err) {
+      console.error(`profile: not listed in its cohort, keeps its own retention timer: ${err}`);
+      return false;
+    }
+  }
+
+  /** Its cohort's time has come: what is past retention goes, and the visitor keeps its own timer from now on. */
+  async leaveCohort(now: number): Promise<void> {
+    const row = this.erased() ? null : this.load();
+    if (!row?.registered) return;
+    row.registered = false;
+    this.transaction(() => saveRow(this.sql, row));
+    await this.wake(now);
+  }
 
   override async alarm(): Promise<void> {
     this.alarmAt = null; // the alarm that fired is spent
@@ -542,12 +579,15 @@ export class Profile extends DurableObject<Env> {
 
   // --- applying events -----------------------------------------------------
 
-  /** Dedupes, stores and scores a batch in one transaction; a visitor also links identities. */
-  private apply(kind: ProfileKind, batch: LeadBatch): Applied {
+  /**
+   * Dedupes, stores and scores a batch in one transaction; a visitor also links
+   * identities. `listed`: a new visitor is in its cohort already.
+   */
+  private apply(kind: ProfileKind, batch: LeadBatch, listed = false): Applied {
     if (kind === "lead") this.ensurePersonPart();
     else this.ensureSchema();
     const stored = this.load();
-    const row = stored ?? this.newRow(kind, batch);
+    const row = stored ?? { ...this.newRow(kind, batch), registered: listed };
     // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
     row.edgeCountry ??= batch.edgeCountry ?? null;
     let accepted = 0;
@@ -922,7 +962,8 @@ export class Profile extends DurableObject<Env> {
     const times = [
       row?.kind === "lead" ? nextDecayAt(this.rules!.model, row.scoring, now) : null,
       row?.kind === "visitor" && this.hasUnsentEvents(row) ? now + FORWARD_RETRY_MS : null,
-      row ? this.retentionDue(row) : null,
+      // A visitor listed in its cohort leaves its retention to it.
+      row && !(row.kind === "visitor" && row.registered) ? this.retentionDue(row) : null,
       row ? this.slaDue(row) : null,
       this.hasPersonPart() ? this.outbox.nextDue() : null,
     ].filter((t): t is number => t !== null);

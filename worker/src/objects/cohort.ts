@@ -1,0 +1,129 @@
+/**
+ * Cohort: the anonymous visitors a site first saw on one UTC day (one of SHARDS
+ * per day), a Durable Object with SQLite storage. It keeps the site's retention
+ * (CONTRACT §7 `retentionDays`) for visitors that never come back, without a timer
+ * in each: setting an alarm was the largest single cost of a new visitor's first
+ * batch, and most visitors come once. When the day plus the shortest retention
+ * any member brought has passed, it wakes each member (Profile.leaveCohort), which
+ * folds what is past retention and keeps its own timer from then on; then it
+ * deletes itself.
+ *
+ * Storage (migrations versioned in `meta`):
+ *   cohort   one row: the day, and the shortest retentionDays a member brought
+ *   members  the visitors' object ids, until woken (or erased)
+ *
+ * Invariants:
+ *   - an enrolment is answered once durable; a visitor whose enrolment failed
+ *     keeps its own timer (objects/profile.ts)
+ *   - while it holds members, its alarm is at the end of its day plus the
+ *     shortest retention: no member's events outlive their retention by more
+ *     than a day (the day they came)
+ *   - a member leaves once woken (at least once: a failed wake is tried again
+ *     later) or erased
+ */
+import { DurableObject } from "cloudflare:workers";
+import { DAY_MS } from "../../../shared/rules";
+import { boundedEach, coalescer } from "../lib/concurrency";
+import { dayOf, isoDay, SHARDS } from "../metrics/shards";
+import { migrate, type Migrations } from "./migrate";
+
+const MIGRATIONS: Migrations = [
+  [
+    `CREATE TABLE cohort (id INTEGER PRIMARY KEY CHECK (id = 1), day INTEGER NOT NULL, retention_days INTEGER NOT NULL)`,
+    `CREATE TABLE members (profile TEXT PRIMARY KEY) WITHOUT ROWID`,
+  ],
+];
+
+/** Members woken per alarm run, a few at a time; the rest wait for the next run. */
+const WAKE_PER_RUN = 500;
+const WAKE_AT_ONCE = 8;
+/** The next run, when members are left or a wake failed. */
+const NEXT_RUN_MS = 1_000;
+const RETRY_MS = 60_000;
+
+/** A visitor joining its cohort: its object id, and its site's retention as it knew it. */
+export interface Enrolment {
+  profile: string;
+  retentionDays: number;
+}
+
+export class Cohort extends DurableObject<Env> {
+  private readonly sql = this.ctx.storage.sql;
+  private ready = false;
+
+  /** Adds visitors (one call carries many: `enrol` below); moves the alarm when a shorter retention comes. */
+  async add(day: number, members: Enrolment[]): Promise<void> {
+    this.ensureSchema();
+    const shortest = Math.min(...members.map((m) => m.retentionDays));
+    const kept = this.sql.exec<{ retention_days: number }>("SELECT retention_days FROM cohort").toArray()[0]?.retention_days;
+    const retentionDays = Math.min(shortest, kept ?? Infinity);
+    this.ctx.storage.transactionSync(() => {
+      for (const { profile } of members) this.sql.exec("INSERT OR IGNORE INTO members (profile) VALUES (?)", profile);
+      if (retentionDays !== kept) this.sql.exec("INSERT OR REPLACE INTO cohort (id, day, retention_days) VALUES (1, ?, ?)", day, retentionDays);
+    });
+    if (retentionDays !== kept) await this.ctx.storage.setAlarm(dueOf(day, retentionDays));
+  }
+
+  /** An erased visitor leaves. */
+  async remove(profile: string): Promise<void> {
+    if (!this.exists()) return;
+    this.sql.exec("DELETE FROM members WHERE profile = ?", profile);
+  }
+
+  override async alarm(): Promise<void> {
+    await this.wake(Date.now());
+  }
+
+  /** Wakes the members once their retention is due (the tests pass their own clock); then deletes itself. */
+  async wake(now: number): Promise<void> {
+    if (!this.exists()) return;
+    const cohort = this.sql.exec<{ day: number; retention_days: number }>("SELECT day, retention_days FROM cohort").toArray()[0];
+    if (!cohort) return;
+    const due = dueOf(cohort.day, cohort.retention_days);
+    if (now < due) return void (await this.ctx.storage.setAlarm(due));
+    const members = this.sql.exec<{ profile: string }>("SELECT profile FROM members LIMIT ?", WAKE_PER_RUN).toArray();
+    let failed = false;
+    await boundedEach(members, WAKE_AT_ONCE, async ({ profile }) => {
+      try {
+        await this.env.PROFILES.get(this.env.PROFILES.idFromString(profile)).leaveCohort(now);
+        this.sql.exec("DELETE FROM members WHERE profile = ?", profile);
+      } catch (err) {
+        failed = true;
+        console.error(`cohort: member ${profile} not woken, tried again later: ${err}`);
+      }
+    });
+    const left = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM members").one().n;
+    if (left === 0) await this.ctx.storage.deleteAll();
+    else await this.ctx.storage.setAlarm(now + (failed ? RETRY_MS : NEXT_RUN_MS));
+  }
+
+  private exists(): boolean {
+    return this.ready || this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'members'").toArray().length > 0;
+  }
+
+  private ensureSchema(): void {
+    if (!this.ready) migrate(this.ctx.storage, MIGRATIONS);
+    this.ready = true;
+  }
+}
+
+/** When a cohort of `day` wakes its members: the end of the day plus the retention. */
+export const dueOf = (day: number, retentionDays: number) => (day + 1 + retentionDays) * DAY_MS;
+
+/** The cohort a visitor first seen at `at` joins: by its day, and a shard of its object id (hex). */
+export function cohortName(site: string, at: number, profile: string): string {
+  return `cohort:${site}:${isoDay(dayOf(at))}:${Number.parseInt(profile.slice(-4), 16) % SHARDS}`;
+}
+
+/**
+ * Enrols a visitor first seen at `at` in its cohort, through one call per cohort
+ * at a time from this isolate (lib/concurrency.ts). Resolves once durable; throws
+ * when the call failed.
+ */
+export function enrol(env: Env, site: string, at: number, member: Enrolment): Promise<void> {
+  return enrolling(cohortName(site, at, member.profile), { env, day: dayOf(at), member });
+}
+
+const enrolling = coalescer<{ env: Env; day: number; member: Enrolment }>(async (name, items) => {
+  await items[0]!.env.COHORTS.getByName(name).add(items[0]!.day, items.map((i) => i.member));
+});
