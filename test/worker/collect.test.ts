@@ -30,6 +30,21 @@ describe("POST /v1/collect", () => {
     expect(first.score.engagement).toBe(40);
   });
 
+  it("keeps the new events of a batch that also resends stored ones, scoring each once, on the visitor and its lead", async () => {
+    const site = await createSite();
+    const vid = uid("v");
+    const stored = [ev.identify({ email: "ada@acme.com" }), ev.pageview("/pricing")];
+    await collect(site, vid, stored);
+    const fresh = [ev.track("demo_request"), ev.download("/files/a.pdf")];
+    const mixed = await collect(site, vid, [fresh[0], stored[1], fresh[1], stored[0]]);
+    expect(mixed).toMatchObject({ accepted: 2, duplicates: 2 });
+    // pricing 15 + demo request 25 + a download 5, each once.
+    expect(mixed.score.engagement).toBe(45);
+    const lead = (await lookup(site, "ada@acme.com"))!;
+    expect(lead.timeline.map((e: { id: string }) => e.id)).toEqual([...stored, fresh[0], fresh[1]].map((e) => e.id));
+    expect(lead.score.engagement).toBe(45);
+  });
+
   it("stores a full batch of 50 in the order sent, each once, an email in its middle taking all of them to the lead", async () => {
     const site = await createSite();
     const events = Array.from({ length: 50 }, (_, i) => (i === 23 ? ev.identify({ email: "ada@acme.com" }) : ev.track(`step_${i}`)));

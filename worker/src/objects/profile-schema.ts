@@ -253,6 +253,8 @@ export function saveRow(sql: SqlStorage, row: ProfileRow): void {
 /** An event to store: with the points it gave, and the lead it belongs to (a visitor's). */
 export type NewEvent = readonly [event: ProfileEvent, points: number, lead: string | null];
 
+/** The unique column an event's id is stored in, as SQLite names it when an insert meets a stored id. */
+export const EVENT_ID = "events.id";
 const EVENT_COLUMNS = ["id", "received_at", "ts", "type", "sid", "url", "name", "props", "traits", "scored", "points", "lead"];
 /**
  * One statement for any number of events, each a JSON array of its columns: one

@@ -73,7 +73,7 @@ import { migrate, setMeta } from "./migrate";
 import { cohortName, enrol } from "./cohort";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
-  BARE_SCHEMA_VERSION, CURRENT_SCHEMA, eventOf, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
+  BARE_SCHEMA_VERSION, CURRENT_SCHEMA, EVENT_ID, eventOf, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
   type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 import { demotedStage, stagesTo } from "./stages";
@@ -581,9 +581,20 @@ export class Profile extends DurableObject<Env> {
 
   /**
    * Dedupes, stores and scores a batch in one transaction; a visitor also links
-   * identities. `listed`: a new visitor is in its cohort already.
+   * identities. `listed`: a new visitor is in its cohort already. Most batches
+   * hold no event stored before, so stored ids are looked up only once an insert
+   * meets one (a resent batch): then the transaction is rolled back and run again.
    */
   private apply(kind: ProfileKind, batch: LeadBatch, listed = false): Applied {
+    try {
+      return this.applyOnce(kind, batch, listed, false);
+    } catch (err) {
+      if (!String(err).includes(`UNIQUE constraint failed: ${EVENT_ID}`)) throw err;
+      return this.applyOnce(kind, batch, listed, true);
+    }
+  }
+
+  private applyOnce(kind: ProfileKind, batch: LeadBatch, listed: boolean, lookUpStored: boolean): Applied {
     if (kind === "lead") this.ensurePersonPart();
     else this.ensureSchema();
     const stored = this.load();
@@ -597,7 +608,7 @@ export class Profile extends DurableObject<Env> {
       const rules = this.rulesFor(row, batch.site, batch.now, quietRescore(batch.now));
       let before = pointsByRule(rules.model, row.scoring, batch.now);
       let outOfOrder = false;
-      const seen = stored === null ? new Set<string>() : this.storedIds(batch.events);
+      const seen = stored !== null && lookUpStored ? this.storedIds(batch.events) : new Set<string>();
       // The batch's events are stored together, and before anything reads or changes the stored ones.
       const unwritten: NewEvent[] = [];
       const write = () => insertEvents(this.sql, unwritten.splice(0));
