@@ -606,7 +606,8 @@ export class Profile extends DurableObject<Env> {
     let points: Record<string, number> = {};
     this.transaction(() => {
       const rules = this.rulesFor(row, batch.site, batch.now, quietRescore(batch.now));
-      let before = pointsByRule(rules.model, row.scoring, batch.now);
+      // A new profile has no points yet: nothing to compare with.
+      let before = stored === null ? new Map<string, number>() : pointsByRule(rules.model, row.scoring, batch.now);
       let outOfOrder = false;
       const seen = stored !== null && lookUpStored ? this.storedIds(batch.events) : new Set<string>();
       // The batch's events are stored together, and before anything reads or changes the stored ones.
