@@ -33,15 +33,15 @@ describe("POST /v1/collect", () => {
   it("keeps the new events of a batch that also resends stored ones, scoring each once, on the visitor and its lead", async () => {
     const site = await createSite();
     const vid = uid("v");
-    const stored = [ev.identify({ email: "ada@acme.com" }), ev.pageview("/pricing")];
-    await collect(site, vid, stored);
-    const fresh = [ev.track("demo_request"), ev.download("/files/a.pdf")];
-    const mixed = await collect(site, vid, [fresh[0], stored[1], fresh[1], stored[0]]);
+    const [identify, pricing] = [ev.identify({ email: "ada@acme.com" }), ev.pageview("/pricing")];
+    await collect(site, vid, [identify, pricing]);
+    const [demo, download] = [ev.track("demo_request"), ev.download("/files/a.pdf")];
+    const mixed = await collect(site, vid, [demo, pricing, download, identify]);
     expect(mixed).toMatchObject({ accepted: 2, duplicates: 2 });
     // pricing 15 + demo request 25 + a download 5, each once.
     expect(mixed.score.engagement).toBe(45);
     const lead = (await lookup(site, "ada@acme.com"))!;
-    expect(lead.timeline.map((e: { id: string }) => e.id)).toEqual([...stored, fresh[0], fresh[1]].map((e) => e.id));
+    expect(lead.timeline.map((e: { id: string }) => e.id)).toEqual([identify, pricing, demo, download].map((e) => e.id));
     expect(lead.score.engagement).toBe(45);
   });
 
