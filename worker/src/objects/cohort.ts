@@ -25,7 +25,7 @@ import { DurableObject } from "cloudflare:workers";
 import { DAY_MS } from "../../../shared/rules";
 import { boundedEach, coalescer } from "../lib/concurrency";
 import { dayOf, isoDay, SHARDS } from "../metrics/shards";
-import { migrate, type Migrations } from "./migrate";
+import { hasSchema, migrate, type Migrations } from "./migrate";
 
 const MIGRATIONS: Migrations = [
   [
@@ -93,12 +93,15 @@ export class Cohort extends DurableObject<Env> {
       }
     });
     const left = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM members").one().n;
-    if (left === 0) await this.ctx.storage.deleteAll();
+    if (left === 0) {
+      await this.ctx.storage.deleteAll();
+      this.ready = false;
+    }
     else await this.ctx.storage.setAlarm(now + (failed ? RETRY_MS : NEXT_RUN_MS));
   }
 
   private exists(): boolean {
-    return this.ready || this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'members'").toArray().length > 0;
+    return this.ready || hasSchema(this.ctx.storage);
   }
 
   private ensureSchema(): void {
