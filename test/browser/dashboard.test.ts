@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createSite, customer, edge, launch, uid, until } from "./harness";
+import { createSite, customer, edge, launch, newPage, uid, until } from "./harness";
 
 const admin = { Authorization: `Bearer ${inject("adminToken")}` };
 const RESULTS = path.resolve(import.meta.dirname, "../../test-results");
@@ -85,7 +85,7 @@ afterAll(() => browser?.close());
 describe("dashboard", () => {
   it("signs in with the token once, shows the seeded funnel, and fits laptop and phone widths", async () => {
     mkdirSync(RESULTS, { recursive: true });
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     const violations: string[] = [];
     page.on("console", (m) => m.type() === "error" && violations.push(m.text()));
     await page.setViewportSize({ width: 1280, height: 900 });

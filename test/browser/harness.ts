@@ -31,6 +31,20 @@ export async function launch(options: Parameters<typeof chromium.launchPersisten
   });
 }
 
+/**
+ * A new page of `context`, with the customer origin's localStorage emptied first. The tests
+ * of a file share one context, and what an earlier test's pages kept there (a queue still
+ * backing off after a failed request, links clicked before a lazy chunk came, the visitor id,
+ * a stage) would go out with a later test's site, or change what it sees.
+ */
+export async function newPage(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Storage.clearDataForOrigin", { origin: customer, storageTypes: "local_storage" });
+  await cdp.detach();
+  return page;
+}
+
 /** A site on the edge allowing the customer origin; scoring Chromium's automation traffic unless told not to. */
 export async function createSite(config: Record<string, unknown> = {}): Promise<string> {
   const site = uid("b-");
@@ -86,6 +100,13 @@ export async function until<T>(check: () => T | Falsy | Promise<T | Falsy>, what
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The ids of the events the worker keeps on a profile's timeline, in its order (GET …/profiles/:id). */
+export async function timelineOf(site: string, profile: string): Promise<string[]> {
+  const res = await fetch(`${edge}/v1/sites/${site}/profiles/${profile}`, { headers: admin });
+  if (!res.ok) throw new Error(`profile not read: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { timeline: { id: string }[] }).timeline.map((e) => e.id);
 }
 
 /** The stage the worker holds for a visitor (GET /v1/stage). */

@@ -1,6 +1,6 @@
 /** Script tag options (CONTRACT §2): data-auto, data-downloads, data-gpc, data-cookie-domain. */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createSite, eventsOf, eventsSent, launch, pageUrl, recordCollects } from "./harness";
+import { createSite, eventsOf, eventsSent, launch, newPage, pageUrl, recordCollects } from "./harness";
 
 let browser: Awaited<ReturnType<typeof launch>>;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ it("data-auto and data-downloads choose the captures; data-gpc=ignore sends desp
   const context = await launch();
   try {
     await context.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
-    const page = await context.newPage();
+    const page = await newPage(context);
     const sent = recordCollects(page, site);
     await page.route("**/files/**", (route) => route.fulfill({ body: "file" }));
     await page.goto(pageUrl(site, "options.html"));
@@ -34,7 +34,7 @@ it("data-auto and data-downloads choose the captures; data-gpc=ignore sends desp
 
 it("data-cookie-domain keeps the visitor id in a first-party cookie, and reads it back first", async () => {
   const site = await createSite();
-  const page = await browser.newPage();
+  const page = await newPage(browser);
   const sent = recordCollects(page, site);
   await page.goto(pageUrl(site, "cookie.html"));
   const vid = (await eventsSent(sent, "pageview"), sent[0]!.body.vid);

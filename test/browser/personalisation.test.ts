@@ -1,6 +1,6 @@
 /** Personalisation and privacy (CONTRACT §2, §4): stage in the page, consent, GPC, the snippet, robustness. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSite, eventsSent, edge, eventsOf, launch, pageUrl, recordCollects, until } from "./harness";
+import { createSite, edge, eventsOf, eventsSent, launch, newPage, pageUrl, recordCollects, until } from "./harness";
 
 let browser: Awaited<ReturnType<typeof launch>>;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ const mqlJourney = () => {
 describe("personalisation", () => {
   it("sets data-es-stage, fires edgescore:stage and calls onStage callbacks; the next page applies the cached stage at once", async () => {
     const site = await createSite();
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     await page.goto(pageUrl(site, "basic.html"));
     await page.evaluate(() => {
       (window as any).__events = [];
@@ -41,7 +41,7 @@ describe("personalisation", () => {
 
   it("calls made before the script loaded are replayed, onStage included", async () => {
     const site = await createSite();
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     const sent = recordCollects(page, site);
     await page.goto(pageUrl(site, "snippet.html"));
     const [track] = await eventsSent(sent, "track");
@@ -54,7 +54,7 @@ describe("personalisation", () => {
 describe("privacy", () => {
   it("consent required: nothing sent or stored before consent, then delivery; consent(false) forgets the visitor", async () => {
     const site = await createSite();
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     const sent = recordCollects(page, site);
     await page.goto(pageUrl(site, "consent.html"));
     await page.evaluate(() => edgescore.track("demo_request"));
@@ -85,7 +85,7 @@ describe("privacy", () => {
     const context = await launch();
     try {
       await context.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
-      const page = await context.newPage();
+      const page = await newPage(context);
       const sent = recordCollects(page, site);
       await page.goto(pageUrl(site, "basic.html"));
       await page.evaluate(() => edgescore.track("demo_request"));
@@ -107,7 +107,7 @@ describe("privacy", () => {
           Object.defineProperty(window, name, { get: () => { throw new DOMException("denied", "SecurityError"); } });
         }
       });
-      const page = await context.newPage();
+      const page = await newPage(context);
       const errors: Error[] = [];
       page.on("pageerror", (e) => errors.push(e));
       const sent = recordCollects(page, site);
