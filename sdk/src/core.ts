@@ -71,7 +71,7 @@ export const start = (o: Options, base: string, loadLazy: () => void, queued: Ar
   addEventListener("pagehide", () => {
     bye();
     // Left before the lazy chunk ran: the links clicked wait in storage (consent given) for the
-    // chunk of the next page, so that no download is lost (capture/downloads.ts).
+    // chunk of the next page, so that no download or tagged link is lost (lazy.ts).
     (E as unknown as Internals)._b && ok && store("es_h", [location.href, Date.now(), held.map((e: any) => [e.button, e.target.closest?.("a")?.outerHTML])]);
   });
   // The lazy chunk: after the page's load.

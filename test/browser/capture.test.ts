@@ -110,6 +110,30 @@ describe("captures", () => {
     await page.close();
   });
 
+  it("a tagged link clicked on a page left before its lazy chunk came is tracked by the next page's, once", async () => {
+    const site = await createSite();
+    const page = await newPage(browser);
+    const sent = recordCollects(page, site);
+    const chunk = await hold(page);
+    await page.route("**/contact", (route) => route.fulfill({ contentType: "text/html", body: "<p>Contact</p>" }));
+    const first = pageUrl(site, "basic.html");
+    await page.goto(first);
+    await eventsSent(sent, "pageview");
+    await Promise.all([page.waitForURL("**/contact"), page.click("#tagged-link")]);
+    chunk.release();
+    const left = Date.now();
+    await page.goto(`${first}?next`);
+    const [tag] = await eventsSent(sent, "track");
+    expect(tag).toMatchObject({ name: "contact_cta", url: first });
+    expect(tag!.ts).toBeLessThanOrEqual(left);
+    await page.evaluate(() => edgescore.flush());
+    await page.waitForTimeout(300);
+    expect(idsOf(eventsOf(sent, "track"))).toEqual([tag!.id]);
+    // A plain link was no download: the same click replayed sent nothing else.
+    expect(eventsOf(sent, "download")).toHaveLength(0);
+    await page.close();
+  });
+
   it("forms: only allow-listed fields; never passwords, card or identity numbers, hidden, file or ignored inputs", async () => {
     const site = await createSite();
     const { page, sent } = await open(site, "form.html");
