@@ -29,7 +29,7 @@ import { on, safe, store } from "./util.js";
 export type Add = Internals["_a"];
 
 /** What a page left before its lazy chunk ran kept (core.ts): its address, when, and each held event's button and link. */
-export type Left = [string, number, [number, string | undefined][]];
+type Left = [string, number, [number, string | undefined][]];
 
 /** Listens to a HELD event type on window (capture phase, like the core), after handling those held. */
 export type Listen = <E extends Event>(type: string, f: (e: E) => unknown) => void;
