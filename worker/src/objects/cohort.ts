@@ -127,6 +127,11 @@ export function enrol(env: Env, site: string, at: number, member: Enrolment): Pr
   return enrolling(cohortName(site, at, member.profile), { env, day: dayOf(at), member });
 }
 
+/** Takes an erased visitor first seen at `at` out of its cohort. */
+export async function disenrol(env: Env, site: string, at: number, profile: string): Promise<void> {
+  await env.COHORTS.getByName(cohortName(site, at, profile)).remove(profile);
+}
+
 const enrolling = coalescer<{ env: Env; day: number; member: Enrolment }>(async (name, items) => {
   await items[0]!.env.COHORTS.getByName(name).add(items[0]!.day, items.map((i) => i.member));
 });

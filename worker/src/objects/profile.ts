@@ -69,8 +69,8 @@ import { registerLead, unregisterLead } from "../sites/leads";
 import { clearFailure, listFailures, recordGiveUp } from "../webhooks/failed";
 import { deliverWebhook } from "../webhooks/deliver";
 import type { MemberState } from "./account";
+import { disenrol, enrol } from "./cohort";
 import { migrate, setMeta } from "./migrate";
-import { cohortName, enrol } from "./cohort";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
   BARE_SCHEMA_VERSION, CURRENT_SCHEMA, EVENT_ID, eventOf, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
@@ -501,7 +501,7 @@ export class Profile extends DurableObject<Env> {
     const row = this.load();
     if (row) await this.leaveAccounts(row);
     if (row?.kind === "visitor" && row.registered) {
-      await this.env.COHORTS.getByName(cohortName(row.site, row.firstSeenAt, this.ctx.id.toString())).remove(this.ctx.id.toString());
+      await disenrol(this.env, row.site, row.firstSeenAt, this.ctx.id.toString());
     }
     const kind = row?.kind ?? "visitor";
     await this.ctx.storage.deleteAlarm();
