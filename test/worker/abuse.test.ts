@@ -43,18 +43,21 @@ describe("abuse (CONTRACT §5, §6)", { timeout: 30_000 }, () => {
   it("limits a flood from one address without hurting other addresses", async () => {
     const site = await createSite();
     const flood = { "CF-Connecting-IP": "203.0.113.9" };
-    const statuses = await Promise.all(Array.from({ length: ADDRESS_LIMIT + 20 }, () => send(site, uid("v"), [], flood).then((r) => r.status)));
-    // At most twice the limit gets through even when a one-minute window ends mid-flood.
-    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(ADDRESS_LIMIT);
-    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(ADDRESS_LIMIT + 20);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    // The limiter counts in fixed one-minute windows on the clock, so a window may end
+    // mid-flood and let a second limit's worth through: one more than twice the limit is
+    // refused at least once wherever the window's edge falls.
+    const statuses = await Promise.all(Array.from({ length: 2 * ADDRESS_LIMIT + 1 }, () => send(site, uid("v"), [], flood).then((r) => r.status)));
+    const passed = statuses.filter((s) => s === 200).length;
+    expect(passed).toBeGreaterThanOrEqual(ADDRESS_LIMIT);
+    expect(passed).toBeLessThanOrEqual(2 * ADDRESS_LIMIT);
+    expect(statuses.filter((s) => s === 429).length).toBe(statuses.length - passed);
     expect((await send(site, uid("v"), [ev.pageview("/")], { "CF-Connecting-IP": "198.51.100.4" })).status).toBe(200);
   });
 
   it("exempts the addresses RATE_LIMIT_EXEMPT lists (vitest.config.ts) from the address limit", async () => {
     const site = await createSite();
     const office = { "CF-Connecting-IP": "192.0.2.2" };
-    const statuses = await Promise.all(Array.from({ length: ADDRESS_LIMIT + 5 }, () => send(site, uid("v"), [], office).then((r) => r.status)));
+    const statuses = await Promise.all(Array.from({ length: 2 * ADDRESS_LIMIT + 1 }, () => send(site, uid("v"), [], office).then((r) => r.status)));
     expect(statuses.every((s) => s === 200)).toBe(true);
   });
 
