@@ -1,6 +1,6 @@
-import { memo } from "./cache";
 import { capText, readField, readNumber, textOf } from "./fields";
 import { globMatches } from "./glob";
+import { rulePattern } from "./regex";
 import type { Condition, EventType, Match, ProfileEvent, Traits } from "./types";
 import { extensionOf, hrefPath, urlPath } from "./url";
 
@@ -38,14 +38,11 @@ export function holds(condition: Condition, value: unknown): boolean {
     (exists === undefined || exists === (text !== undefined)) &&
     (equals === undefined || sameText(text, equals)) &&
     (among === undefined || among.some((item) => sameText(text, item))) &&
-    (regex === undefined || (text !== undefined && compile(regex, flags).test(capText(text)))) &&
+    (regex === undefined || (text !== undefined && rulePattern(regex, flags).test(capText(text)))) &&
     (gte === undefined || (number !== undefined && number >= gte)) &&
     (lte === undefined || (number !== undefined && number <= lte))
   );
 }
-
-// Flags are limited to i, m, s, u: no `g` or `y`, so a shared RegExp keeps no state between tests.
-const compile = memo((source: string, flags: string) => new RegExp(source, flags));
 
 function sameText(text: string | undefined, wanted: string | number | boolean): boolean {
   return text !== undefined && text.toLowerCase() === String(wanted).toLowerCase();

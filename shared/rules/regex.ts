@@ -1,80 +1,49 @@
+import { RE2JS } from "re2js";
+import { memo } from "./cache";
+
 /**
- * What a rule's regular expression may be: JavaScript's engine backtracks, so a
- * pattern like `(a+)+$` or `(a|aa)+$` on a 256-character trait can hang a worker.
- * Refused: backreferences and lookarounds (they force backtracking), and a
- * repeated group (`*`, `+`, `{n,m}`) that can match one text in more than one way
- * inside: one holding a quantifier or an alternation. `(…)?` runs at most once and
- * stays allowed. Unbounded repeats side by side backtrack polynomially (`a*a*a*a*$`
- * is n⁴ on n characters), so a pattern holds at most MAX_UNBOUNDED of them. With
- * texts cut to 256 characters, what remains runs in time bounded by the pattern and
- * the input (256³ steps at worst).
+ * A rule's regular expression, matched by RE2 (docs/rules.md#regular-expressions): an
+ * automaton that reads each character once, so no pattern a site saves can make a match
+ * slow, whatever the text (JavaScript's own engine backtracks: `(a|aa)+$` or
+ * `a{0,256}a{0,256}a{0,256}$` take seconds on a short value). Its syntax is
+ * JavaScript's without backreferences and lookarounds, which need backtracking.
  */
-export function regexProblem(source: string): string | null {
+export interface Pattern {
+  test(text: string): boolean;
+}
+
+/** The flags a rule may give, as RE2 spells them; `u` is RE2's only mode (it reads code points). */
+const FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0 };
+
+function compile(source: string, flags: string): Pattern {
+  let bits = 0;
+  for (const flag of flags) bits |= FLAGS[flag] ?? 0;
+  return RE2JS.compile(source, bits);
+}
+
+/**
+ * Why a pattern cannot be a rule's, or null when it can. Backreferences and lookarounds
+ * are named, since RE2's own words for them ("invalid escape sequence") do not say why.
+ */
+export function regexProblem(source: string, flags = ""): string | null {
   if (/\\[1-9]|\\k</.test(source)) return "backreferences are not allowed";
   if (/\(\?<?[=!]/.test(source)) return "lookarounds are not allowed";
-  // Scan groups: what does the current group hold that could backtrack if repeated?
-  const stack: Ambiguity[] = [];
-  let holds: Ambiguity = null;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (c === "[") {
-      // A character class: quantifier characters inside it are literals.
-      for (i++; i < source.length && source[i] !== "]"; i++) if (source[i] === "\\") i++;
-      continue;
-    }
-    if (c === "(") {
-      stack.push(holds);
-      holds = null;
-    } else if (c === ")") {
-      const inner: Ambiguity = holds;
-      holds = stack.pop() ?? null;
-      holds ??= inner;
-      if (isQuantifier(source, i + 1) && source[i + 1] !== "?") {
-        if (inner === "quantifier") return "nested quantifiers (a repeated group that repeats inside) are not allowed";
-        if (inner === "alternation") return "an alternation inside a repeated group (like (a|aa)+) is not allowed: repeat a character class ([ab]+) instead";
-        holds = "quantifier";
-      }
-    } else if (c === "|") {
-      holds ??= "alternation";
-    } else if (isQuantifier(source, i)) {
-      holds = "quantifier";
-    }
+  try {
+    compile(source, flags);
+    return null;
+  } catch (error) {
+    return String((error as Error).message).replace(/^error parsing regexp: /, "");
   }
-  if (unboundedRepeats(source) > MAX_UNBOUNDED) {
-    return `at most ${MAX_UNBOUNDED} unbounded repeats (*, + or {n,}) are allowed in one pattern`;
-  }
-  return null;
 }
 
-export const MAX_UNBOUNDED = 3;
-
-/** How many `*`, `+` and `{n,}` a pattern holds, escapes and character classes aside. */
-function unboundedRepeats(source: string): number {
-  let count = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === "\\") {
-      i++;
-    } else if (c === "[") {
-      for (i++; i < source.length && source[i] !== "]"; i++) if (source[i] === "\\") i++;
-    } else if (c === "*" || c === "+" || (c === "{" && /^\{\d+,\}/.test(source.slice(i)))) {
-      count++;
-    }
+/**
+ * The pattern ready to test, compiled once per isolate. One that RE2 refuses (validation
+ * keeps such patterns out of a site's rules) matches nothing rather than failing a batch.
+ */
+export const rulePattern = memo((source: string, flags: string): Pattern => {
+  try {
+    return compile(source, flags);
+  } catch {
+    return { test: () => false };
   }
-  return count;
-}
-
-/** What a group holds that could match one text in more than one way, if anything. */
-type Ambiguity = "quantifier" | "alternation" | null;
-
-/** Whether a quantifier starts at `i`: `*`, `+`, `?` (not after `(`), or `{n}`, `{n,}`, `{n,m}`. */
-function isQuantifier(source: string, i: number): boolean {
-  const c = source[i];
-  if (c === "*" || c === "+") return true;
-  if (c === "?") return source[i - 1] !== "(";
-  return c === "{" && /^\{\d+(,\d*)?\}/.test(source.slice(i));
-}
+});

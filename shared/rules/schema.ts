@@ -74,16 +74,8 @@ const operators = v.pipe(
   }),
   v.check((op) => OPERATORS.some((key) => op[key] !== undefined), `needs one of ${OPERATORS.join(", ")}`),
   v.forward(
-    v.partialCheck(
-      [["regex"], ["flags"]],
-      ({ regex, flags }) => regex === undefined || compiles(regex, flags),
-      "regex does not compile (with these flags)",
-    ),
-    ["regex"],
-  ),
-  v.forward(
     v.rawCheck(({ dataset, addIssue }) => {
-      const problem = dataset.typed && dataset.value.regex !== undefined ? regexProblem(dataset.value.regex) : null;
+      const problem = dataset.typed && dataset.value.regex !== undefined ? regexProblem(dataset.value.regex, dataset.value.flags) : null;
       if (problem) addIssue({ message: `regex: ${problem}` });
     }),
     ["regex"],
@@ -206,11 +198,3 @@ function step(input: Record<string, unknown>, key: string): v.ObjectPathItem {
   return { type: "object", origin: "value", input, key, value: input[key] };
 }
 
-function compiles(source: string, flags?: string): boolean {
-  try {
-    new RegExp(source, flags);
-    return true;
-  } catch {
-    return false;
-  }
-}

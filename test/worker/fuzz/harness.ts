@@ -738,6 +738,7 @@ export const CATASTROPHIC: Array<{ regex?: string; glob?: string; input: string 
   { regex: "^(a|a?)+$", input: `${"a".repeat(28)}!` },
   { regex: "a*a*a*a*a*a*a*a*$", input: `${"a".repeat(44)}!` },
   { regex: "(.*a){12}", input: `${"a".repeat(11)}${"b".repeat(60)}` },
+  { regex: "^a{0,256}a{0,256}a{0,256}a{0,256}a{0,256}$", input: `${"a".repeat(125)}!` },
   { glob: "/*a*a*a*a*a*a*b", input: `/${"a".repeat(80)}` },
   { glob: "/**/**/**/**/**/**/x", input: "/a".repeat(38) },
 ];
