@@ -1,8 +1,8 @@
 /**
  * The dashboard's rules draft (CONTRACT §7 `…/rules/draft`, `…/preview`, `…/publish`):
  * what it changes against the live rules, what publishing it would do to every lead
- * (on request: a preview asks each lead), and the button that publishes it. Buttons
- * only for a caller who may change the site's rules (`site:admin`).
+ * (on request: a preview asks each lead), and the button that publishes it. Shown only
+ * to a caller who may change the site's rules (`site:admin`).
  */
 import type { Rule, ScoringModel } from "../../../shared/rules";
 import type { Draft } from "../sites/draft";
@@ -16,7 +16,6 @@ export interface DraftView {
   draft: Draft | null;
   /** The draft's preview, when asked for. */
   preview: PreviewSummary | null;
-  canEdit: boolean;
 }
 
 /** The rules whose points the draft changes, adds or drops, in the draft's order then the dropped ones. */
@@ -49,7 +48,7 @@ function Preview({ preview }: { preview: PreviewSummary }) {
   );
 }
 
-export function RulesDraftPanel({ siteId, rulesVersion, live, draft, preview, canEdit }: DraftView) {
+export function RulesDraftPanel({ siteId, rulesVersion, live, draft, preview }: DraftView) {
   if (!draft) return <p class="empty">No draft. Rule insights' suggested points can be saved as one, or PUT /v1/sites/:site/rules/draft.</p>;
   const site = encodeURIComponent(siteId);
   const rows = changes(live, draft.rules);
@@ -69,7 +68,7 @@ export function RulesDraftPanel({ siteId, rulesVersion, live, draft, preview, ca
         <p class="empty">The draft changes no rule's points.</p>
       )}
       {preview ? <Preview preview={preview} /> : <p><a href={`/dashboard?site=${site}&preview=1#rules-draft`}>Preview it against every lead</a></p>}
-      {canEdit && !stale && (
+      {!stale && (
         <form method="post" action={`/dashboard/rules/publish?site=${site}`}>
           <button type="submit">{`Publish as rules version ${rulesVersion + 1}`}</button>
         </form>

@@ -26,9 +26,9 @@ export interface DashboardData {
   /** How many MQLs, and accounts, are shown at most. */
   recordLimit: number;
   accounts: AccountRecord[];
-  failures: FailedDelivery[];
   insights: SiteInsights;
-  draft: DraftView;
+  /** What only `site:admin` sees and does: null for a read-only key. */
+  admin: { failures: FailedDelivery[]; draft: DraftView } | null;
 }
 
 function Controls({ site, sites, days }: Pick<DashboardData, "site" | "sites" | "days">) {
@@ -110,15 +110,19 @@ export function DashboardPage(data: DashboardData) {
         >
           <RuleInsightsTable
             insights={data.insights}
-            draftAction={data.draft.canEdit ? `/dashboard/rules/draft?site=${encodeURIComponent(site.id)}` : undefined}
+            draftAction={data.admin ? `/dashboard/rules/draft?site=${encodeURIComponent(site.id)}` : undefined}
           />
         </Card>
-        <Card wide id="rules-draft" title="Rules draft" note="A draft changes nothing until it is published as the next rules version; every lead is then rescored.">
-          <RulesDraftPanel {...data.draft} />
-        </Card>
-        <Card title="Failed webhooks" note="Deliveries that gave up after a day of retries; retry one with POST …/webhooks/failed/:id/retry.">
-          <Failures failures={data.failures} />
-        </Card>
+        {data.admin && (
+          <>
+            <Card wide id="rules-draft" title="Rules draft" note="A draft changes nothing until it is published as the next rules version; every lead is then rescored.">
+              <RulesDraftPanel {...data.admin.draft} />
+            </Card>
+            <Card title="Failed webhooks" note="Deliveries that gave up after a day of retries; retry one with POST …/webhooks/failed/:id/retry.">
+              <Failures failures={data.admin.failures} />
+            </Card>
+          </>
+        )}
         <Card title="Web Vitals" note="75th percentile: everyone, people who were MQLs or later, everyone else.">
           <Vitals vitals={metrics.vitals} />
         </Card>

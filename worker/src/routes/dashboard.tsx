@@ -56,7 +56,7 @@ const Query = v.object({
 
 type Access = {
   site: Site; sites: SiteSummary[] | null; days: (typeof PERIODS)[number]; preview: boolean;
-  /** The caller may change the site's rules (`site:admin`): the draft's buttons. */
+  /** The caller holds `site:admin`: the rules draft, its preview and failed webhooks. */
   canEdit: boolean;
 };
 
@@ -117,21 +117,22 @@ export const dashboard = new Hono<AppEnv>()
     const { site, sites, days, canEdit } = found;
     const until = Date.now();
     const since = until - Number(days) * DAY_MS;
-    const [metrics, mqls, accounts, failures, insights, draft] = await Promise.all([
+    // Failed webhooks and the rules draft are site:admin's in the API, so here too.
+    const [metrics, mqls, accounts, insights, held] = await Promise.all([
       siteMetrics(c.env, site.id, since, until),
       latestRecords(c.env.SITES, site.id, since, until, RECORDS_SHOWN),
       latestRecords<AccountRecord>(c.env.SITES, site.id, since, until, RECORDS_SHOWN, "account"),
-      listFailures(c.env.SITES, site.id),
       siteInsights(c.env.SITES, site),
-      getDraft(c.env.SITES, site.id),
+      canEdit ? Promise.all([listFailures(c.env.SITES, site.id), getDraft(c.env.SITES, site.id)]) : null,
     ]);
+    const draft = held?.[1] ?? null;
     // A preview asks every lead: only on request.
     const preview = draft && found.preview ? summarise(await previewLeads(c.env, site.id, draft.rules, until), 0) : null;
     return c.html(documentOf(
       <DashboardPage
         site={site} sites={sites} days={days} metrics={metrics} mqls={mqls} recordLimit={RECORDS_SHOWN} accounts={accounts}
-        failures={failures} insights={insights}
-        draft={{ siteId: site.id, rulesVersion: site.rulesVersion, live: site.model, draft, preview, canEdit }}
+        insights={insights}
+        admin={held && { failures: held[0], draft: { siteId: site.id, rulesVersion: site.rulesVersion, live: site.model, draft, preview } }}
       />,
     ));
   })
