@@ -234,6 +234,21 @@ describe("accounts (MQAs)", () => {
     expect(await received(name)).toHaveLength(attempts + 1);
   });
 
+  it("keeps nothing, and throws nothing, when its last member is erased while a delivery is out", async () => {
+    const name = uid("h");
+    const site = await createSite({
+      webhook: { url: `${receiver}/hook/${name}?fail=always`, secret: SECRET },
+      rules: { ...DEFAULT_MODEL, accountThresholds: { fit: 10, engagement: 15 } },
+    });
+    await collect(site, uid("v"), pricingVisit("ada@acme.com"));
+    await until(async () => (await received(name)).some((d) => JSON.parse(d.body).type === "account.stage_changed"), "a first attempt");
+    const stub = accountObject(env, site, "domain:acme.com");
+    const member = (await leadStub(site, "ada@acme.com")).id.toString();
+    // The retry's request is out when the erasure empties the object.
+    await runInDurableObject(stub, (account) => Promise.all([account.wake(Date.now() + 60_000), account.erase(site, "domain:acme.com", member)]));
+    expect(await tablesOf(stub)).toEqual([]);
+  });
+
   it("never lets a late report move an account back", async () => {
     const site = await createSite();
     const stub = accountObject(env, site, "domain:acme.com");

@@ -136,7 +136,8 @@ export class Account extends DurableObject<Env> {
   async wake(now: number): Promise<void> {
     if (!hasSchema(this.ctx.storage)) return;
     await this.deliver(now);
-    await this.schedule();
+    // The last member may have left while a delivery was out: then nothing is kept.
+    if (hasSchema(this.ctx.storage)) await this.schedule();
   }
 
   /** Tries a delivery that gave up once more, now; answers whether it went through. */
