@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { leadProfileName, visitorProfileName } from "../../worker/src/lib/identity";
 import {
-  collect, createSite, ev, explained, IDENTIFY_SECRET, lookup, post, signedIdentify, uid,
+  collect, createSite, ev, explained, hmacHex, IDENTIFY_SECRET, lookup, post, signedIdentify, uid,
 } from "./helpers";
 
 const vp = { email: "ada@acme.com", title: "VP Marketing", companySize: "201-500" };
@@ -77,6 +77,18 @@ describe("identity (CONTRACT §6)", () => {
     expect(await collect(site, uid("v"), [forged])).toMatchObject({ stage: "lead", score: { total: 0 } });
     const expired = { ...(await signedIdentify(site, { email: vp.email })), expires: 1_000 };
     expect(await collect(site, uid("v"), [expired])).toMatchObject({ stage: "lead", score: { total: 0 } });
+  });
+
+  it("takes a proof that expires within 30 days, and treats a longer-lived one as a claim", async () => {
+    const site = await createSite({ identifySecret: IDENTIFY_SECRET });
+    await collect(site, uid("v"), [ev.identify(vp), ev.track("demo_request")]);
+    const signedFor = async (days: number) => {
+      const expires = Math.floor(Date.now() / 1000) + days * 86_400;
+      return { ...ev.identify({ email: vp.email }), expires, signature: await hmacHex(IDENTIFY_SECRET, `${site}|${vp.email}|${expires}`) };
+    };
+    expect(await collect(site, uid("v"), [await signedFor(29)])).toMatchObject({ stage: "lead", score: { engagement: 25 } });
+    expect(await collect(site, uid("v"), [await signedFor(31)])).toMatchObject({ stage: "lead", score: { total: 0 } });
+    expect(await collect(site, uid("v"), [await signedFor(365 * 100)])).toMatchObject({ stage: "lead", score: { total: 0 } });
   });
 
   it("with requireVerified, rejects an unsigned identify and lets a form count without identifying", async () => {

@@ -40,13 +40,20 @@ export interface IdentityProof {
 }
 
 /**
+ * The longest a proof may be valid for from now: a link token forwarded or leaked from an
+ * old email stops vouching for its reader after this, whatever `expires` it was signed with.
+ */
+export const MAX_PROOF_MS = 30 * 86_400_000;
+
+/**
  * Whether an identity is verified: signed with the site's `identifySecret` as
- * hex HMAC-SHA256(site + "|" + email + "|" + expires), and not expired at `now` (ms).
- * Anything else (no secret, no signature, expired, wrong) is a claim.
+ * hex HMAC-SHA256(site + "|" + email + "|" + expires), not expired at `now` (ms), and
+ * expiring within MAX_PROOF_MS. Anything else (no secret, no signature, expired, too
+ * long-lived, wrong) is a claim.
  */
 export async function isVerified(identifySecret: string | undefined, site: string, email: string, proof: IdentityProof, now: number): Promise<boolean> {
   const { signature, expires } = proof;
-  if (!identifySecret || !signature || expires === undefined || expires * 1000 <= now) return false;
+  if (!identifySecret || !signature || expires === undefined || expires * 1000 <= now || expires * 1000 > now + MAX_PROOF_MS) return false;
   const expected = await hmacHex(identifySecret, `${site}|${normaliseEmail(email)}|${expires}`);
   return timingSafeEqual(expected, signature.toLowerCase());
 }
