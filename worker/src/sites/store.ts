@@ -1,3 +1,4 @@
+import { ExpiringMap } from "../lib/expiring-map";
 import { listAll } from "../lib/kv";
 import type { Site } from "./config";
 
@@ -8,7 +9,9 @@ import type { Site } from "./config";
  * locations). Changes made through this isolate are seen at once.
  */
 const CACHE_MS = 10_000;
-const cache = new Map<string, { site: Site | null; until: number }>();
+/** Unknown ids are cached too (a flood of them must not reach KV), so the cache is bounded. */
+const CACHED_SITES = 1_000;
+const cache = new ExpiringMap<string, Site | null>(CACHE_MS, CACHED_SITES);
 
 const PREFIX = "site:";
 const key = (id: string) => PREFIX + id;
@@ -19,10 +22,10 @@ export type SiteSummary = Pick<Site, "id" | "name" | "rulesVersion" | "createdAt
 /** The site, from the isolate's cache unless `fresh` (management reads and writes). */
 export async function getSite(kv: KVNamespace, id: string, { fresh = false } = {}): Promise<Site | null> {
   const now = Date.now();
-  const hit = cache.get(id);
-  if (!fresh && hit && hit.until > now) return hit.site;
+  const hit = fresh ? undefined : cache.get(id, now);
+  if (hit) return hit.value;
   const site = await kv.get<Site>(key(id), "json");
-  cache.set(id, { site, until: now + CACHE_MS });
+  cache.set(id, site, now);
   return site;
 }
 
@@ -30,7 +33,7 @@ export async function putSite(kv: KVNamespace, site: Site): Promise<void> {
   const { id, name, rulesVersion, createdAt, updatedAt } = site;
   const metadata: SiteSummary = { id, name, rulesVersion, createdAt, updatedAt };
   await kv.put(key(site.id), JSON.stringify(site), { metadata });
-  cache.set(site.id, { site, until: Date.now() + CACHE_MS });
+  cache.set(site.id, site, Date.now());
 }
 
 /** Every site, in id order. */
