@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { leadProfileName } from "../../worker/src/lib/identity";
+import { send } from "../../worker/src/webhooks/deliver";
 import { ADMIN, call, collect, createSite, ev, hmacHex, json, lookup, uid, until } from "./helpers";
 
 const receiver = inject("receiver");
@@ -147,6 +148,20 @@ describe("webhooks (CONTRACT §8)", () => {
     const [ping] = await received(name);
     expect(JSON.parse(ping!.body)).toMatchObject({ type: "ping", site });
     expect(ping!.headers["x-edgescore-signature"]).toBe(`v1=${await hmacHex(SECRET, `${ping!.headers["x-edgescore-timestamp"]}.${ping!.body}`)}`);
+  });
+
+  it("tells a failed ping by its status or a fixed phrase, never the runtime's words about the network", async () => {
+    const site = await createSite({ webhook: { url: "http://127.0.0.1:9/hook", secret: SECRET } });
+    const res = await call(`/v1/sites/${site}/webhooks/test`, { method: "POST", headers: ADMIN });
+    expect(await res.json()).toMatchObject({ delivered: false, error: "no answer: the connection failed" });
+  });
+
+  it("checks the address again at delivery: a loopback receiver saved in a local run gets nothing in production", async () => {
+    const name = uid("h");
+    const url = `${receiver}/hook/${name}`;
+    expect(await send(url, SECRET, "d.1", "{}", Date.now(), "")).toMatch(/^not sent: the address must be a public address/);
+    expect(await send(url, SECRET, "d.2", "{}", Date.now(), "allow")).toBeNull();
+    expect((await received(name)).map((d) => d.headers["x-edgescore-id"])).toEqual(["d.2"]);
   });
 });
 

@@ -228,7 +228,7 @@ export class Account extends DurableObject<Env> {
         await putExport(this.env.SITES, key, previous, record);
         return null;
       }
-      return await deliverWebhook(this.env.SITES, item, now);
+      return await deliverWebhook(this.env, item, now);
     } catch (err) {
       return String(err);
     }

@@ -1089,7 +1089,7 @@ export class Profile extends DurableObject<Env> {
         await accountObject(this.env, site, account).update(site, account, this.ctx.id.toString(), seq, member);
         return null;
       }
-      return await deliverWebhook(this.env.SITES, item, now);
+      return await deliverWebhook(this.env, item, now);
     } catch (err) {
       return String(err);
     }

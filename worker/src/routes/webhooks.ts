@@ -32,6 +32,6 @@ export const webhooks = new Hono<AppEnv>()
     const now = Date.now();
     const id = `ping.${crypto.randomUUID()}`;
     const body = JSON.stringify({ id, type: "ping", site: site.id, at: new Date(now).toISOString() });
-    const error = await send(site.webhook.url, site.webhook.secret, id, body, now);
+    const error = await send(site.webhook.url, site.webhook.secret, id, body, now, c.env.LOCAL_WEBHOOKS);
     return c.json({ id, delivered: error === null, ...(error && { error }) });
   });

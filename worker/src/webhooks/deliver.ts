@@ -6,6 +6,7 @@
 import type { Stage } from "../../../shared/events";
 import type { StageOrigin } from "../objects/profile";
 import { hmacHex } from "../lib/crypto";
+import { webhookRefusal } from "../lib/webhook-host";
 import { webhookHears } from "../sites/config";
 import { getSite } from "../sites/store";
 
@@ -17,8 +18,14 @@ export async function signature(secret: string, timestamp: number, body: string)
   return `v1=${await hmacHex(secret, `${timestamp}.${body}`)}`;
 }
 
-/** Posts a delivery; answers null on a 2xx, else what went wrong. */
-export async function send(url: string, secret: string, id: string, body: string, now: number): Promise<string | null> {
+/**
+ * Posts a delivery; answers null on a 2xx, else what went wrong, in words that tell a
+ * site's admin no more of the network than a status: never the runtime's error text. The
+ * address is checked again here, not only when it was saved: the rules may be stricter now.
+ */
+export async function send(url: string, secret: string, id: string, body: string, now: number, localWebhooks: string | undefined): Promise<string | null> {
+  const refusal = webhookRefusal(url, null, localWebhooks);
+  if (refusal) return `not sent: the address ${refusal}`;
   const timestamp = Math.floor(now / 1000);
   try {
     const res = await fetch(url, {
@@ -37,7 +44,7 @@ export async function send(url: string, secret: string, id: string, body: string
     await res.body?.cancel();
     return res.ok ? null : `HTTP ${res.status}`;
   } catch (err) {
-    return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return err instanceof Error && err.name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : "no answer: the connection failed";
   }
 }
 
@@ -47,12 +54,12 @@ export async function send(url: string, secret: string, id: string, body: string
  * the site has no webhook any more or does not want this change (webhookHears: it
  * filters `profile.stage_changed` only).
  */
-export async function deliverWebhook(kv: KVNamespace, item: { id: string; payload: string }, now: number): Promise<string | null> {
+export async function deliverWebhook(env: Pick<Env, "SITES" | "LOCAL_WEBHOOKS">, item: { id: string; payload: string }, now: number): Promise<string | null> {
   const body = JSON.parse(item.payload) as { site: string; type: string; to?: Stage; origin?: StageOrigin };
-  const webhook = (await getSite(kv, body.site))?.webhook;
+  const webhook = (await getSite(env.SITES, body.site))?.webhook;
   if (!webhook) return null;
   if (body.type === "profile.stage_changed" && !webhookHears(webhook.stages, body.to!, body.origin!)) return null;
-  return send(webhook.url, webhook.secret, item.id, item.payload, now);
+  return send(webhook.url, webhook.secret, item.id, item.payload, now, env.LOCAL_WEBHOOKS);
 }
 
 /** Jittered exponential backoff: 10 s doubling to at most an hour. */
