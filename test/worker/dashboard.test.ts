@@ -261,11 +261,18 @@ describe("dashboard (CONTRACT §7 GET /dashboard)", () => {
     }
   });
 
-  it("signs out: the cookie is cleared", async () => {
-    const res = await call("/dashboard/logout", { method: "POST", headers: { Origin: SELF, Cookie: await session() }, redirect: "manual" });
+  it("signs out: the cookie is cleared, and the session is over even if a copy of it is replayed", async () => {
+    const cookie = await session();
+    const other = await session();
+    const res = await call("/dashboard/logout", { method: "POST", headers: { Origin: SELF, Cookie: cookie }, redirect: "manual" });
     expect(res.status).toBe(303);
     expect(res.headers.get("Set-Cookie")).toMatch(/^es_dashboard=;.*Max-Age=0/);
     expect(res.headers.get("Set-Cookie")).toContain("Path=/dashboard");
+    const replayed = await (await open(`/dashboard?site=${site}`, cookie)).text();
+    expect(replayed).toContain('action="/dashboard/login"');
+    expect(replayed).not.toContain("ada@acme.com");
+    // Another sign-in of the same token is its own session.
+    expect(await (await open(`/dashboard?site=${site}`, other)).text()).toContain("ada@acme.com");
   });
 
   it("streams every MQL as CSV to a session, and the login form without one", async () => {

@@ -2,14 +2,16 @@
  * The dashboard's session (CONTRACT §7 `GET /dashboard`): the token typed once on
  * the login form is exchanged for a cookie naming who it was, never the token:
  *
- *   es_dashboard=<base64url JSON { sub: "admin" } | { sub: "key", key: <key id> }, with exp (unix s)>.<HMAC-SHA256, base64>
+ *   es_dashboard=<base64url JSON { sub: "admin" } | { sub: "key", key: <key id> }, with sid (random) and exp (unix s)>.<HMAC-SHA256, base64>
  *   HttpOnly; SameSite=Strict; Path=/dashboard; Max-Age=43200; Secure (not on http loopback)
  *
  * Signed (Hono's signed cookies) with a key derived from IDENTITY_SECRET and
  * ADMIN_TOKEN: the session key is none of the secrets themselves, and rotating
  * the admin token ends every session. A key's session re-reads the key on each
  * request (one KV read), so a revoked key stops working (in other locations
- * within KV's propagation, about 60 s).
+ * within KV's propagation, about 60 s). Signing out ends the session itself, not
+ * only the cookie: its random `sid` is kept as ended in KV until it would have
+ * expired, so a copy of the cookie replayed later is refused too.
  */
 import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
@@ -23,7 +25,10 @@ const COOKIE = "es_dashboard";
 const PATH = "/dashboard";
 const SESSION_SECONDS = 12 * 3600;
 
-type Session = ({ sub: "admin" } | { sub: "key"; key: string }) & { exp: number };
+type Session = ({ sub: "admin" } | { sub: "key"; key: string }) & { sid: string; exp: number };
+
+/** KV's key for a session signed out before it expired. */
+const endedKey = (sid: string) => `session-ended:${sid}`;
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -49,22 +54,37 @@ function decode(value: string): Session | null {
 /** Starts a session for `caller` (a checked token) on the response. */
 export async function openSession(c: Context<AppEnv>, caller: Caller, now: number): Promise<void> {
   const exp = Math.floor(now / 1000) + SESSION_SECONDS;
-  const session: Session = caller.kind === "admin" ? { sub: "admin", exp } : { sub: "key", key: caller.id, exp };
+  const sid = crypto.randomUUID();
+  const session: Session = caller.kind === "admin" ? { sub: "admin", sid, exp } : { sub: "key", key: caller.id, sid, exp };
   await setSignedCookie(c, COOKIE, encode(session), await signingKey(c.env), {
     path: PATH, httpOnly: true, sameSite: "Strict", secure: secureFor(c.req.url), maxAge: SESSION_SECONDS,
   });
 }
 
-/** Who the request's session is, or null: no cookie, a bad signature, expired, or a revoked key. */
-export async function sessionCaller(c: Context<AppEnv>, now: number): Promise<Caller | null> {
+/** The request's session, signed and unexpired, or null. */
+async function sessionOf(c: Context<AppEnv>, now: number): Promise<Session | null> {
   const value = await getSignedCookie(c, await signingKey(c.env), COOKIE);
   const session = value ? decode(value) : null;
-  if (!session || !(session.exp * 1000 > now)) return null;
+  return session && typeof session.sid === "string" && session.exp * 1000 > now ? session : null;
+}
+
+/** Who the request's session is, or null: no cookie, a bad signature, expired, signed out, or a revoked key. */
+export async function sessionCaller(c: Context<AppEnv>, now: number): Promise<Caller | null> {
+  const session = await sessionOf(c, now);
+  if (!session) return null;
+  const [ended, key] = await Promise.all([
+    c.env.SITES.get(endedKey(session.sid)),
+    session.sub === "key" ? keyById(c.env.SITES, session.key) : null,
+  ]);
+  if (ended !== null) return null;
   if (session.sub === "admin") return { kind: "admin" };
-  const key = await keyById(c.env.SITES, session.key);
   return key && { kind: "key", ...key };
 }
 
-export function closeSession(c: Context<AppEnv>): void {
+/** Ends the request's session, if any, for good, and clears its cookie. */
+export async function closeSession(c: Context<AppEnv>, now: number): Promise<void> {
+  const session = await sessionOf(c, now);
+  // KV keeps a key for at least 60 s: a session a minute from its end is ended a little longer than needed.
+  if (session) await c.env.SITES.put(endedKey(session.sid), "", { expirationTtl: Math.max(60, session.exp - Math.floor(now / 1000)) });
   deleteCookie(c, COOKIE, { path: PATH, httpOnly: true, sameSite: "Strict", secure: secureFor(c.req.url) });
 }

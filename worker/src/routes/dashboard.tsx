@@ -107,8 +107,8 @@ export const dashboard = new Hono<AppEnv>()
     await openSession(c, caller, Date.now());
     return c.redirect("/dashboard", 303);
   })
-  .post("/dashboard/logout", csrf(), (c) => {
-    closeSession(c);
+  .post("/dashboard/logout", csrf(), async (c) => {
+    await closeSession(c, Date.now());
     return c.redirect("/dashboard", 303);
   })
   .get("/dashboard", async (c) => {
