@@ -18,6 +18,7 @@ export default defineConfig({
               ratelimits: {
                 VISITOR_RATE_LIMIT: { simple: { limit: 40, period: 60 } },
                 ADDRESS_RATE_LIMIT: { simple: { limit: 60, period: 60 } },
+                AUTH_RATE_LIMIT: { simple: { limit: 10, period: 60 } },
               },
             },
           }),

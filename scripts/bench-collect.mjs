@@ -159,6 +159,7 @@ async function startRuntime(tmp, config, workerPath) {
         ratelimits: {
           VISITOR_RATE_LIMIT: { simple: { limit: 1_000_000_000, period: 60 } },
           ADDRESS_RATE_LIMIT: { simple: { limit: 1_000_000_000, period: 60 } },
+          AUTH_RATE_LIMIT: { simple: { limit: 10, period: 60 } },
         },
       },
       {

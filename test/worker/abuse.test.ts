@@ -2,9 +2,10 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createSite, ev, lookup, ORIGIN, uid } from "./helpers";
 
-/** Test limits (vitest.config.ts): 40 batches a minute per visitor, 60 per address. */
+/** Test limits (vitest.config.ts): 40 batches a minute per visitor, 60 per address, 10 wrong tokens per address. */
 const VISITOR_LIMIT = 40;
 const ADDRESS_LIMIT = 60;
+const GUESS_LIMIT = 10;
 
 function send(site: string, vid: string, events: unknown[], headers: Record<string, string> = {}) {
   return exports.default.fetch(new Request("https://edge.test/v1/collect", {
@@ -72,5 +73,33 @@ describe("abuse (CONTRACT §5, §6)", { timeout: 30_000 }, () => {
     const last = await (await send(site, vid, [ev.identify({ email: "reload@acme.com" })])).json<{ score: { engagement: number } }>();
     expect(last.score.engagement).toBe(15);
     expect((await lookup(site, "reload@acme.com"))!.score.engagement).toBe(15);
+  });
+
+  it("throttles token guessing per address, in the API and the dashboard's sign-in, before any token is checked", async () => {
+    const site = await createSite();
+    const from = (address: string, token: string) => exports.default.fetch(new Request(`https://edge.test/v1/sites/${site}`, {
+      headers: { Authorization: `Bearer ${token}`, "CF-Connecting-IP": address },
+    }));
+    const signIn = (address: string, token: string) => exports.default.fetch(new Request("https://edge.test/dashboard/login", {
+      method: "POST", redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://edge.test", "CF-Connecting-IP": address },
+      body: new URLSearchParams({ token }).toString(),
+    }));
+    for (const [guess, address] of [[from, "203.0.113.20"], [signIn, "203.0.113.21"]] as const) {
+      // One more than twice the limit: a one-minute window ending mid-way still leaves one refused.
+      const statuses: number[] = [];
+      for (let i = 0; i <= 2 * GUESS_LIMIT; i++) statuses.push((await guess(address, `esk_guess${i}.wrong`)).status);
+      const first = statuses.indexOf(429);
+      expect(first).toBeGreaterThanOrEqual(GUESS_LIMIT);
+      expect(statuses.slice(0, first).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(first).every((s) => s === 429)).toBe(true);
+      // The right token from that address waits too; from another address it works.
+      const right = await guess(address, "test-admin-token");
+      expect(right.status).toBe(429);
+      expect(right.headers.get("Retry-After")).toBe("60");
+      expect((await guess("198.51.100.20", "test-admin-token")).status).toBeLessThan(400);
+    }
+    const refused = await (await from("203.0.113.20", "test-admin-token")).json();
+    expect(refused).toEqual({ error: { code: "too_many_attempts", message: "too many wrong tokens from this address: retry after 60 s" } });
   });
 });

@@ -3,6 +3,7 @@ import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
 import { findKey, markUsed, type Scope, type SiteKey } from "../sites/keys";
 import { ApiError } from "./errors";
+import { ExpiringMap } from "./expiring-map";
 
 /** Who called a management route: the admin token, or a site key. */
 export type Caller = { kind: "admin" } | ({ kind: "key" } & SiteKey);
@@ -35,14 +36,42 @@ export function refusalOf(caller: Caller, site: string, scope: Scope): string | 
   return null;
 }
 
+/** The period of AUTH_RATE_LIMIT (wrangler.toml): how long an address that guessed too often waits. */
+export const GUESS_PERIOD_S = 60;
+/**
+ * Addresses over the limit, refused before any token is checked until their period ends.
+ * Per isolate: elsewhere the shared limiter catches the next wrong token.
+ */
+const guessing = new ExpiringMap<string, true>(GUESS_PERIOD_S * 1000, 10_000);
+
+/**
+ * Who `token` names, as `callerOf`, or "throttled": an address that presented more wrong
+ * tokens this period than AUTH_RATE_LIMIT allows is refused before its tokens are checked,
+ * so guessing the admin token or a key goes no faster than that. Requests without a client
+ * address (local runs) are not counted.
+ */
+export async function checkedCaller(c: Context<AppEnv>, token: string, now: number): Promise<Caller | null | "throttled"> {
+  const address = c.req.header("CF-Connecting-IP");
+  if (address !== undefined && guessing.get(address, now)) return "throttled";
+  const caller = await callerOf(c.env, token);
+  if (caller || address === undefined || (await c.env.AUTH_RATE_LIMIT.limit({ key: address })).success) return caller;
+  guessing.set(address, true, now);
+  return "throttled";
+}
+
 /**
  * Who the request's `Authorization: Bearer <token>` names, set on the context as
- * `caller`: missing or wrong → 401. A key's use is recorded after the answer.
+ * `caller`: missing or wrong → 401, too many wrong ones from the address → 429. A
+ * key's use is recorded after the answer.
  */
 async function authenticate(c: Context<AppEnv>): Promise<Caller> {
   const token = bearer(c.req.header("Authorization"));
   if (!token) throw new ApiError(401, "unauthorized", "send Authorization: Bearer <token>");
-  const caller = await callerOf(c.env, token);
+  const caller = await checkedCaller(c, token, Date.now());
+  if (caller === "throttled") {
+    c.header("Retry-After", String(GUESS_PERIOD_S));
+    throw new ApiError(429, "too_many_attempts", `too many wrong tokens from this address: retry after ${GUESS_PERIOD_S} s`);
+  }
   if (!caller) throw new ApiError(401, "unauthorized", "the token is not valid");
   if (caller.kind === "key") c.executionCtx.waitUntil(markUsed(c.env.SITES, caller, Date.now()));
   c.set("caller", caller);

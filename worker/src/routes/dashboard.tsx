@@ -17,7 +17,7 @@ import { ApiError } from "../lib/errors";
 import { getDraft, putDraft } from "../sites/draft";
 import { previewLeads, summarise } from "../sites/preview";
 import { publishDraft } from "../sites/publish";
-import { callerOf, refusalOf } from "../lib/auth";
+import { checkedCaller, GUESS_PERIOD_S, refusalOf } from "../lib/auth";
 import { limitBody } from "../lib/body";
 import { siteMetrics } from "../metrics";
 import { SITE_ID, type Site } from "../sites/config";
@@ -99,7 +99,11 @@ export const dashboard = new Hono<AppEnv>()
   .post("/dashboard/login", csrf(), limitBody(4096), async (c) => {
     const form = await c.req.parseBody();
     const token = typeof form.token === "string" ? form.token.trim() : "";
-    const caller = token ? await callerOf(c.env, token) : null;
+    const caller = token ? await checkedCaller(c, token, Date.now()) : null;
+    if (caller === "throttled") {
+      c.header("Retry-After", String(GUESS_PERIOD_S));
+      return c.html(documentOf(<LoginPage error="Too many wrong tokens from this address: wait a minute, then try again." />), 429);
+    }
     if (!caller) return c.html(documentOf(<LoginPage error="That token is not valid." />), 401);
     const refusal = caller.kind === "key" && refusalOf(caller, caller.site, SCOPE);
     if (refusal) return c.html(documentOf(<LoginPage error={`That key cannot open the dashboard: ${refusal}.`} />), 403);
