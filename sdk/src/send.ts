@@ -76,8 +76,8 @@ const send = async (beacon?: 1) => {
   try {
     while (ok && url) {
       // The persisted queue (older; maybe another tab's) goes in front of the in-memory one, with its backoff.
-      const kept = store("es_q");
-      if (kept) ([next, fails] = kept), (Q = kept[2].concat(Q)), store("es_q", null);
+      let kept = store("es_q");
+      if (kept) ([next, fails, kept] = kept), (Q = kept.concat(Q)), store("es_q", null);
       const wait = next - Date.now();
       if (wait > 0) return keep(), beacon || (timer = setTimeout(flush, wait));
       if (!Q[0]) return;
@@ -132,7 +132,8 @@ const answer = (r: CollectResponse) =>
 export const forget = (): void => {
   Q = [];
   vid = sid = 0;
-  for (const k of ["es_v", "es_q", "es_s", "es_h", "es_i"]) store(k, null);
+  // es_v, es_q, es_s, es_h, es_i (spelt by letter: 5 bytes less).
+  for (const k of "vqshi") store("es_" + k, null);
   cookie(0, 0);
   show(null);
 };
