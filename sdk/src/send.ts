@@ -87,7 +87,11 @@ const send = async (beacon?: 1) => {
       } else {
         const text = body(batch);
         const sender = vid;
-        const r = await fetch(url, { method: "POST", body: text, keepalive: true }).catch(() => 0 as const);
+        // A request cut off by the page leaving is no failure: Chromium rejects it as the page
+        // unloads (in its pagehide, maybe before bye), yet carries the keepalive request on to the
+        // worker. So a rejection counts a task later, which a page gone never reaches: no backoff
+        // is kept for the next page, nor a batch already on its way.
+        const r = await fetch(url, { method: "POST", body: text, keepalive: true }).catch(() => new Promise<0>((f) => setTimeout(f, 0, 0)));
         // Read before the check: a visitor forgotten while its answer is read gets no stage.
         const a = (r as Response).ok && (await (r as Response).json());
         // Forgotten meanwhile (consent refused, reset): neither the answer nor a retry belongs to anyone.
