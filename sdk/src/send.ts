@@ -76,8 +76,8 @@ const send = async (beacon?: 1) => {
   try {
     while (ok && url) {
       // The persisted queue (older; maybe another tab's) goes in front of the in-memory one, with its backoff.
-      const kept = store("es_q");
-      if (kept) ([next, fails] = kept), (Q = kept[2].concat(Q)), store("es_q", null);
+      let kept = store("es_q");
+      if (kept) ([next, fails, kept] = kept), (Q = kept.concat(Q)), store("es_q", null);
       const wait = next - Date.now();
       if (wait > 0) return keep(), beacon || (timer = setTimeout(flush, wait));
       if (!Q[0]) return;
@@ -87,7 +87,11 @@ const send = async (beacon?: 1) => {
       } else {
         const text = body(batch);
         const sender = vid;
-        const r = await fetch(url, { method: "POST", body: text, keepalive: true }).catch(() => 0 as const);
+        // A request cut off by the page leaving is no failure: Chromium rejects it as the page
+        // unloads (in its pagehide, maybe before bye), yet carries the keepalive request on to the
+        // worker. So a rejection counts a task later, which a page gone never reaches: no backoff
+        // is kept for the next page, nor a batch already on its way.
+        const r = await fetch(url, { method: "POST", body: text, keepalive: true }).catch(() => new Promise<0>((f) => setTimeout(f, 0, 0)));
         // Read before the check: a visitor forgotten while its answer is read gets no stage.
         const a = (r as Response).ok && (await (r as Response).json());
         // Forgotten meanwhile (consent refused, reset): neither the answer nor a retry belongs to anyone.
@@ -132,7 +136,8 @@ const answer = (r: CollectResponse) =>
 export const forget = (): void => {
   Q = [];
   vid = sid = 0;
-  for (const k of ["es_v", "es_q", "es_s", "es_h", "es_i"]) store(k, null);
+  // es_v, es_q, es_s, es_h, es_i (spelt by letter: 5 bytes less).
+  for (const k of "vqshi") store("es_" + k, null);
   cookie(0, 0);
   show(null);
 };

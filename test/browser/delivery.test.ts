@@ -60,6 +60,10 @@ describe("delivery", () => {
         edgescore.track("webinar_attended", { webinar: "w1" });
         return edgescore.flush();
       });
+      // A failure while the page stays (not a request cut off by leaving): kept with a backoff.
+      const [next, fails] = await page.evaluate(() => JSON.parse(localStorage.getItem("es_q")!));
+      expect(next).toBeGreaterThan(Date.now());
+      expect(fails).toBeGreaterThanOrEqual(1);
       await page.reload().catch(() => {}); // offline: the reload fails, the queue is in storage
       await context.setOffline(false);
       await page.goto(pageUrl(site, "basic.html"));
@@ -77,6 +81,45 @@ describe("delivery", () => {
     } finally {
       await context.close();
     }
+  });
+
+  it("a form that moves on holds nothing back: the next page's view goes at once, a demo clicked there as the tab closes is scored", async () => {
+    const site = await createSite();
+    const page = await newPage(browser);
+    const sent = recordCollects(page, site);
+    // When each collect request was answered (the request itself is the key).
+    const answered = new Map<object, number>();
+    page.context().on("requestfinished", (r) => answered.set(r, Date.now()));
+    const answers: Array<{ profile: string }> = [];
+    page.on("response", async (r) => {
+      if (r.url().startsWith(`${edge}/v1/collect`) && r.status() === 200) answers.push(await r.json());
+    });
+    await page.goto(pageUrl(site, "signup.html"));
+    await until(() => answers.length && page.evaluate(() => (window as any).edgescore._b === 0), "the first answer and the lazy chunk");
+    // The form posts and the browser moves on: Chromium rejects the form's request as the
+    // page unloads, yet carries it on to the worker.
+    await Promise.all([page.waitForURL("**/thanks.html"), page.click("#send")]);
+    await until(() => page.evaluate(() => (window as any).edgescore._b === 0), "the thank-you page's lazy chunk");
+    const loaded = await page.evaluate(() => performance.timeOrigin + performance.getEntriesByType("navigation")[0]!.toJSON().loadEventStart);
+    // Nothing kept back for later.
+    expect(await page.evaluate(() => localStorage.getItem("es_q"))).toBeNull();
+    await page.click("#demo");
+    await page.waitForTimeout(300);
+    await page.close({ runBeforeUnload: true });
+    const vid = sent[0]!.body.vid;
+    await until(async () => (await stageOf(site, vid)).score.engagement === 25, "the demo request scored");
+    // The thank-you page's view reached the worker within a second of the page's load, not after a backoff.
+    const thanks = sent.find((b) => b.body.events.some((e) => e.type === "pageview" && e.url.endsWith("/thanks.html")));
+    expect(answered.get(thanks!.request)! - loaded).toBeLessThan(1_000);
+    // Sent once (the browser carried the cut-off request on), on the timeline once, beside the demo request.
+    const forms = eventsOf(sent, "form");
+    expect(forms).toHaveLength(1);
+    const demo = eventsOf(sent, "track").find((e) => e.name === "demo_request")!;
+    const timeline = await until(async () => {
+      const t = await timelineOf(site, answers[0]!.profile);
+      return t.includes(demo.id) && t;
+    }, "the demo request on the timeline");
+    expect(timeline.filter((id) => id === forms[0]!.id)).toHaveLength(1);
   });
 
   it("a 429 with Retry-After is honoured, then the batch is delivered", async () => {
