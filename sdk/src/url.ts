@@ -28,7 +28,9 @@ export const clean = (u: string, base?: string): URL | undefined => {
 
 /**
  * Whether a postMessage from `origin` may be a HubSpot form's: from the page itself (`own`,
- * its origin: forms rendered in it) or from an https origin of HubSpot's.
+ * its origin: forms rendered in it) or from an https origin of HubSpot's forms domains,
+ * hsforms.com and hsforms.net, which serve HubSpot's forms only. Not hubspot.com or
+ * hubspot.net: HubSpot's customers publish their own pages and files there.
  */
 export const fromHubSpot = (origin: string, own: string): boolean =>
-  origin == own || /^https:\/\/([\w-]+\.)*(hsforms|hubspot)\.(com|net)$/.test(origin);
+  origin == own || /^https:\/\/([\w-]+\.)*hsforms\.(com|net)$/.test(origin);

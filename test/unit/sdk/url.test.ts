@@ -62,13 +62,14 @@ describe("keptUrl: what of a URL the worker stores", () => {
 
 describe("fromHubSpot: who may announce a HubSpot form submission", () => {
   const own = "https://www.acme.com";
-  it("this page, or HubSpot's own https origins", () => {
-    for (const o of [own, "https://js.hsforms.net", "https://forms.hsforms.com", "https://app.hubspot.com", "https://forms-eu1.hsforms.com"]) {
+  it("this page, or HubSpot's forms origins", () => {
+    for (const o of [own, "https://js.hsforms.net", "https://forms.hsforms.com", "https://share.hsforms.com", "https://forms-eu1.hsforms.com"]) {
       expect(fromHubSpot(o, own)).toBe(true);
     }
   });
   it("no other frame", () => {
-    for (const o of ["https://evil.com", "https://hsforms.net.evil.com", "http://js.hsforms.net", "https://evilhubspot.com", "null"]) {
+    for (const o of ["https://evil.com", "https://hsforms.net.evil.com", "http://js.hsforms.net", "https://evilhubspot.com", "null",
+      "https://app.hubspot.com", "https://cdn2.hubspot.net", "https://acme-1234.hs-sites.com", "https://f.hubspotusercontent-na1.net"]) {
       expect(fromHubSpot(o, own)).toBe(false);
     }
   });
