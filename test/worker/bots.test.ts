@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CollectResponse } from "../../shared/events";
 import { isBotRequest } from "../../worker/src/lib/bots";
-import { createSite, ev, ORIGIN, uid } from "./helpers";
+import { ADMIN, call, createSite, ev, IDENTIFY_SECRET, lookup, ORIGIN, signedIdentify, uid } from "./helpers";
 
 const BOTS = {
   Googlebot: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
@@ -125,6 +125,24 @@ async function send(site: string, vid: string, ua: string, events: unknown[], ed
 /** A pricing pageview sent as a browser would, with the given agent and edge properties. */
 const pageview = (site: string, ua: string, edge: Record<string, unknown> = {}) => send(site, uid("v"), ua, [ev.pageview("/pricing")], edge);
 
+/**
+ * What an email link's visit sends: the pricing page, then the link's signed identify
+ * (its `es_t` token) and a form with the email. Answers the collect answer and the email.
+ */
+async function linkVisit(site: string, ua: string, edge: Record<string, unknown> = {}) {
+  const email = `${uid("p")}@initech.com`;
+  const vid = uid("v");
+  const answer = await send(site, vid, ua, [ev.pageview("/pricing"), await signedIdentify(site, { email }), ev.form({ email, company: "Initech" })], edge);
+  return { answer, email };
+}
+
+/** A visitor profile's timeline by the profile API: what was recorded, and whether it was scored. */
+async function timeline(site: string, profile: string): Promise<Array<{ type: string; scored: boolean }>> {
+  const res = await call(`/v1/sites/${site}/profiles/${profile}`, { headers: ADMIN });
+  expect(res.status).toBe(200);
+  return (await res.json<{ timeline: Array<{ type: string; scored: boolean }> }>()).timeline;
+}
+
 describe("POST /v1/collect from a bot", () => {
   const browser = PEOPLE["Chrome on Windows"];
 
@@ -143,5 +161,40 @@ describe("POST /v1/collect from a bot", () => {
 
   it("scores a browser", async () => {
     expect((await pageview(await createSite(), browser)).score.engagement).toBe(15);
+  });
+});
+
+describe("bot traffic on a default site is recorded, never scored, never linked to a lead", () => {
+  const browser = PEOPLE["Chrome on Windows"];
+  const visits: Array<[string, string, Record<string, unknown>]> = [
+    ...Object.entries(NON_BROWSERS).map(([name, ua]): [string, string, Record<string, unknown>] => [name, ua, {}]),
+    ...Object.entries(SCANNERS).map(([name, ua]): [string, string, Record<string, unknown>] => [name, ua, {}]),
+  ];
+
+  it.each(visits)("%s", async (_name, ua, edge) => {
+    const site = await createSite({ identifySecret: IDENTIFY_SECRET });
+    const { answer, email } = await linkVisit(site, ua, edge);
+    expect(answer).toMatchObject({ accepted: 3, rejected: [], stage: "visitor", mql: false, score: { fit: 0, engagement: 0, total: 0 } });
+    expect(await lookup(site, email)).toBeNull();
+    expect(await timeline(site, answer.profile)).toEqual([
+      expect.objectContaining({ type: "pageview", scored: false }),
+      expect.objectContaining({ type: "identify", scored: false }),
+      expect.objectContaining({ type: "form", scored: false }),
+    ]);
+  });
+
+  it("an automated browser's flagged events link nobody either", async () => {
+    const site = await createSite({ identifySecret: IDENTIFY_SECRET });
+    const email = `${uid("p")}@initech.com`;
+    const answer = await send(site, uid("v"), browser, [{ ...(await signedIdentify(site, { email })), bot: true }]);
+    expect(answer).toMatchObject({ stage: "visitor", score: { total: 0 } });
+    expect(await lookup(site, email)).toBeNull();
+  });
+
+  it.each(visits)("with allowBots, %s is scored and linked as before", async (_name, ua, edge) => {
+    const site = await createSite({ identifySecret: IDENTIFY_SECRET, allowBots: true });
+    const { answer, email } = await linkVisit(site, ua, edge);
+    expect(answer.score.engagement).toBe(15);
+    expect(await lookup(site, email)).toMatchObject({ id: answer.profile, score: { engagement: 15 }, visitors: { verified: true } });
   });
 });
