@@ -90,6 +90,18 @@ const SCANNERS = {
   "Gmail's link check": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/42.0.2311.135 Safari/537.36 Edge/12.246 Gmail-content-sampling",
 };
 
+/** Clouds and hosts (the edge's `asOrganization`), where link scanners run browsers. */
+const SCANNER_NETWORKS = [
+  "Amazon.com, Inc.", "Amazon Technologies Inc.", "Microsoft Corporation", "Google LLC", "DigitalOcean, LLC",
+  "Hetzner Online GmbH", "OVH SAS", "Akamai Connected Cloud", "Mimecast Ltd", "Proofpoint, Inc.", "Barracuda Networks, Inc.",
+];
+
+/** Networks people browse from: ISPs, carriers, a company's own, and relays and proxies that carry people (docs/api.md). */
+const PEOPLE_NETWORKS = [
+  "Comcast Cable Communications, LLC", "Deutsche Telekom AG", "Vodafone GmbH", "T-Mobile USA, Inc.", "Google Fiber Inc.",
+  "Initech Corporation", "Cloudflare, Inc.", "Akamai Technologies, Inc.", "Zscaler, Inc.",
+];
+
 const cf = (extra: object) => extra as IncomingRequestCfProperties;
 
 describe("isBotRequest", () => {
@@ -107,6 +119,14 @@ describe("isBotRequest", () => {
     expect(isBotRequest(browser, cf({ verifiedBotCategory: "Search Engine Crawler" }))).toBe(true);
     expect(isBotRequest(browser, cf({ botManagement: { verifiedBot: false } }))).toBe(false);
     expect(isBotRequest(undefined, undefined)).toBe(true);
+  });
+
+  it.each(SCANNER_NETWORKS)("takes a browser on %s for a scanner", (asOrganization) => {
+    expect(isBotRequest(PEOPLE["Chrome on Windows"], cf({ asOrganization }))).toBe(true);
+  });
+
+  it.each(PEOPLE_NETWORKS)("lets a browser on %s through", (asOrganization) => {
+    expect(isBotRequest(PEOPLE["Chrome on Windows"], cf({ asOrganization }))).toBe(false);
   });
 });
 
@@ -169,6 +189,7 @@ describe("bot traffic on a default site is recorded, never scored, never linked 
   const visits: Array<[string, string, Record<string, unknown>]> = [
     ...Object.entries(NON_BROWSERS).map(([name, ua]): [string, string, Record<string, unknown>] => [name, ua, {}]),
     ...Object.entries(SCANNERS).map(([name, ua]): [string, string, Record<string, unknown>] => [name, ua, {}]),
+    ...SCANNER_NETWORKS.map((asOrganization): [string, string, Record<string, unknown>] => [`a browser on ${asOrganization}`, browser, { asOrganization }]),
   ];
 
   it.each(visits)("%s", async (_name, ua, edge) => {
@@ -189,6 +210,13 @@ describe("bot traffic on a default site is recorded, never scored, never linked 
     const answer = await send(site, uid("v"), browser, [{ ...(await signedIdentify(site, { email })), bot: true }]);
     expect(answer).toMatchObject({ stage: "visitor", score: { total: 0 } });
     expect(await lookup(site, email)).toBeNull();
+  });
+
+  it.each(PEOPLE_NETWORKS)("a browser on %s is a person", async (asOrganization) => {
+    const site = await createSite({ identifySecret: IDENTIFY_SECRET });
+    const { answer, email } = await linkVisit(site, browser, { asOrganization });
+    expect(answer.score.engagement).toBe(15);
+    expect(await lookup(site, email)).toMatchObject({ id: answer.profile, score: { engagement: 15 }, visitors: { verified: true } });
   });
 
   it.each(visits)("with allowBots, %s is scored and linked as before", async (_name, ua, edge) => {
