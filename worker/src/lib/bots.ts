@@ -4,11 +4,13 @@ import { isDataCentre, organizationWords } from "../../../shared/rules/accounts"
 /**
  * What isbot (crawlers, headless browsers, HTTP libraries and command-line clients, kept
  * up to date upstream) does not know: clients that borrow a browser's agent (PowerShell's
- * starts "Mozilla/5.0"), and the email security gateways that open every link in a message
- * and name themselves. Matched case-insensitively anywhere in the user agent.
+ * starts "Mozilla/5.0", GTmetrix's page audits append their name to Chrome's), and the email
+ * security gateways that open every link in a message and name themselves. Matched
+ * case-insensitively anywhere in the user agent.
  */
 const NOT_BROWSERS = new RegExp([
   "PowerShell/",
+  "GTmetrix",
   "Barracuda",
   "Proofpoint",
   "Mimecast",
