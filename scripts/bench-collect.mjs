@@ -304,7 +304,8 @@ function makeClient(baseUrl) {
   return { send, reconnect, close: () => agent.destroy() };
 }
 
-const COLLECT_HEADERS = { Origin: ORIGIN, "Content-Type": "text/plain", "User-Agent": "edgescore-bench" };
+// A browser's agent, named: any other is bot traffic, which is not scored and so not what is measured.
+const COLLECT_HEADERS = { Origin: ORIGIN, "Content-Type": "text/plain", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; edgescore-bench) Firefox/130.0" };
 
 /** Ten events as the browser script sends them: page views, downloads and a demo request. */
 function batch(vid, tag) {
@@ -581,8 +582,8 @@ async function oneRun(run, config, workerPath) {
       throw new Error(`could not create the bench site: ${site.error ?? `${site.status} ${site.body}`}`);
     }
     const probe = await client.send("POST", "/v1/collect", batch("bench-probe-visitor", "probe"), COLLECT_HEADERS);
-    if (probe.status !== 200 || JSON.parse(probe.body).accepted !== EVENTS_PER_BATCH) {
-      throw new Error(`collect does not accept the bench's batch: ${probe.error ?? `${probe.status} ${probe.body}`}`);
+    if (probe.status !== 200 || JSON.parse(probe.body).accepted !== EVENTS_PER_BATCH || JSON.parse(probe.body).score.engagement === 0) {
+      throw new Error(`collect does not accept and score the bench's batch: ${probe.error ?? `${probe.status} ${probe.body}`}`);
     }
 
     const rows = [];

@@ -17,8 +17,10 @@ export async function startLocalWorker({ port, persistTo, vars, stdio = "inherit
   ];
   const child = spawn("npx", args, {
     stdio: ["ignore", stdio, stdio],
-    // A local run phones nowhere.
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    // A local run phones nowhere, and its requests carry miniflare's fixed `cf` (no
+    // organisation) rather than this machine's network: on a cloud machine every local
+    // visit would otherwise be bot traffic (docs/api.md, "Bot traffic").
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
     detached: true,
   });
   const url = `http://127.0.0.1:${port}`;

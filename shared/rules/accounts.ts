@@ -15,7 +15,7 @@
  * model's `accountThresholds`.
  */
 import { listens, matches } from "./match";
-import { NETWORK_NAMES, NETWORK_PHRASES, NETWORK_WORDS } from "./networks";
+import { ACCESS_NETWORKS, DATA_CENTRES, type NetworkNames } from "./networks";
 import type { Stage } from "./stage";
 import type { Dimension, ProfileEvent, Rule, Score, ScoringModel, Traits } from "./types";
 
@@ -81,12 +81,25 @@ export function organizationWords(name: string): string[] {
   return kept;
 }
 
-/** Whether a name (its words) is a network that carries other people's traffic (networks.ts). */
+/** Whether a name (its words) is a network that carries other people's traffic: a data centre's or an access network's (networks.ts). */
 export function isNetwork(words: readonly string[]): boolean {
+  return isDataCentre(words) || named(words, ACCESS_NETWORKS);
+}
+
+/**
+ * Whether a name (its words) is a data centre's network, a cloud's or a host's: its addresses
+ * are machines', or people's relayed through one. An access network's words win over a
+ * data centre's name: "Google Fiber" is an ISP.
+ */
+export function isDataCentre(words: readonly string[]): boolean {
+  return named(words, DATA_CENTRES) && !words.some((word) => ACCESS_NETWORKS.words.has(word));
+}
+
+function named(words: readonly string[], kind: NetworkNames): boolean {
   const name = words.join(" ");
-  return words.some((word) => NETWORK_WORDS.has(word))
-    || NETWORK_PHRASES.some((phrase) => ` ${name} `.includes(` ${phrase} `))
-    || NETWORK_NAMES.some((network) => name === network || name.startsWith(`${network} `));
+  return words.some((word) => kind.words.has(word))
+    || kind.phrases.some((phrase) => ` ${name} `.includes(` ${phrase} `))
+    || kind.names.some((network) => name === network || name.startsWith(`${network} `));
 }
 
 // --- scoring -------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createSite, ev, lookup, ORIGIN, uid } from "./helpers";
+import { BROWSER_UA, createSite, ev, lookup, ORIGIN, uid } from "./helpers";
 
 /** Test limits (vitest.config.ts): 40 batches a minute per visitor, 60 per address, 10 wrong tokens per address. */
 const VISITOR_LIMIT = 40;
@@ -10,7 +10,7 @@ const GUESS_LIMIT = 10;
 function send(site: string, vid: string, events: unknown[], headers: Record<string, string> = {}) {
   return exports.default.fetch(new Request("https://edge.test/v1/collect", {
     method: "POST",
-    headers: { "Content-Type": "text/plain", Origin: ORIGIN, ...headers },
+    headers: { "Content-Type": "text/plain", Origin: ORIGIN, "User-Agent": BROWSER_UA, ...headers },
     body: JSON.stringify({ site, vid, sid: "s1", events }),
   }));
 }

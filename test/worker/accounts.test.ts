@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { DEFAULT_MODEL } from "../../shared/rules";
 import { accountObject, leadProfileName, visitorProfileName } from "../../worker/src/lib/identity";
-import { ADMIN, ORIGIN, call, collect, createSite, ev, explained, hmacHex, json, lookup, uid, until } from "./helpers";
+import { ADMIN, BROWSER_UA, ORIGIN, call, collect, createSite, ev, explained, hmacHex, json, lookup, uid, until } from "./helpers";
 
 const receiver = inject("receiver");
 const SECRET = "webhook-secret-0123456789abcdef";
@@ -28,7 +28,7 @@ function accountOnceItHas(site: string, key: string, ready: (a: Account) => bool
 async function collectFrom(asOrganization: string, site: string, vid: string, events: unknown[]): Promise<string> {
   const res = await exports.default.fetch(new Request("https://edge.test/v1/collect", {
     method: "POST",
-    headers: { Origin: ORIGIN, "Content-Type": "text/plain" },
+    headers: { Origin: ORIGIN, "Content-Type": "text/plain", "User-Agent": BROWSER_UA },
     body: JSON.stringify({ site, vid, sid: "s1", events }),
     cf: { asOrganization, country: "US" },
   } as RequestInit));

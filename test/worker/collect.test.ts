@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { visitorProfileName } from "../../worker/src/lib/identity";
-import { call, collect, createSite, ev, lookup, ORIGIN, post, uid } from "./helpers";
+import { BROWSER_UA, call, collect, createSite, ev, lookup, ORIGIN, post, uid } from "./helpers";
 
 describe("POST /v1/collect", () => {
   it("scores a batch and answers the stage in the same response", async () => {
@@ -71,7 +71,7 @@ describe("POST /v1/collect", () => {
     const deep = ev.pageview("/", { title: "x" });
     const body = JSON.stringify({ site: await createSite(), vid: uid("v"), events: [ev.pageview("/pricing"), { ...deep, props: "DEEP" }] })
       .replace('"DEEP"', `{"\\ud800":${"[".repeat(depth)}${"]".repeat(depth)}}`);
-    const res = await call("/v1/collect", { method: "POST", headers: { Origin: ORIGIN, "Content-Type": "text/plain" }, body });
+    const res = await call("/v1/collect", { method: "POST", headers: { Origin: ORIGIN, "Content-Type": "text/plain", "User-Agent": BROWSER_UA }, body });
     expect(res.status).toBe(200);
     const answer = await res.json<Record<string, any>>();
     expect(answer.accepted).toBe(1);

@@ -8,7 +8,7 @@ import {
   query, queryString, renewing, runCollect, runsOf, seedPeople, send, serialise, serverEvent, siteConfig,
   touchedOf, webhook, weighted, wireEvent,
 } from "./fuzz/harness";
-import { ADMIN, createSite, IDENTIFY_SECRET, ORIGIN } from "./helpers";
+import { ADMIN, BROWSER_UA, createSite, IDENTIFY_SECRET, ORIGIN } from "./helpers";
 
 describe(`fuzzing rules, reads and everything at once (seed ${SEED}, ${TOTAL_RUNS} inputs in all)`, () => {
   it("site configs: random rules, then traffic that meets them", async () => {
@@ -64,7 +64,7 @@ describe(`fuzzing rules, reads and everything at once (seed ${SEED}, ${TOTAL_RUN
       const timed = async (vid: string, input: string) => {
         const started = Date.now();
         const body = JSON.stringify({ site, vid, events: [eventWith(input)] });
-        const sent: Sent = { method: "POST", path: "/v1/collect", headers: { "Content-Type": "text/plain", Origin: ORIGIN }, body };
+        const sent: Sent = { method: "POST", path: "/v1/collect", headers: { "Content-Type": "text/plain", Origin: ORIGIN, "User-Agent": BROWSER_UA }, body };
         return { answer: await send(sent), took: Date.now() - started };
       };
       const eventWith = (input: string) => {

@@ -7,7 +7,7 @@ import {
   fuzz, inputsRan, keysFor, origin, pick, rarely, runsOf, seedPeople, send, serialise, serverBody, touchedOf,
   webhook, weighted,
 } from "./fuzz/harness";
-import { createSite, IDENTIFY_SECRET, ORIGIN } from "./helpers";
+import { BROWSER_UA, createSite, IDENTIFY_SECRET, ORIGIN } from "./helpers";
 
 describe(`fuzzing GET /v1/stage, server events, feedback, profiles (seed ${SEED}, ${TOTAL_RUNS} inputs in all)`, () => {
   it("GET /v1/stage with any site and visitor", async () => {
@@ -115,7 +115,7 @@ describe(`fuzzing GET /v1/stage, server events, feedback, profiles (seed ${SEED}
           sent = { method: "DELETE", path: `/v1/sites/${site}/profiles/${profileId}`, headers };
           break;
         default: // a browser comes back (after an erasure it is told to reset)
-          sent = { method: "POST", path: "/v1/collect", headers: { "Content-Type": "text/plain", Origin: ORIGIN },
+          sent = { method: "POST", path: "/v1/collect", headers: { "Content-Type": "text/plain", Origin: ORIGIN, "User-Agent": BROWSER_UA },
             body: serialise({ site, vid, events: [{ id: `c${id % 50}`, type: "identify", ts: Date.now(), url: `${ORIGIN}/x`, traits: { email: mail } }] }) };
       }
       const answer = await send(sent);

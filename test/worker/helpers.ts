@@ -3,6 +3,8 @@ import type { CollectResponse } from "../../shared/events";
 
 export const ADMIN = { Authorization: "Bearer test-admin-token" };
 export const ORIGIN = "https://www.acme.test";
+/** Desktop Chrome's agent, as the browser script's requests carry one: no agent is bot traffic. */
+export const BROWSER_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 let n = 0;
 /** A fresh id for sites, visitors and events, so tests never share state. */
@@ -27,7 +29,7 @@ export async function createSite(extra: Record<string, unknown> = {}): Promise<s
 export function post(body: unknown, origin = ORIGIN): Promise<Response> {
   return call("/v1/collect", {
     method: "POST",
-    headers: { "Content-Type": "text/plain", Origin: origin },
+    headers: { "Content-Type": "text/plain", Origin: origin, "User-Agent": BROWSER_UA },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 }

@@ -6,7 +6,7 @@ import { leadProfileName, visitorProfileName } from "../../worker/src/lib/identi
 import type { ScoringSite } from "../../worker/src/objects/profile";
 import { DEFAULT_SCORING_MODEL } from "../../worker/src/sites/config";
 import {
-  ADMIN, call, collect, createSite, ev, explained, json, lookup, ORIGIN, serverEvents, uid,
+  ADMIN, BROWSER_UA, call, collect, createSite, ev, explained, json, lookup, ORIGIN, serverEvents, uid,
 } from "./helpers";
 
 type Line = { rule: string; dimension: string; points: number; at?: number };
@@ -21,7 +21,7 @@ async function leadStub(site: string, email: string) {
 async function collectFrom(country: string | null, body: unknown, headers: Record<string, string> = {}) {
   const res = await exports.default.fetch(new Request("https://edge.test/v1/collect", {
     method: "POST",
-    headers: { Origin: ORIGIN, "Content-Type": "text/plain", ...headers },
+    headers: { Origin: ORIGIN, "Content-Type": "text/plain", "User-Agent": BROWSER_UA, ...headers },
     body: JSON.stringify(body),
     ...(country && { cf: { country } }),
   } as RequestInit));

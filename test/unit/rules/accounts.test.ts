@@ -3,7 +3,7 @@ import {
   companyTraits, DEFAULT_ACCOUNT_THRESHOLDS, deriveTraits, leadAccount, organizationAccount, scoreAccount, scoredAccountStage,
   type AccountMember,
 } from "../../../shared/rules";
-import { organizationWords } from "../../../shared/rules/accounts";
+import { isDataCentre, organizationWords } from "../../../shared/rules/accounts";
 import { defaults, model } from "./helpers";
 
 const lead = (profile: string, engagement: number, traits: Record<string, string> = {}, stage: AccountMember["stage"] = "lead"): AccountMember =>
@@ -68,6 +68,34 @@ describe("the account of an anonymous visitor (asOrganization)", () => {
     expect(words.join(" ").length).toBeLessThanOrEqual(64);
     expect(words[0]).toBe("acme");
     expect(organizationWords("x".repeat(100))).toEqual(["x".repeat(64)]);
+  });
+});
+
+describe("a data centre's network (bot traffic, lib/bots.ts) among networks", () => {
+  const dataCentre = (name: string) => isDataCentre(organizationWords(name));
+
+  it.each([
+    "Google LLC", "Amazon.com, Inc.", "AMAZON-02", "Microsoft Corporation", "DigitalOcean, LLC", "Hetzner Online GmbH",
+    "OVH SAS", "Akamai Connected Cloud", "Mimecast Ltd", "Proofpoint, Inc.", "Acme Hosting Ltd", "Acme Cloud", "Acme Data Center",
+  ])("%s is a data centre", (name) => {
+    expect(dataCentre(name)).toBe(true);
+    expect(organizationAccount(name)).toBeNull();
+  });
+
+  it.each([
+    // ISPs and carriers: people at home and on their phones
+    "Comcast Cable Communications, LLC", "Deutsche Telekom AG", "Vodafone GmbH", "T-Mobile USA, Inc.", "AT&T Services, Inc.",
+    "Acme Broadband", "Acme Internet Service Provider", "Google Fiber Inc.",
+    // relays and proxies that carry people: iCloud Private Relay, WARP, a company's web proxy
+    "Cloudflare, Inc.", "Akamai Technologies, Inc.", "Fastly, Inc.", "Zscaler, Inc.",
+  ])("%s carries people: a network, not a data centre", (name) => {
+    expect(dataCentre(name)).toBe(false);
+    expect(organizationAccount(name)).toBeNull();
+  });
+
+  it("a company's own network is neither", () => {
+    expect(dataCentre("Initech Corporation")).toBe(false);
+    expect(organizationAccount("Initech Corporation")).toBe("org:initech");
   });
 });
 

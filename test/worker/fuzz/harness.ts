@@ -24,7 +24,7 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { expect, inject } from "vitest";
 import worker from "../../../worker/src/index";
-import { ADMIN, call, createSite, explained, hmacHex, IDENTIFY_SECRET, ORIGIN } from "../helpers";
+import { ADMIN, BROWSER_UA, call, createSite, explained, hmacHex, IDENTIFY_SECRET, ORIGIN } from "../helpers";
 
 export type Json = Record<string, any>;
 
@@ -528,7 +528,7 @@ export const collectPlan = (siteCount: number): fc.Arbitrary<CollectPlan> => fc.
   bytes: fc.uint8Array({ maxLength: 200 }),
   contentType,
   origin,
-  userAgent: rarely(pick("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "HeadlessChrome/120", "curl/8.0", "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"), 5),
+  userAgent: rarely(pick("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "HeadlessChrome/120", "curl/8.0", "", "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"), 5),
   ip: rarely(pick(STAFF_IP, "203.0.113.9", "::1"), 10),
   cf: rarely(pick({ country: "NG" }, { country: "US" }, { country: "T1" }, { verifiedBotCategory: "Search Engine Crawler" }, { botManagement: { verifiedBot: true } }), 5),
   method: weighted<string>([60, fc.constant("POST")], [1, pick("OPTIONS", "GET", "PUT", "DELETE")]),
@@ -546,7 +546,7 @@ export async function collectRequest(plan: CollectPlan, site: CollectSite): Prom
   const headers: Record<string, string> = {};
   if (plan.contentType !== undefined) headers["Content-Type"] = plan.contentType;
   if (plan.origin !== undefined) headers.Origin = plan.origin;
-  if (plan.userAgent) headers["User-Agent"] = plan.userAgent;
+  headers["User-Agent"] = plan.userAgent ?? BROWSER_UA;
   if (plan.ip) headers["CF-Connecting-IP"] = plan.ip;
   const siteId = plan.siteJunk ?? site.id;
   const wire = await Promise.all(plan.events.map((e) => signed(site.id, e)));
@@ -894,7 +894,7 @@ export async function seedPeople(site: string, touched: Touched): Promise<void> 
   for (const [i, vid] of VIDS.slice(0, 6).entries()) {
     const answer = await call("/v1/collect", {
       method: "POST",
-      headers: { "Content-Type": "text/plain", Origin: ORIGIN },
+      headers: { "Content-Type": "text/plain", Origin: ORIGIN, "User-Agent": BROWSER_UA },
       body: JSON.stringify({ site, vid, events: [{ id: `seed-v${i}`, type: "pageview", ts: now, url: `${ORIGIN}/pricing` },
         ...(i % 2 ? [{ id: `seed-f${i}`, type: "identify", ts: now, url: `${ORIGIN}/contact`, traits: { email: EMAILS[i % EMAILS.length] } }] : [])] }),
     });

@@ -7,7 +7,7 @@ export interface Arrival {
   /** The server's receive time: periods, activity and decay use it (CONTRACT §5). */
   receivedAt: number;
   sid?: string;
-  /** The request came from a known bot or crawler. */
+  /** The request is bot traffic (lib/bots.ts). */
   bot: boolean;
   /** The site scores bots too. */
   allowBots: boolean;
@@ -21,17 +21,18 @@ export interface Arrival {
  * A checked wire event as a profile keeps it: URLs stripped of what may not be
  * kept, `ts` clamped to the receive time, a form's email fields turned into the
  * traits it gives (CONTRACT §6: a form with an email counts as an identify), and
- * bots and internal traffic recorded but not scored (bots only unless the site
- * allows them).
+ * bot and internal traffic recorded but not scored. Bot traffic gives no traits: the email
+ * a scanner's link carried is someone else's, and would link it to them.
  */
 export function toProfileEvent(event: CollectEvent, arrival: Arrival): ProfileEvent {
   const props: Record<string, unknown> | undefined = event.props && { ...event.props };
+  const bot = isBotTraffic(event, arrival);
   let traits: Traits | undefined;
   if (event.type === "form") {
     const fields = (props as { fields?: Traits } | undefined)?.fields;
     if (props) delete props.fields;
-    if (fields?.email && arrival.formIdentifies) traits = fields;
-  } else if (event.type === "identify") {
+    if (fields?.email && arrival.formIdentifies && !bot) traits = fields;
+  } else if (event.type === "identify" && !bot) {
     traits = event.traits;
   }
   keepLinks(props, event.url);
@@ -41,12 +42,20 @@ export function toProfileEvent(event: CollectEvent, arrival: Arrival): ProfileEv
     receivedAt: arrival.receivedAt,
     ts: Math.min(event.ts, arrival.receivedAt),
     url: keptUrl(event.url) ?? undefined,
-    scored: !arrival.internal && (arrival.allowBots || !(arrival.bot || event.bot)),
+    scored: !arrival.internal && !bot,
     ...(arrival.sid && { sid: arrival.sid }),
     ...(event.type === "track" && { name: event.name }),
     ...(props && { props }),
     ...(traits && { traits: traits as Record<string, string> }),
   };
+}
+
+/**
+ * Whether an event is bot traffic the site does not take: from a bot's request, or flagged
+ * by the script (an automated browser), on a site without `allowBots` (docs/api.md, "Bot traffic").
+ */
+function isBotTraffic(event: CollectEvent, arrival: Arrival): boolean {
+  return !arrival.allowBots && (arrival.bot || event.bot === true);
 }
 
 /**

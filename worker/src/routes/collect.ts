@@ -71,17 +71,20 @@ export const collect = new Hono<AppEnv>()
         rejected.push(rejection("events", index, checked.issues));
         continue;
       }
-      const event: IncomingEvent = toProfileEvent(checked.value, arrival);
-      const email = event.traits?.email;
-      const verified = checked.value.type === "identify" && email !== undefined
-        && await isVerified(site.identifySecret, site.id, email, checked.value, now);
-      if (checked.value.type === "identify" && site.requireVerified && !verified) {
+      const wire = checked.value;
+      const verified = wire.type === "identify" && wire.traits?.email !== undefined
+        && await isVerified(site.identifySecret, site.id, wire.traits.email, wire, now);
+      if (wire.type === "identify" && site.requireVerified && !verified) {
         rejected.push(rejection("events", index, [{
           path: "signature",
           message: "this site takes only verified identities: sign the identify (signature and expires)",
         }], "unverified_identity"));
         continue;
       }
+      const event: IncomingEvent = toProfileEvent(wire, arrival);
+      // Bot traffic gives no email (normalise.ts), so it links nobody: a scanner's browser
+      // opening a tagged link is not the lead, however good the link's token.
+      const email = event.traits?.email;
       if (email) event.identity = { lead: await leadProfileName(c.env.IDENTITY_SECRET, site.id, email), verified };
       events.push(event);
     }
