@@ -41,6 +41,21 @@ describe("abuse (CONTRACT §5, §6)", { timeout: 30_000 }, () => {
     expect((await send(site, uid("v"), [ev.pageview("/")])).status).toBe(200);
   });
 
+  it("limits stage reads as it limits batches: one visitor's, and one address's", async () => {
+    const site = await createSite();
+    const read = (vid: string, address?: string) => exports.default.fetch(new Request(`https://edge.test/v1/stage?site=${site}&vid=${vid}`, {
+      headers: { Origin: ORIGIN, ...(address && { "CF-Connecting-IP": address }) },
+    }));
+    const vid = uid("v");
+    // One more than twice the limit: a one-minute window ending mid-way still leaves one refused.
+    const statuses: number[] = [];
+    for (let i = 0; i <= 2 * VISITOR_LIMIT; i++) statuses.push((await read(vid)).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect((await read(uid("v"))).status).toBe(200);
+    const flood = await Promise.all(Array.from({ length: 2 * ADDRESS_LIMIT + 1 }, () => read(uid("v"), "203.0.113.10").then((r) => r.status)));
+    expect(flood.filter((s) => s === 429).length).toBeGreaterThan(0);
+  });
+
   it("limits a flood from one address without hurting other addresses", async () => {
     const site = await createSite();
     const flood = { "CF-Connecting-IP": "203.0.113.9" };

@@ -6,7 +6,8 @@ import { ApiError } from "./errors";
 const PERIOD_S = 60;
 
 /**
- * Too many batches from one visitor, or from one address, on a site (CONTRACT §5):
+ * Too many requests to the public routes (a collect batch, a stage read) from one
+ * visitor, or from one address, on a site (docs/api.md#public-routes-the-browser-script):
  * 429 with Retry-After. Counted by the Workers Rate Limiting binding, per location;
  * addresses in RATE_LIMIT_EXEMPT are limited per visitor only.
  */

@@ -109,6 +109,8 @@ export const collect = new Hono<AppEnv>()
     const query = check(StageQuerySchema, c.req.query());
     if (!query.ok) throw ApiError.invalid("invalid_query", query.issues);
     const site = await requireSite(c, query.value.site);
+    // Each answer wakes a profile object: the same limits as collect's.
+    await limitCollect(c, site.id, query.value.vid);
     const profile = c.env.PROFILES.getByName(visitorProfileName(site.id, query.value.vid));
     const { state } = await profile.seen(Date.now());
     return c.json(stageView(site, state));
