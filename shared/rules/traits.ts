@@ -24,9 +24,13 @@ export function deriveTraits(traits: Traits): Traits {
   return { ...traits, emailDomain: domain, emailType: emailTypeOf(domain) };
 }
 
-/** A value as the state keeps it: a text cut to MAX_TEXT characters, numbers and booleans as they are. */
-function capValue(value: TraitValue): TraitValue {
-  return typeof value === "string" ? capText(value) : value;
+/**
+ * A value as the state keeps it: a text cut to MAX_TEXT characters, −0 as 0 (as JSON stores
+ * it, so a state reads the same before and after storage), other numbers and booleans as they are.
+ */
+function keptValue(value: TraitValue): TraitValue {
+  if (typeof value === "string") return capText(value);
+  return value === 0 ? 0 : value;
 }
 
 /**
@@ -43,7 +47,7 @@ export function mergeTraits(current: Traits, incoming: TraitChanges): Traits {
     if (value === null) {
       if (merged.delete(key) && isCustomTrait(key)) custom--;
     } else if (!isNew || custom < MAX_CUSTOM_TRAITS) {
-      merged.set(key, capValue(value));
+      merged.set(key, keptValue(value));
       if (isNew) custom++;
     }
   }

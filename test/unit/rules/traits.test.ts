@@ -41,6 +41,7 @@ describe("traits", () => {
     expect(merged).toEqual({
       email: "ada@acme.com", trial: false, plan: "pro", revenue: -2.5, emailDomain: "acme.com", emailType: "business",
     });
+    expect(Object.is(mergeTraits({}, { balance: -0 }).balance, 0)).toBe(true); // as JSON stores it
   });
 
   it("recomputes the derived traits from the email whatever an event says of them", () => {
