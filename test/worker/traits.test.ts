@@ -8,7 +8,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { DEFAULT_MODEL } from "../../shared/rules";
 import { leadProfileName } from "../../worker/src/lib/identity";
-import { ADMIN, call, collect, createSite, ev, lookup, serverEvents, uid, until } from "./helpers";
+import type { CollectResponse } from "../../shared/events";
+import { ADMIN, call, collect, createSite, ev, lookup, post, serverEvents, uid, until } from "./helpers";
 
 const receiver = inject("receiver");
 
@@ -44,6 +45,21 @@ describe("a company size sent as a number", () => {
     expect(pointsOf(ada, "company_size_icp")).toBe(10);
     expect(ada.score.fit).toBe(20);
     expect(ada.traits.companySize).toBe(1000);
+  });
+
+  it("replaces a size kept as text by a number, and the other way round", async () => {
+    const site = await createSite();
+    const vid = uid("v");
+    const sizeOf = async () => {
+      const ada = await lead(site, "ada@acme.com");
+      return [ada.traits.companySize, pointsOf(ada, "company_size_icp")];
+    };
+    await collect(site, vid, [ev.identify({ email: "ada@acme.com", companySize: "201-500" })]);
+    expect(await sizeOf()).toEqual(["201-500", 10]);
+    await collect(site, vid, [ev.identify({ email: "ada@acme.com", companySize: 20 })]);
+    expect(await sizeOf()).toEqual([20, 0]);
+    await collect(site, vid, [ev.identify({ email: "ada@acme.com", companySize: "1,000+" })]);
+    expect(await sizeOf()).toEqual(["1,000+", 10]);
   });
 
   it("scores it through the events API", async () => {
@@ -149,6 +165,18 @@ describe("the site's own traits", () => {
     const ada = await lead(site, "ada@acme.com");
     expect(ada.traits.companySize).toBe(1000);
     expect(ada.traits.emailDomain).toBe("acme.com");
+  });
+
+  it("rejects a number JSON reads as infinite (1e400), keeping the batch-mate", async () => {
+    const site = await createSite();
+    const vid = uid("v");
+    const good = JSON.stringify(ev.identify({ email: "ada@acme.com", companySize: 1000 }));
+    const infinite = JSON.stringify(ev.identify({ email: "ada@acme.com", annualRevenue: 0 })).replace('"annualRevenue":0', '"annualRevenue":1e400');
+    const res = await post(`{"site":"${site}","vid":"${vid}","events":[${good},${infinite}]}`);
+    const body = await res.json<CollectResponse>();
+    expect(body.accepted).toBe(1);
+    expect(body.rejected).toEqual([expect.objectContaining({ index: 1, code: "invalid_event", path: "events[1].traits.annualRevenue" })]);
+    expect(body.rejected[0]!.message).toContain("finite");
   });
 
   it("refuses the email among the events API's traits, and the same bounds there", async () => {
