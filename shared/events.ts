@@ -59,8 +59,8 @@ const traitNumber = v.pipe(
 const traitValue = (text: v.GenericSchema<string, string>) =>
   v.nullable(v.union([text, traitNumber, v.boolean()], "must be a text, a number, a boolean or null"));
 
-/** The named traits but the email, each with its own checks. */
-const PERSON_TRAITS = {
+/** The named traits but the email (the events API has its own), each with its own checks. */
+const NAMED_BUT_EMAIL = {
   name: v.optional(traitValue(traitText)),
   firstName: v.optional(traitValue(traitText)),
   lastName: v.optional(traitValue(traitText)),
@@ -71,7 +71,7 @@ const PERSON_TRAITS = {
   country: v.optional(v.nullable(v.pipe(v.string(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code")))),
   phone: v.optional(traitValue(v.pipe(v.string(), v.trim(), v.maxLength(64, "must be at most 64 characters")))),
 };
-const NAMED_TRAITS = { email: v.optional(email), ...PERSON_TRAITS };
+const NAMED_TRAITS = { email: v.optional(email), ...NAMED_BUT_EMAIL };
 
 /** A form's fields: the named traits only, as the browser's allowlist keeps them. */
 export const FormFieldsSchema = v.strictObject(NAMED_TRAITS);
@@ -113,7 +113,7 @@ export const TraitsSchema = openTraits(NAMED_TRAITS, DERIVED_REFUSED);
  */
 export type Traits = v.InferInput<typeof TraitsSchema>;
 
-const ServerTraitsSchema = openTraits(PERSON_TRAITS, { ...DERIVED_REFUSED, email: "is the event's own email field" });
+const ServerTraitsSchema = openTraits(NAMED_BUT_EMAIL, { ...DERIVED_REFUSED, email: "is the event's own email field" });
 
 const common = {
   id,
