@@ -9,7 +9,7 @@ import { describe, expect, inject, it } from "vitest";
 import { DEFAULT_MODEL } from "../../shared/rules";
 import { leadProfileName } from "../../worker/src/lib/identity";
 import type { CollectResponse } from "../../shared/events";
-import { ADMIN, call, collect, createSite, ev, lookup, post, serverEvents, uid, until } from "./helpers";
+import { ADMIN, call, collect, createSite, ev, json, lookup, post, serverEvents, uid, until } from "./helpers";
 
 const receiver = inject("receiver");
 
@@ -62,12 +62,14 @@ describe("a company size sent as a number", () => {
     expect(await sizeOf()).toEqual(["1,000+", 10]);
   });
 
-  it("scores it through the events API", async () => {
+  it("scores it through the events API, sent with a site key", async () => {
     const site = await createSite();
-    const res = await serverEvents(site, [
+    const { key } = await (await call(`/v1/sites/${site}/keys`, json({ scopes: ["events:write"] }))).json<{ key: string }>();
+    const sent = await call(`/v1/sites/${site}/events`, json([
       { id: uid("e"), type: "identify", email: "bo@acme.com", ts: Date.now(), traits: { companySize: 1000 } },
-    ]);
-    expect(res).toMatchObject({ accepted: 1, rejected: [] });
+    ], { Authorization: `Bearer ${key}` }));
+    expect(sent.status).toBe(200);
+    expect(await sent.json()).toMatchObject({ accepted: 1, rejected: [] });
     const bo = await lead(site, "bo@acme.com");
     expect(pointsOf(bo, "company_size_icp")).toBe(10);
     expect(bo.score.fit).toBe(10);
