@@ -80,7 +80,8 @@ export interface Edgescore {
   track(name: string, props?: Record<string, unknown>): void;
   /**
    * Tells who the visitor is; a `signature` and `expires` make the identity verified. The traits
-   * are sent as given: the worker refuses an identify with keys other than these.
+   * are sent as given, numbers and booleans as such: the worker refuses an identify with a bad
+   * key or value (see Traits).
    */
   identify(traits: Traits, proof?: IdentityProof): void;
   /** Grants or refuses consent, remembered across pages; refusing also forgets the visitor id, the queue and the cached stage. */
