@@ -6,14 +6,13 @@
 import * as v from "valibot";
 import { isHttpUrl } from "./urls";
 
-/** Fields a form or `identify` may give as traits; nothing else is ever kept. */
-export const TRAIT_KEYS = [
-  "email", "name", "firstName", "lastName", "company", "title",
-  "companySize", "industry", "country", "phone",
-] as const;
-export type TraitKey = (typeof TRAIT_KEYS)[number];
-export type Traits = Partial<Record<TraitKey, string>>;
+import {
+  CUSTOM_TRAIT_KEY, DERIVED_TRAITS, MAX_CUSTOM_TRAITS, MAX_TRAIT_NUMBER, type TraitKey,
+} from "./traits";
 
+export { TRAIT_KEYS, type TraitKey } from "./traits";
+/** A form's fields as the browser captures them: the allow-listed keys only, as texts (CONTRACT §3). */
+export type FormFields = Partial<Record<TraitKey, string>>;
 export const EVENT_TYPES = [
   "pageview", "download", "form", "track", "identify", "engagement", "vitals",
 ] as const;
@@ -46,21 +45,75 @@ function jsonLength(value: unknown): number {
     return Infinity;
   }
 }
-const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email("must be an email address"));
+const email = v.pipe(
+  v.string("must be an email address (an email is never removed)"), v.trim(), v.toLowerCase(), v.maxLength(254), v.email("must be an email address"),
+);
 const traitText = v.pipe(v.string(), v.trim(), v.maxLength(256, "must be at most 256 characters"));
+const traitNumber = v.pipe(
+  v.number(),
+  v.finite("must be a finite number"),
+  v.minValue(-MAX_TRAIT_NUMBER, `must be at least -${MAX_TRAIT_NUMBER}`),
+  v.maxValue(MAX_TRAIT_NUMBER, `must be at most ${MAX_TRAIT_NUMBER}`),
+);
+/** A trait's value: its text as `text` checks it, a finite number or a boolean; `null` removes the trait. */
+const traitValue = (text: v.GenericSchema<string, string>) =>
+  v.nullable(v.union([text, traitNumber, v.boolean()], "must be a text, a number, a boolean or null"));
 
-export const TraitsSchema = v.strictObject({
-  email: v.optional(email),
-  name: v.optional(traitText),
-  firstName: v.optional(traitText),
-  lastName: v.optional(traitText),
-  company: v.optional(traitText),
-  title: v.optional(traitText),
-  companySize: v.optional(traitText),
-  industry: v.optional(traitText),
-  country: v.optional(v.pipe(v.string(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code"))),
-  phone: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(64))),
-});
+/** The named traits but the email (the events API has its own), each with its own checks. */
+const NAMED_BUT_EMAIL = {
+  name: v.optional(traitValue(traitText)),
+  firstName: v.optional(traitValue(traitText)),
+  lastName: v.optional(traitValue(traitText)),
+  company: v.optional(traitValue(traitText)),
+  title: v.optional(traitValue(traitText)),
+  companySize: v.optional(traitValue(traitText)),
+  industry: v.optional(traitValue(traitText)),
+  country: v.optional(v.nullable(v.pipe(v.string(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code")))),
+  phone: v.optional(traitValue(v.pipe(v.string(), v.trim(), v.maxLength(64, "must be at most 64 characters")))),
+};
+const NAMED_TRAITS = { email: v.optional(email), ...NAMED_BUT_EMAIL };
+
+/** A form's fields: the named traits only, as the browser's allowlist keeps them. */
+export const FormFieldsSchema = v.strictObject(NAMED_TRAITS);
+
+/**
+ * Traits with the site's own keys beside the `named` ones: each key a CUSTOM_TRAIT_KEY, at
+ * most MAX_CUSTOM_TRAITS of them; a named key missing from `named` (the events API's email,
+ * which is the event's own) and the derived ones are refused.
+ */
+function openTraits<const E extends v.ObjectEntries>(named: E, refused: Readonly<Record<string, string>>) {
+  const keys = new Set(Object.keys(named));
+  const refusals = new Map(Object.entries(refused));
+  return v.pipe(
+    v.objectWithRest(named, traitValue(traitText)),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const traits = dataset.value as Record<string, unknown>;
+      const issue = (key: string, message: string) => addIssue({
+        message, path: [{ type: "object", origin: "key", input: traits, key, value: traits[key] }],
+      });
+      let custom = 0;
+      for (const key of Object.keys(traits)) {
+        if (keys.has(key)) continue;
+        const refusal = refusals.get(key);
+        if (refusal !== undefined) issue(key, refusal);
+        else if (!CUSTOM_TRAIT_KEY.test(key)) issue(key, "must be a trait key: a letter, then at most 63 letters, digits or _");
+        else if (++custom === MAX_CUSTOM_TRAITS + 1) issue(key, `an event gives at most ${MAX_CUSTOM_TRAITS} traits of the site's own`);
+      }
+    }),
+  );
+}
+
+const DERIVED_REFUSED = Object.fromEntries(DERIVED_TRAITS.map((key) => [key, "is derived from the email: it cannot be set"]));
+
+export const TraitsSchema = openTraits(NAMED_TRAITS, DERIVED_REFUSED);
+/**
+ * Traits an `identify` gives (docs/rules.md, Traits): the named keys and the site's own,
+ * each a text, a finite number or a boolean; `null` removes it.
+ */
+export type Traits = v.InferInput<typeof TraitsSchema>;
+
+const ServerTraitsSchema = openTraits(NAMED_BUT_EMAIL, { ...DERIVED_REFUSED, email: "is the event's own email field" });
 
 const common = {
   id,
@@ -75,7 +128,7 @@ export const EventSchema = v.variant("type", [
   v.object({
     ...common,
     type: v.literal("form"),
-    props: v.optional(v.object({ form: v.optional(v.string()), action: v.optional(v.string()), fields: v.optional(TraitsSchema) })),
+    props: v.optional(v.object({ form: v.optional(v.string()), action: v.optional(v.string()), fields: v.optional(FormFieldsSchema) })),
   }),
   v.object({ ...common, type: v.literal("track"), name: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) }),
   v.object({
@@ -104,7 +157,7 @@ const serverCommon = {
  */
 export const ServerEventSchema = v.variant("type", [
   v.object({ ...serverCommon, type: v.literal("track"), name: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) }),
-  v.object({ ...serverCommon, type: v.literal("identify"), traits: v.omit(TraitsSchema, ["email"]) }),
+  v.object({ ...serverCommon, type: v.literal("identify"), traits: ServerTraitsSchema }),
   v.object({ ...serverCommon, type: v.picklist(["pageview", "download"]) }),
 ], "must be one of track, identify, pageview, download");
 

@@ -15,9 +15,9 @@ import { onStage, show } from "./stage.js";
 import type { Edgescore, IdentityProof, Options, StageInfo, Traits } from "./types.js";
 import { on, safe, store } from "./util.js";
 
-// The public types must stay what the wire carries (type-level only: no bytes).
+// The public types must stay what the wire carries (type-level only: no bytes); an undefined trait is left out of the JSON.
 type Is<T extends U, U> = T;
-export type Checked = [Is<StageInfo, StageView>, Is<Traits, WireTraits>];
+export type Checked = [Is<StageInfo, StageView>, Is<Traits, Partial<WireTraits>>];
 
 const methods: Omit<Edgescore, "stage"> & Pick<Internals, "_a"> = {
   track: (name: string, props?: Record<string, unknown>) => add("track", { name, props }),

@@ -4,7 +4,7 @@
  * hidden inputs, files, nor any field one of whose names looks like a secret, payment or
  * identity-number field. Pure: no DOM. (In the lazy chunk: its bytes are not the core's.)
  */
-import type { TraitKey, Traits } from "../../shared/events.js";
+import type { FormFields, TraitKey } from "../../shared/events.js";
 
 /** Each trait key, then the other names (as words run together) that map to it: HubSpot, Marketo, autocomplete tokens. */
 const ALIASES =
@@ -56,7 +56,7 @@ export function fieldKey(type: string, ...names: unknown[]): TraitKey | undefine
  * code, within the length limits. (The worker refuses a whole event for one bad trait, so a
  * bad value is left out.) The first accepted value of a key stays.
  */
-export function put(traits: Traits, key: TraitKey | undefined, value: unknown): void {
+export function put(traits: FormFields, key: TraitKey | undefined, value: unknown): void {
   const s = value == null || typeof value == "object" ? "" : ("" + value).trim();
   if (
     key &&
@@ -73,8 +73,8 @@ export function put(traits: Traits, key: TraitKey | undefined, value: unknown): 
  * Traits from named values, each name mapped as a field name: HubSpot's submission values
  * (`{ firstname: "Ada" }`) or its lists (`[{ name: "0-1/firstname", value: "Ada" }]`).
  */
-export function traits(values: unknown): Traits {
-  const t: Traits = {};
+export function traits(values: unknown): FormFields {
+  const t: FormFields = {};
   const pairs = Array.isArray(values) ? values.map((v) => [v?.name, v?.value]) : Object.entries(values || {});
   for (const [n, v] of pairs) put(t, fieldKey("", n), v);
   return t;

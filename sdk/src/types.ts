@@ -14,19 +14,29 @@ export interface StageInfo {
   mql: boolean;
 }
 
-/** The traits the worker keeps; an identify carrying any other key is listed in `rejected`. */
+/** A trait's value: a text, a finite number (at most 1e15 either side of 0) or a boolean; `null` removes the trait. */
+export type TraitValue = string | number | boolean | null;
+
+/**
+ * Who the visitor is. Besides the named traits, the site's own keys (a letter, then letters,
+ * digits or `_`, 64 at most; 50 at most a call), which rules match as `traits.<key>`. An
+ * identify with a bad key or value is listed in `rejected`.
+ */
 export interface Traits {
+  /** Never removed: it makes the visitor a lead. */
   email?: string;
-  name?: string;
-  firstName?: string;
-  lastName?: string;
-  company?: string;
-  title?: string;
-  companySize?: string;
-  industry?: string;
+  name?: TraitValue;
+  firstName?: TraitValue;
+  lastName?: TraitValue;
+  company?: TraitValue;
+  title?: TraitValue;
+  /** A head count (`1000`) or a range (`"201-500"`). */
+  companySize?: TraitValue;
+  industry?: TraitValue;
   /** ISO 3166 alpha-2 code. */
-  country?: string;
-  phone?: string;
+  country?: string | null;
+  phone?: TraitValue;
+  [key: string]: TraitValue | undefined;
 }
 
 /** Proof of a verified identity: `signature` = hex HMAC-SHA256(identifySecret, site + "|" + email + "|" + expires). */
@@ -70,7 +80,8 @@ export interface Edgescore {
   track(name: string, props?: Record<string, unknown>): void;
   /**
    * Tells who the visitor is; a `signature` and `expires` make the identity verified. The traits
-   * are sent as given: the worker refuses an identify with keys other than these.
+   * are sent as given, numbers and booleans as such: the worker refuses an identify with a bad
+   * key or value (see Traits).
    */
   identify(traits: Traits, proof?: IdentityProof): void;
   /** Grants or refuses consent, remembered across pages; refusing also forgets the visitor id, the queue and the cached stage. */

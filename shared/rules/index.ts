@@ -27,5 +27,7 @@ export type {
   ScoringModelInput,
   ScoringState,
   Thresholds,
+  TraitChanges,
   Traits,
+  TraitValue,
 } from "./types";

@@ -1,6 +1,7 @@
 import { DISPOSABLE_EMAIL_DOMAINS, FREE_EMAIL_DOMAINS } from "./email-domains";
 import { capText } from "./fields";
-import type { Traits } from "./types";
+import { isCustomTrait, MAX_CUSTOM_TRAITS } from "../traits";
+import type { TraitChanges, Traits, TraitValue } from "./types";
 
 export type EmailType = "business" | "free" | "disposable";
 
@@ -23,12 +24,32 @@ export function deriveTraits(traits: Traits): Traits {
   return { ...traits, emailDomain: domain, emailType: emailTypeOf(domain) };
 }
 
-/** The traits each cut to MAX_TEXT characters. */
-function capTraits(traits: Traits): Traits {
-  return Object.fromEntries(Object.entries(traits).map(([key, value]) => [key, capText(value)]));
+/**
+ * A value as the state keeps it: a text cut to MAX_TEXT characters, −0 as 0 (as JSON stores
+ * it, so a state reads the same before and after storage), other numbers and booleans as they are.
+ */
+function keptValue(value: TraitValue): TraitValue {
+  if (typeof value === "string") return capText(value);
+  return value === 0 ? 0 : value;
 }
 
-/** `current` updated by `incoming` (later values win), derived traits recomputed. */
-export function mergeTraits(current: Traits, incoming: Traits): Traits {
-  return deriveTraits({ ...current, ...capTraits(incoming) });
+/**
+ * `current` updated by `incoming`: later values win, `null` removes a trait, derived traits
+ * are recomputed. A profile holding MAX_CUSTOM_TRAITS custom traits takes no new custom key
+ * but still updates the ones it has.
+ */
+export function mergeTraits(current: Traits, incoming: TraitChanges): Traits {
+  // A Map, not an object: a `__proto__` key stays plain data.
+  const merged = new Map(Object.entries(current));
+  let custom = [...merged.keys()].filter(isCustomTrait).length;
+  for (const [key, value] of Object.entries(incoming)) {
+    const isNew = !merged.has(key) && isCustomTrait(key);
+    if (value === null) {
+      if (merged.delete(key) && isCustomTrait(key)) custom--;
+    } else if (!isNew || custom < MAX_CUSTOM_TRAITS) {
+      merged.set(key, keptValue(value));
+      if (isNew) custom++;
+    }
+  }
+  return deriveTraits(Object.fromEntries(merged));
 }

@@ -15,8 +15,17 @@ export type Decay = ScoringModel["decay"];
 export type Dimension = Rule["dimension"];
 export type EventType = v.InferOutput<typeof EventTypeSchema>;
 
-/** A profile's traits: `email`, `title`, `companySize`, … and the derived `emailDomain`, `emailType`. */
-export type Traits = Record<string, string>;
+/** A trait's value: a text, a finite number or a boolean (docs/rules.md, Traits). */
+export type TraitValue = string | number | boolean;
+
+/**
+ * A profile's traits: `email`, `title`, `companySize`, …, the site's own keys, and the
+ * derived `emailDomain`, `emailType`. The email, what is derived from it and the country are texts.
+ */
+export type Traits = Record<string, TraitValue> & { email?: string; emailDomain?: string; emailType?: string; country?: string };
+
+/** The traits an event gives: a value sets its trait, `null` removes it (never the email: it makes the lead). */
+export type TraitChanges = Record<string, TraitValue | null> & { email?: string };
 
 /** An event as the profile keeps it, after the worker has normalised it. */
 export interface ProfileEvent {
@@ -31,7 +40,7 @@ export interface ProfileEvent {
   name?: string;
   props?: Record<string, unknown>;
   /** Traits this event gives (identify, or a form that carried an email); email already normalised. */
-  traits?: Traits;
+  traits?: TraitChanges;
   /** False: recorded but never scored (bots, internal traffic), and not activity either. */
   scored: boolean;
 }

@@ -49,11 +49,11 @@ export const ev = {
     ({ id: uid("e"), type: "pageview", ts: Date.now(), url: URL_BASE + path, props }),
   track: (name: string, props: Record<string, unknown> = {}) =>
     ({ id: uid("e"), type: "track", ts: Date.now(), url: `${URL_BASE}/`, name, props }),
-  identify: (traits: Record<string, string>) =>
+  identify: (traits: Record<string, unknown>) =>
     ({ id: uid("e"), type: "identify", ts: Date.now(), url: `${URL_BASE}/contact`, traits }),
   download: (href: string) =>
     ({ id: uid("e"), type: "download", ts: Date.now(), url: `${URL_BASE}/resources`, props: { href, text: "get it" } }),
-  form: (fields: Record<string, string>, form = "contact") =>
+  form: (fields: Record<string, unknown>, form = "contact") =>
     ({ id: uid("e"), type: "form", ts: Date.now(), url: `${URL_BASE}/contact`, props: { form, action: "/contact", fields } }),
 };
 

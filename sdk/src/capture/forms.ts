@@ -4,7 +4,7 @@
  * own forms (`.hs-form`), counted once through their events (hubspot.ts); inputs inside
  * `[data-es-ignore]`, unchecked radios and checkboxes.
  */
-import type { Traits } from "../../../shared/events.js";
+import type { FormFields } from "../../../shared/events.js";
 import { fieldKey, put } from "../fields.js";
 import type { Add, Listen } from "../lazy.js";
 import { clean } from "../url.js";
@@ -15,7 +15,7 @@ export const forms = (add: Add, listen: Listen): void => {
     // Attributes, not properties: an input named "id" or "action" shadows the form's.
     const attr = (n: string) => f.getAttribute(n);
     if (f.closest("[data-es-ignore],.hs-form")) return;
-    const fields: Traits = {};
+    const fields: FormFields = {};
     for (const el of f.querySelectorAll<HTMLInputElement>("input,select,textarea")) {
       if (!el.closest("[data-es-ignore]") && !(/^(radio|checkbox)$/.test(el.type) && !el.checked)) {
         put(fields, fieldKey(el.type, el.name, el.id, el.autocomplete.split(" ").pop()), el.value);

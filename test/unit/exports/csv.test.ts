@@ -1,11 +1,12 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { CSV_HEADER, csvRow, DEFAULT_PLACEHOLDER } from "../../../worker/src/exports/csv";
+import type { Traits } from "../../../shared/rules";
 import { exportRecord, type ExportRecord } from "../../../worker/src/exports/record";
 
 const T0 = Date.UTC(2026, 10, 20, 10);
 
-function record(traits: Record<string, string>, overrides: Partial<ExportRecord> = {}): ExportRecord {
+function record(traits: Traits, overrides: Partial<ExportRecord> = {}): ExportRecord {
   return {
     ...exportRecord({
       profile: "p".repeat(64), traits, score: { fit: 20, engagement: 40, total: 60 },
@@ -85,5 +86,14 @@ describe("the MQL export's CSV", () => {
     expect(csv).toContain('"VP ""Growth"""');
     expect(csv).toContain('"line\r\nbreak"'); // a line break stays inside its quoted cell
     expect(csv.endsWith("\r\n")).toBe(true);
+  });
+
+  it("prints number and boolean traits plainly, negative ones too, and has no column for the site's own", () => {
+    const r = record({ email: "ada@acme.com", companySize: 1000, phone: -2, title: true, annualRevenue: 1e15 });
+    const [row] = parse(CSV_HEADER + csvRow(r), { columns: true }) as Record<string, string>[];
+    expect(row).toMatchObject({ "Company Size": "1000", Phone: "-2", "Job Title": "true" });
+    expect(Object.values(row!)).not.toContain("1000000000000000");
+    expect(r.customTraits).toEqual({ annualRevenue: 1e15 });
+    expect(JSON.parse(JSON.stringify(r))).toMatchObject({ companySize: 1000, phone: -2, title: true });
   });
 });

@@ -29,6 +29,22 @@ describe("holds", () => {
     [{ exists: true }, 0, true],
     [{ exists: false }, "x", false],
     [{ equals: "a", in: ["a", "b"] }, "a", true],
+    // Number and boolean traits: numbers read directly, text matchers read their decimal text.
+    [{ gte: 10_000_000 }, 25_000_000, true],
+    [{ lte: -1 }, -1e15, true],
+    [{ gte: 50, lte: 5000 }, 1000, true],
+    [{ equals: "1000" }, 1000, true],
+    [{ in: ["10", 2.5] }, 2.5, true],
+    [{ regex: "^1000$" }, 1000, true],
+    [{ regex: "^-0\\.5$" }, -0.5, true],
+    [{ equals: "1000000000000000" }, 1e15, true],
+    [true, true, true],
+    [{ equals: "true" }, true, true],
+    [{ equals: false }, false, true],
+    [{ in: ["false"] }, true, false],
+    [{ regex: "^t" }, true, true],
+    [{ exists: true }, false, true],
+    [{ gte: 0 }, true, false],
     [{ equals: "a", in: ["b"] }, "a", false],
   ])("%j on %j → %s", (condition, value, expected) => {
     expect(holds(condition, value)).toBe(expected);

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyEvent, EVENT_TYPES, emptyState, replay, scoreOf, validateModel } from "../../../shared/rules";
 import type { ProfileEvent, Replayed, ScoringModel, ScoringState } from "../../../shared/rules";
+import { isCustomTrait, MAX_CUSTOM_TRAITS, MAX_TRAIT_NUMBER } from "../../../shared/traits";
 import { DAY, defaults, linesSum, T0 } from "./helpers";
 
 // Small vocabularies, so random events keep hitting the rules.
@@ -13,6 +14,18 @@ const SIZES = ["1-10", "51-200", "201-500", "1,000+", "10,001+", "unknown"];
 const EMAILS = ["ada@acme.com", "ada@gmail.com", "x@mailinator.com"];
 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+
+/** A trait value as the wire takes it: text, a number (negative, fractional, at the bound), a boolean, or null (a removal). */
+const traitValueArb = fc.oneof(
+  fc.constantFrom(...TITLES, ...SIZES),
+  fc.constantFrom(0, -0, 1000, 10_000_000, -5, 0.5, MAX_TRAIT_NUMBER, -MAX_TRAIT_NUMBER),
+  fc.integer({ min: -MAX_TRAIT_NUMBER, max: MAX_TRAIT_NUMBER }),
+  fc.double({ min: -MAX_TRAIT_NUMBER, max: MAX_TRAIT_NUMBER, noNaN: true }),
+  fc.boolean(),
+  fc.constant(null),
+);
+/** Keys of the site's own: more than a profile may hold, so the cap is reached. */
+const CUSTOM_KEYS = ["annualRevenue", "trial", "constructor", ...Array.from({ length: 70 }, (_, i) => `k${i}`)];
 
 const eventArb = fc.record({
   type: fc.constantFrom(...EVENT_TYPES),
@@ -28,9 +41,14 @@ const eventArb = fc.record({
   ),
   traits: maybe(
     fc.record(
-      { email: fc.constantFrom(...EMAILS), title: fc.constantFrom(...TITLES), companySize: fc.constantFrom(...SIZES) },
+      {
+        email: fc.constantFrom(...EMAILS),
+        title: fc.oneof(fc.constantFrom(...TITLES), traitValueArb),
+        companySize: fc.oneof(fc.constantFrom(...SIZES), traitValueArb),
+        custom: fc.dictionary(fc.constantFrom(...CUSTOM_KEYS), traitValueArb, { maxKeys: 20 }),
+      },
       { requiredKeys: [] },
-    ),
+    ).map(({ custom, ...named }) => ({ ...custom, ...named })),
   ),
   scored: fc.boolean(),
 });
@@ -58,7 +76,9 @@ const conditionArb = fc.oneof(
     (op) => Object.keys(op).length > 0,
   ),
   fc.record({ exists: fc.boolean() }),
-  fc.record({ in: fc.subarray(["pro", "team", 3, "ada@acme.com"], { minLength: 1 }) }),
+  fc.record({ in: fc.subarray(["pro", "team", 3, "ada@acme.com", true, "false", 1000], { minLength: 1 }) }),
+  fc.record({ gte: fc.constantFrom(10_000_000, -MAX_TRAIT_NUMBER, 0.5) }),
+  fc.constantFrom(true, "true", 1000),
 );
 
 const eventRuleArb = fc.record(
@@ -91,7 +111,13 @@ const eventRuleArb = fc.record(
 const identifyRuleArb = fc.record(
   {
     on: fc.constantFrom("identify", ["identify", "form"]),
-    match: fc.record({ "traits.title": conditionArb, "traits.companySize": conditionArb, "traits.emailType": conditionArb }, { requiredKeys: [] }),
+    match: fc.record(
+      {
+        "traits.title": conditionArb, "traits.companySize": conditionArb, "traits.emailType": conditionArb,
+        "traits.annualRevenue": conditionArb, "traits.trial": conditionArb,
+      },
+      { requiredKeys: [] },
+    ),
     points: pointsArb,
     dimension: fc.constantFrom("fit", "engagement"),
   },
@@ -177,6 +203,16 @@ describe.each(scenarios)("scoring properties over %s", (_, models) => {
       expect(state).toEqual(result.state);
       expect(points).toEqual(result.points);
       expect(scoreOf(model, state, now)).toEqual(result.scored);
+    });
+  });
+
+  it("keeps traits as the wire gives them: texts, finite numbers within the bound, booleans; at most MAX_CUSTOM_TRAITS of the site's own", () => {
+    run((_model, _events, _now, { state }) => {
+      expect(Object.keys(state.traits).filter(isCustomTrait).length).toBeLessThanOrEqual(MAX_CUSTOM_TRAITS);
+      for (const value of Object.values(state.traits)) {
+        if (typeof value === "number") expect(Math.abs(value)).toBeLessThanOrEqual(MAX_TRAIT_NUMBER);
+        else expect(["string", "boolean"]).toContain(typeof value);
+      }
     });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deriveTraits, normaliseEmail } from "../../../shared/rules";
 import { mergeTraits } from "../../../shared/rules/traits";
+import { isCustomTrait, MAX_CUSTOM_TRAITS } from "../../../shared/traits";
 
 describe("traits", () => {
   it("normalises emails: trimmed and lower-cased", () => {
@@ -32,6 +33,39 @@ describe("traits", () => {
       emailDomain: "acme.com",
       emailType: "business",
     });
+  });
+
+  it("keeps numbers and booleans as they are, and removes a trait sent as null", () => {
+    const first = mergeTraits({}, { email: "ada@acme.com", companySize: 1000, trial: true, plan: "pro" });
+    const merged = mergeTraits(first, { companySize: null, trial: false, missing: null, revenue: -2.5 });
+    expect(merged).toEqual({
+      email: "ada@acme.com", trial: false, plan: "pro", revenue: -2.5, emailDomain: "acme.com", emailType: "business",
+    });
+    expect(Object.is(mergeTraits({}, { balance: -0 }).balance, 0)).toBe(true); // as JSON stores it
+  });
+
+  it("recomputes the derived traits from the email whatever an event says of them", () => {
+    expect(mergeTraits({}, { email: "ada@acme.com", emailDomain: "evil.test", emailType: "free" })).toMatchObject({
+      emailDomain: "acme.com", emailType: "business",
+    });
+  });
+
+  it("holds at most MAX_CUSTOM_TRAITS of the site's own: a full profile updates them, takes none new, and has room again after a removal", () => {
+    const keys = (from: number, to: number, value: number) => Object.fromEntries(Array.from({ length: to - from }, (_, i) => [`k${from + i}`, value]));
+    const full = mergeTraits({}, { ...keys(0, 60, 1), title: "CTO" });
+    expect(Object.keys(full).filter(isCustomTrait)).toHaveLength(MAX_CUSTOM_TRAITS);
+    expect(full).toMatchObject({ k49: 1, title: "CTO" });
+    expect(full).not.toHaveProperty("k50");
+
+    const updated = mergeTraits(full, { k0: 2, k50: 2, company: "Acme" });
+    expect(updated).toMatchObject({ k0: 2, company: "Acme" });
+    expect(updated).not.toHaveProperty("k50");
+
+    const freed = mergeTraits(updated, { k51: 3, k1: null, k52: 3 });
+    expect(freed).not.toHaveProperty("k1");
+    expect(freed).not.toHaveProperty("k51");
+    expect(freed).toMatchObject({ k52: 3 });
+    expect(Object.keys(freed).filter(isCustomTrait)).toHaveLength(MAX_CUSTOM_TRAITS);
   });
 
   it("keeps a __proto__ trait as plain data", () => {

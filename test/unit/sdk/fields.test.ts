@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { TraitsSchema, type Traits } from "../../../shared/events";
+import { FormFieldsSchema, type FormFields } from "../../../shared/events";
 import { fieldKey, put, traits, words } from "../../../sdk/src/fields";
 
 describe("fieldKey: which trait a form field gives", () => {
@@ -85,7 +85,7 @@ describe("fieldKey: which trait a form field gives", () => {
 
 describe("put: a trait's value as the worker takes it", () => {
   const one = (key: Parameters<typeof put>[1], value: unknown) => {
-    const t: Traits = {};
+    const t: FormFields = {};
     put(t, key, value);
     return t;
   };
@@ -114,19 +114,19 @@ describe("put: a trait's value as the worker takes it", () => {
   });
 
   it("keeps the first value of a key", () => {
-    const t: Traits = {};
+    const t: FormFields = {};
     put(t, "email", "first@acme.com");
     put(t, "email", "second@acme.com");
     expect(t).toEqual({ email: "first@acme.com" });
   });
 
-  it("gives only what the worker's TraitsSchema accepts", () => {
+  it("gives only what the worker's FormFieldsSchema accepts", () => {
     const keys = ["email", "name", "firstName", "lastName", "company", "title", "companySize", "industry", "country", "phone"] as const;
     fc.assert(
       fc.property(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.emailAddress(), fc.string({ minLength: 200, maxLength: 400 })), (key, value) => {
-        const t: Traits = {};
+        const t: FormFields = {};
         put(t, key, value);
-        expect(v.safeParse(TraitsSchema, t).success).toBe(true);
+        expect(v.safeParse(FormFieldsSchema, t).success).toBe(true);
       }),
     );
   });

@@ -25,6 +25,7 @@ import fc from "fast-check";
 import { expect, inject } from "vitest";
 import worker from "../../../worker/src/index";
 import { ADMIN, BROWSER_UA, call, createSite, explained, hmacHex, IDENTIFY_SECRET, ORIGIN } from "../helpers";
+import { CUSTOM_TRAIT_KEY, isCustomTrait, MAX_CUSTOM_TRAITS, MAX_TRAIT_NUMBER } from "../../../shared/traits";
 
 export type Json = Record<string, any>;
 
@@ -221,10 +222,28 @@ export function checkProfile(p: Json, where: string, email?: string): void {
   }
   if (!Array.isArray(p.stages) || p.stages.some((s: any) => !(STAGES as readonly string[]).includes(s.stage))) fail("an illegal stage in the history");
   if (p.stages.length ? p.stages.at(-1).stage !== p.stage : p.stage !== "visitor") fail("the stage is not the last one entered");
+  checkTraits(p.traits, fail);
   if (p.kind === "lead") {
     if (typeof p.traits.email !== "string") fail("a lead without an email");
     if (email !== undefined && p.traits.email !== email.trim().toLowerCase()) fail(`looked up ${email}, found ${p.traits.email}`);
   }
+}
+
+/** The traits a profile holds (docs/rules.md, Traits): kept values of their kinds, within their bounds, the derived ones derived. */
+function checkTraits(traits: Json, fail: (what: string) => never): void {
+  const custom = Object.keys(traits).filter(isCustomTrait);
+  if (custom.length > MAX_CUSTOM_TRAITS) fail(`${custom.length} custom traits`);
+  for (const key of custom) if (!CUSTOM_TRAIT_KEY.test(key)) fail(`a custom trait key ${JSON.stringify(key)}`);
+  for (const [key, value] of Object.entries(traits)) {
+    const kept = typeof value === "string" ? value.length <= 256
+      : typeof value === "number" ? Number.isFinite(value) && Math.abs(value) <= MAX_TRAIT_NUMBER : typeof value === "boolean";
+    if (!kept) fail(`trait ${key} holds ${JSON.stringify(value)}`);
+  }
+  for (const key of ["email", "emailDomain", "emailType", "country"]) {
+    if (key in traits && typeof traits[key] !== "string") fail(`trait ${key} is no text`);
+  }
+  const domain = typeof traits.email === "string" && traits.email.includes("@") ? traits.email.slice(traits.email.lastIndexOf("@") + 1) : undefined;
+  if (traits.emailDomain !== domain) fail(`emailDomain ${traits.emailDomain} for email ${traits.email}`);
 }
 
 /** A site's fuzzing run touched these: its leads are the email pool's, its browsers these profile ids. */
@@ -401,19 +420,39 @@ export const BAD_EMAILS = ["", "not-an-email", "a@b", "@acme.com", `${"a".repeat
 /** An email of the pool, now and then a wrong one. */
 export const email = weighted<unknown>([12, emailVariant], [1, pick(...BAD_EMAILS)]);
 
+/** Number trait values: sizes and revenues, negative, fractional, at and near the 1e15 bound. */
+export const TRAIT_NUMBERS = [0, 10, 51, 1000, 5000, 5001, -5, 0.5, -0.25, 25_000_000, 9_999_999, 1e15, -1e15, 999_999_999_999_999];
+/** A trait value of any accepted kind: text, number, boolean, null (a removal). */
+export const traitValue = weighted<string | number | boolean | null>(
+  [4, pick(...TITLES)], [4, pick(...TRAIT_NUMBERS)], [2, fc.integer({ min: -1e15, max: 1e15 })], [2, fc.boolean()], [2, fc.constant(null)],
+);
+/** Keys of the site's own, some named like the prototype's properties. */
+export const CUSTOM_KEYS = ["annualRevenue", "plan", "trial", "budgetAuthority", "seats", "constructor", "toString", "hasOwnProperty", "k".repeat(64)];
+
 export const TRAIT_BREAKERS = [
-  ["email", "not-an-email"], ["email", 7], ["title", "a".repeat(257)], ["companySize", "9".repeat(300)], ["country", "USA"], ["country", "1A"],
-  ["country", ""], ["phone", "x".repeat(65)], ["favouriteColour", "blue"], ["title", { nested: true }],
+  ["email", "not-an-email"], ["email", 7], ["email", null], ["title", "a".repeat(257)], ["companySize", "9".repeat(300)], ["country", "USA"], ["country", "1A"],
+  ["country", ""], ["country", 44], ["phone", "x".repeat(65)], ["title", { nested: true }], ["annualRevenue", 1e16], ["annualRevenue", -1e300],
+  ["companySize", 1e308], ["stack", ["react"]], ["emailDomain", "acme.com"], ["emailType", "free"], ["annual.revenue", 1], ["_x", 1], ["1st", 1],
+  ["k".repeat(65), 1], ["many", "\u0000many"],
 ] as const;
+/** Traits an identify gives: named and custom keys, values of every kind; `many` (a breaker) stands for 51 custom keys at once. */
 export const traits = mutated(fc.record({
   email: usually(emailVariant, 6),
-  title: maybe(pick(...TITLES)),
-  companySize: maybe(pick(...SIZES)),
-  country: rarely(pick("US", "us", "GB", "NG"), 3),
+  title: maybe(weighted<unknown>([4, pick(...TITLES)], [1, traitValue])),
+  companySize: maybe(weighted<unknown>([3, pick(...SIZES)], [2, pick(...TRAIT_NUMBERS)], [1, traitValue])),
+  country: rarely(pick("US", "us", "GB", "NG", null), 3),
   firstName: rarely(shortText, 4),
   company: rarely(shortText, 4),
-  phone: rarely(pick("+1 555 0100"), 6),
-}, { requiredKeys: [] }), 8, TRAIT_BREAKERS);
+  phone: rarely(pick("+1 555 0100", 4155550100, null), 6),
+  custom: rarely(fc.dictionary(pick(...CUSTOM_KEYS), traitValue, { maxKeys: 5 }), 2),
+}, { requiredKeys: [] }).map(({ custom, ...named }) => ({ ...custom, ...named })), 8, TRAIT_BREAKERS).map(manyKeys);
+
+/** Traits whose `many` breaker became 51 custom keys: one too many for an event. */
+function manyKeys<T extends Json>(traits: T): T {
+  if (traits.many !== "\u0000many") return traits;
+  const { many: _many, ...rest } = traits;
+  return { ...rest, ...Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`extra${i}`, i])) } as T;
+}
 
 /** Free-form props, now and then over their 4 KiB limit or nested deep. */
 export const props = weighted<unknown>(
@@ -455,7 +494,9 @@ export const wireEvent: fc.Arbitrary<WireEvent> = fc.record({
   const event: Json = { ...e };
   if (event.props === undefined) delete event.props;
   if (event.bot === undefined) delete event.bot;
-  if (event.type === "form") event.props = { form: "contact", action: "/contact", ...(typeof e.props === "object" && e.props), fields: given };
+  // A form's fields are the named traits only (its allowlist): its custom keys are left out.
+  const fields = given && Object.fromEntries(Object.entries(given).filter(([key]) => !isCustomTrait(key)));
+  if (event.type === "form") event.props = { form: "contact", action: "/contact", ...(typeof e.props === "object" && e.props), fields };
   if (event.type === "download" && event.props === undefined) event.props = { href: "/files/a.pdf" };
   if (event.type === "track") event.name = name;
   if (event.type === "identify") event.traits = given;
@@ -666,6 +707,7 @@ export async function keysFor(site: string, other: string): Promise<Keys> {
 export const SERVER_BREAKERS = [
   ["id", ""], ["id", "a b"], ["id", 7], ["email", "not-an-email"], ["email", ""], ["type", "form"], ["type", "vitals"], ["type", null],
   ["name", ""], ["ts", -5], ["ts", "now"], ["url", "javascript:x"], ["props", "p"], ["traits", { email: "ada@acme.com" }], ["traits", { title: "a".repeat(257) }],
+  ["traits", { annualRevenue: 1e16 }], ["traits", { emailType: "free" }], ["traits", { "plan.tier": "pro" }], ["traits", { stack: { a: 1 } }],
 ] as const;
 
 export const serverEvent = fc.record({
@@ -676,7 +718,10 @@ export const serverEvent = fc.record({
   ts: fc.integer({ min: -86_400_000, max: 60_000 }).map((d) => Date.now() + d),
   url: maybe(pageUrl),
   props: maybe(props),
-  traits: fc.record({ title: pick(...TITLES), companySize: pick(...SIZES), country: pick("US", "NG", "gb"), company: shortText }, { requiredKeys: [] }),
+  traits: fc.record({
+    title: pick(...TITLES), companySize: weighted<unknown>([2, pick(...SIZES)], [1, traitValue]), country: pick("US", "NG", "gb", null), company: shortText,
+    annualRevenue: traitValue, trial: traitValue,
+  }, { requiredKeys: [] }),
 }, { requiredKeys: ["id", "email", "type", "ts", "name", "traits"] }).chain(({ name, traits: given, ...e }) => {
   const event: Json = { ...e };
   for (const key of ["url", "props"]) if (event[key] === undefined) delete event[key];
@@ -746,8 +791,8 @@ export const GLOBS = ["/pricing", "/pricing/**", "/plans/*", "/**", "/*/*", "/do
 
 export const condition = weighted<unknown>(
   [5, fc.record({ regex: pick(...SAFE_REGEXES), flags: maybe(pick("i", "u", "ims")) }, { requiredKeys: ["regex"] })],
-  [4, fc.record({ equals: maybe(pick("VP Marketing", "US", 50, true, "")), in: maybe(fc.array(pick("cto", "ceo", 1, true), { minLength: 1, maxLength: 3 })),
-    gte: maybe(pick(50, -1e308, 1e308, 0.5)), lte: maybe(pick(5000, 1e308, -0)), exists: maybe(fc.boolean()) }, { requiredKeys: [] })
+  [4, fc.record({ equals: maybe(pick("VP Marketing", "US", 50, true, "true", "1000", "")), in: maybe(fc.array(pick("cto", "ceo", 1, true, 1000), { minLength: 1, maxLength: 3 })),
+    gte: maybe(pick(50, -1e308, 1e308, 0.5, 10_000_000, -1e15)), lte: maybe(pick(5000, 1e308, -0, 1e15)), exists: maybe(fc.boolean()) }, { requiredKeys: [] })
     .map((op) => (Object.keys(op).length ? op : { exists: true }))],
   [2, pick("VP Marketing", 51, true, "US")],
 );
@@ -765,7 +810,10 @@ export const RULE_IDS = ["r0", "title_icp", "constructor", "toString", "hasOwnPr
 /** A rule (without its id) as a site owner writes one. */
 export const rule = fc.record({
   on: weighted<string | string[]>([8, pick(...EVENT_TYPES)], [2, fc.subarray([...EVENT_TYPES], { minLength: 1 })]),
-  traitMatch: fc.record({ "traits.title": maybe(condition), "traits.companySize": maybe(condition), "traits.country": rarely(condition, 4) }, { requiredKeys: [] }),
+  traitMatch: fc.record({
+    "traits.title": maybe(condition), "traits.companySize": maybe(condition), "traits.country": rarely(condition, 4),
+    "traits.annualRevenue": rarely(condition, 4), "traits.trial": rarely(condition, 4),
+  }, { requiredKeys: [] }),
   eventMatch: fc.record({
     path: maybe(weighted<string | string[]>([3, pick(...GLOBS)], [1, fc.array(pick(...GLOBS), { minLength: 1, maxLength: 3 })])),
     ext: rarely(pick("pdf", ["pdf", "PDF", "epub"]), 3),

@@ -1,4 +1,5 @@
-/** How the dashboard writes numbers and times: one place, so every section reads alike. */
+/** How the dashboard writes numbers, times and traits: one place, so every section reads alike. */
+import type { TraitValue } from "../../../shared/rules";
 import type { VitalName } from "../metrics/types";
 
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
@@ -57,6 +58,9 @@ export function rating(name: VitalName, value: number | null): "good" | "fair" |
 }
 
 /** At most `max` characters, with an ellipsis: SVG text does not wrap, so long labels are cut (the full text goes in a title). */
+/** A trait as text: a number or a boolean as written (`1000`, `true`), a missing one empty. */
+export const traitText = (value: TraitValue | null) => (value === null ? "" : String(value));
+
 export const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** A first-touch source in one line: its utm tags, else its referrer. */

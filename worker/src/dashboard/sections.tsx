@@ -8,7 +8,7 @@ import type { ExportRecord } from "../exports/record";
 import type { Metrics, VitalName } from "../metrics/types";
 import type { FailedDelivery } from "../webhooks/failed";
 import { BarChart } from "./charts";
-import { count, counted, duration, percent, rating, signed, sourceName, time, vital } from "./format";
+import { count, counted, duration, percent, rating, signed, sourceName, time, traitText, vital } from "./format";
 
 export function Card({ title, note, wide = false, id, children }: { title: string; note?: Child; wide?: boolean; id?: string; children: Child }) {
   return (
@@ -86,7 +86,7 @@ export function Rules({ rules }: { rules: Metrics["byRule"] }) {
   return <BarChart bars={bars} label="Points by rule" />;
 }
 
-const name = (r: ExportRecord) => [r.firstName, r.lastName].filter(Boolean).join(" ");
+const name = (r: ExportRecord) => [r.firstName, r.lastName].map(traitText).filter(Boolean).join(" ");
 
 /** The latest MQLs, each with its score's reasons; on a phone each row reads as a card (app.css .cards). */
 export function MqlTable({ records }: { records: ExportRecord[] }) {
@@ -102,9 +102,9 @@ export function MqlTable({ records }: { records: ExportRecord[] }) {
             <td data-label="Person">
               <strong>{name(r) || "–"}</strong>
               <span class="sub">{r.email ?? ""}</span>
-              {r.title && <span class="sub">{r.title}</span>}
+              {traitText(r.title) && <span class="sub">{traitText(r.title)}</span>}
             </td>
-            <td data-label="Company">{r.company ?? "–"}</td>
+            <td data-label="Company">{traitText(r.company) || "–"}</td>
             <td data-label="Score" class="num">
               <strong>{count(r.score.total)}</strong>
               <span class="sub">fit {count(r.score.fit)} · eng. {count(r.score.engagement)}</span>

@@ -2,7 +2,7 @@
  * The MQL export as CSV (CONTRACT §7), importable unchanged into HubSpot and
  * Salesforce: CRM column names, RFC 4180 quoting, CRLF rows. Text cells that a
  * spreadsheet would run as a formula (starting with = + - @, tab or CR) get a
- * leading apostrophe; numbers stay numbers.
+ * leading apostrophe; numbers stay numbers (`1000`, `-5`), booleans print `true` / `false`.
  *
  * Two cells pack structure: Source is `utm_source / utm_medium / utm_campaign`
  * (when any is known; missing parts empty) then `; referrer` when known, and Reasons is
@@ -25,7 +25,7 @@ const LIFECYCLE: Record<Stage, string> = {
 /** Salesforce requires Last Name and Company: a lead without them gets this. */
 export const DEFAULT_PLACEHOLDER = "[not provided]";
 
-type Cell = string | number | null;
+type Cell = string | number | boolean | null;
 
 const COLUMNS: [string, (r: ExportRecord, placeholder: string) => Cell][] = [
   ["Email", (r) => r.email],
@@ -66,7 +66,7 @@ function row(cells: Cell[]): string {
 
 function cellText(cell: Cell): string {
   if (cell === null) return "";
-  if (typeof cell === "number") return String(cell);
+  if (typeof cell !== "string") return String(cell);
   const text = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

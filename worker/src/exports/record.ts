@@ -3,7 +3,8 @@
  * MQL export, the CSV and every webhook. Pure: built from what the profile holds.
  */
 import type { Stage } from "../../../shared/events";
-import type { ExplanationLine, ProfileEvent, Score, Traits } from "../../../shared/rules";
+import type { ExplanationLine, ProfileEvent, Score, Traits, TraitValue } from "../../../shared/rules";
+import { isCustomTrait } from "../../../shared/traits";
 import { parseUrl } from "../../../shared/urls";
 
 const CLICK_IDS = ["gclid", "fbclid", "li_fat_id", "msclkid"] as const;
@@ -21,14 +22,17 @@ export interface Source {
 export interface ExportRecord {
   profile: string;
   email: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  title: string | null;
-  phone: string | null;
-  companySize: string | null;
-  industry: string | null;
+  /** The named traits as they were given: a text, a number (`companySize: 1000`) or a boolean. */
+  firstName: TraitValue | null;
+  lastName: TraitValue | null;
+  company: TraitValue | null;
+  title: TraitValue | null;
+  phone: TraitValue | null;
+  companySize: TraitValue | null;
+  industry: TraitValue | null;
   country: string | null;
+  /** The site's own traits (identify and the events API), by key: the CSV has no column for them. */
+  customTraits: Record<string, TraitValue>;
   score: Score;
   reasons: { rule: string; points: number }[];
   stage: Stage;
@@ -68,7 +72,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export function exportRecord(input: RecordInput): ExportRecord {
   const { traits } = input;
-  const [first, ...rest] = (traits.name ?? "").trim().split(/\s+/);
+  const [first, ...rest] = String(traits.name ?? "").trim().split(/\s+/);
   const reasons = new Map<string, number>();
   for (const line of input.explanation) reasons.set(line.rule, (reasons.get(line.rule) ?? 0) + line.points);
   return {
@@ -82,6 +86,7 @@ export function exportRecord(input: RecordInput): ExportRecord {
     companySize: traits.companySize ?? null,
     industry: traits.industry ?? null,
     country: traits.country ?? null,
+    customTraits: Object.fromEntries(Object.entries(traits).filter(([key]) => isCustomTrait(key))),
     score: input.score,
     reasons: [...reasons].map(([rule, points]) => ({ rule, points })),
     stage: input.stage,

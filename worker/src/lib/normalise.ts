@@ -1,5 +1,5 @@
-import type { CollectEvent, ServerEvent, Traits } from "../../../shared/events";
-import type { ProfileEvent } from "../../../shared/rules";
+import type { CollectEvent, ServerEvent } from "../../../shared/events";
+import type { ProfileEvent, TraitChanges } from "../../../shared/rules";
 import { keptOrigin, keptUrl } from "../../../shared/urls";
 
 /** How a batch arrived: the same for each of its events. */
@@ -27,9 +27,9 @@ export interface Arrival {
 export function toProfileEvent(event: CollectEvent, arrival: Arrival): ProfileEvent {
   const props: Record<string, unknown> | undefined = event.props && { ...event.props };
   const bot = isBotTraffic(event, arrival);
-  let traits: Traits | undefined;
+  let traits: TraitChanges | undefined;
   if (event.type === "form") {
-    const fields = (props as { fields?: Traits } | undefined)?.fields;
+    const fields = event.props?.fields;
     if (props) delete props.fields;
     if (fields?.email && arrival.formIdentifies && !bot) traits = fields;
   } else if (event.type === "identify" && !bot) {
@@ -46,7 +46,7 @@ export function toProfileEvent(event: CollectEvent, arrival: Arrival): ProfileEv
     ...(arrival.sid && { sid: arrival.sid }),
     ...(event.type === "track" && { name: event.name }),
     ...(props && { props }),
-    ...(traits && { traits: traits as Record<string, string> }),
+    ...(traits && { traits }),
   };
 }
 
@@ -72,7 +72,7 @@ export function serverProfileEvent(event: ServerEvent, receivedAt: number): Prof
     receivedAt,
     ts: Math.min(event.ts, receivedAt),
     scored: true,
-    traits: { ...(event.type === "identify" && event.traits as Traits), email: event.email } as Record<string, string>,
+    traits: { ...(event.type === "identify" && event.traits), email: event.email },
     ...(event.url && { url: keptUrl(event.url) ?? undefined }),
     ...(event.type === "track" && { name: event.name }),
     ...(props && { props }),
