@@ -11,7 +11,7 @@ import {
 } from "./traits";
 
 export { TRAIT_KEYS, type TraitKey } from "./traits";
-/** A form's fields as the browser captures them: the allow-listed keys only, as texts (CONTRACT §3). */
+/** A form's fields as the browser captures them: the allow-listed keys only, as texts (docs/rules.md#traits). */
 export type FormFields = Partial<Record<TraitKey, string>>;
 export const EVENT_TYPES = [
   "pageview", "download", "form", "track", "identify", "engagement", "vitals",

@@ -6,5 +6,5 @@ declare const edgescore: {
   onStage(callback: (state: { stage: string }) => void): void;
   flush(): Promise<void>;
   reset(): void;
-  stage: { stage: string; score: object; mql: boolean } | null;
+  stage: { stage: string; score: { fit: number; engagement: number; total: number }; mql: boolean } | null;
 };

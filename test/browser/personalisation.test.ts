@@ -1,5 +1,6 @@
 /** Personalisation and privacy (CONTRACT §2, §4): stage in the page, consent, GPC, the snippet, robustness. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_MODEL } from "../../shared/rules";
 import { createSite, edge, eventsOf, eventsSent, launch, newPage, pageUrl, recordCollects, until } from "./harness";
 
 let browser: Awaited<ReturnType<typeof launch>>;
@@ -36,6 +37,28 @@ describe("personalisation", () => {
     await page.route(`${edge}/v1/**`, (route) => route.abort());
     await page.goto(pageUrl(site, "basic.html"));
     await until(async () => (await page.evaluate(() => document.documentElement.dataset.esStage)) === "mql", "cached stage");
+    await page.close();
+  });
+
+  it("identify takes numbers, booleans and the site's own traits, as an enrichment tool gives them", async () => {
+    const site = await createSite({
+      rules: {
+        ...DEFAULT_MODEL,
+        rules: [...DEFAULT_MODEL.rules, { id: "big_revenue", on: "identify", dimension: "fit", points: 10, match: { "traits.annualRevenue": { gte: 10_000_000 } } }],
+      },
+    });
+    const page = await newPage(browser);
+    const sent = recordCollects(page, site);
+    await page.goto(pageUrl(site, "basic.html"));
+    await page.evaluate(() => {
+      edgescore.identify({ email: "ada@acme.com", title: "CTO", companySize: 1000, annualRevenue: 25_000_000, budgetAuthority: true });
+      return edgescore.flush();
+    });
+    const [identify] = await eventsSent(sent, "identify");
+    expect(identify!.traits).toEqual({ email: "ada@acme.com", title: "CTO", companySize: 1000, annualRevenue: 25_000_000, budgetAuthority: true });
+    // title_icp, company_size_icp and big_revenue: 10 each.
+    await until(async () => (await page.evaluate(() => edgescore.stage))?.score.fit === 30, "fit from every trait");
+    expect(await page.evaluate(() => edgescore.stage)).toMatchObject({ stage: "lead", score: { fit: 30 } });
     await page.close();
   });
 
