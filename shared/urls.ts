@@ -21,6 +21,11 @@ export function isHttpUrl(url: string): boolean {
   return parsed !== null && (parsed.protocol === "http:" || parsed.protocol === "https:");
 }
 
+/** Whether a query parameter (or a page view's prop of the same name) may be kept: a standard campaign tag or an ad click id. */
+export function isKeptParam(name: string): boolean {
+  return KEPT_PARAMS.test(name);
+}
+
 /** `url` without the parameters that may not be kept, or null when it is no http(s) URL. */
 export function keptUrl(url: string, base?: string): string | null {
   const parsed = parseUrl(url, base);
@@ -30,7 +35,7 @@ export function keptUrl(url: string, base?: string): string | null {
   if (parsed.username || parsed.password || parsed.href.includes("#")) parsed.username = parsed.password = parsed.hash = "";
   if (parsed.search) {
     for (const name of [...parsed.searchParams.keys()]) {
-      if (!KEPT_PARAMS.test(name)) parsed.searchParams.delete(name);
+      if (!isKeptParam(name)) parsed.searchParams.delete(name);
     }
   }
   return parsed.href;

@@ -82,15 +82,18 @@ describe("POST /v1/collect", () => {
     const site = await createSite();
     const vid = uid("v");
     await collect(site, vid, [
-      ev.pageview("/pricing?token=secret&utm_source=news&gclid=g1&email=a@b.c#frag", { title: "P", ref: "https://google.test/search?q=me" }),
+      ev.pageview("/pricing?token=secret&utm_source=news&gclid=g1&email=a@b.c#frag", {
+        title: "P", ref: "https://google.test/search?q=me", utm_source: "news", utm_email: "ada@acme.com",
+        landing: "https://www.acme.test/pricing?utm_source=news&utm_email=ada%40acme.com&session_token=SECRET#frag",
+      }),
       ev.download("/files/guide.pdf?es_t=abc&utm_campaign=nov"),
     ]);
     const stored = await runInDurableObject(env.PROFILES.getByName(visitorProfileName(site, vid)), (_, state) =>
       state.storage.sql.exec<{ url: string; props: string }>("SELECT url, props FROM events ORDER BY seq").toArray());
     expect(stored[0]!.url).toBe("https://www.acme.test/pricing?utm_source=news&gclid=g1");
-    expect(JSON.parse(stored[0]!.props).ref).toBe("https://google.test");
+    expect(JSON.parse(stored[0]!.props)).toEqual({ title: "P", ref: "https://google.test", utm_source: "news", landing: "https://www.acme.test/pricing?utm_source=news" });
     expect(JSON.parse(stored[1]!.props).href).toBe("https://www.acme.test/files/guide.pdf?utm_campaign=nov");
-    expect(JSON.stringify(stored)).not.toMatch(/secret|a@b\.c|es_t|frag/);
+    expect(JSON.stringify(stored)).not.toMatch(/secret|a@b\.c|ada|es_t|frag/i);
   });
 
   it.each([
@@ -115,6 +118,16 @@ describe("POST /v1/collect", () => {
     const foreign = { ...ev.pageview("/pricing"), url: "https://evil.test/pricing" };
     const mixed = await post({ site, vid: uid("v"), events: [ev.pageview("/pricing"), foreign] }, "null");
     expect(mixed.status).toBe(403);
+  });
+
+  it("scores a batch with Origin: null but lets it name nobody: a sandboxed frame elsewhere may have sent it", async () => {
+    const site = await createSite();
+    await collect(site, uid("v"), [ev.identify({ email: "ada@acme.com", title: "CTO" })]);
+    const res = await post({ site, vid: uid("v"), events: [ev.pageview("/pricing"), ev.identify({ email: "ada@acme.com", title: "Intern" }), ev.form({ email: "ada@acme.com" })] }, "null");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ stage: "visitor", accepted: 3, score: { fit: 0, engagement: 15 } });
+    const lead = (await lookup(site, "ada@acme.com"))!;
+    expect(lead).toMatchObject({ visitors: { count: 1 }, score: { fit: 10 } });
   });
 
   it("answers a preflight so a page may send JSON", async () => {

@@ -1,6 +1,6 @@
 import type { CollectEvent, ServerEvent } from "../../../shared/events";
 import type { ProfileEvent, TraitChanges } from "../../../shared/rules";
-import { keptOrigin, keptUrl } from "../../../shared/urls";
+import { isKeptParam, keptOrigin, keptUrl } from "../../../shared/urls";
 
 /** How a batch arrived: the same for each of its events. */
 export interface Arrival {
@@ -15,27 +15,33 @@ export interface Arrival {
   internal: boolean;
   /** A form's email identifies (not when the site requires verified identities). */
   formIdentifies: boolean;
+  /**
+   * The batch came with `Origin: null`: a beacon from one of the site's no-referrer pages, or
+   * a sandboxed frame on any site posting as it. It is scored, but says nobody's name.
+   */
+  opaqueOrigin: boolean;
 }
 
 /**
  * A checked wire event as a profile keeps it: URLs stripped of what may not be
  * kept, `ts` clamped to the receive time, a form's email fields turned into the
- * traits it gives (CONTRACT §6: a form with an email counts as an identify), and
- * bot and internal traffic recorded but not scored. Bot traffic gives no traits: the email
- * a scanner's link carried is someone else's, and would link it to them.
+ * traits it gives (a form with an email counts as an identify), and bot and internal
+ * traffic recorded but not scored. Bot traffic and an opaque origin give no traits: the
+ * email a scanner's link carried is someone else's, as may be one a foreign frame sends.
  */
 export function toProfileEvent(event: CollectEvent, arrival: Arrival): ProfileEvent {
   const props: Record<string, unknown> | undefined = event.props && { ...event.props };
   const bot = isBotTraffic(event, arrival);
+  const named = !bot && !arrival.opaqueOrigin;
   let traits: TraitChanges | undefined;
   if (event.type === "form") {
     const fields = event.props?.fields;
     if (props) delete props.fields;
-    if (fields?.email && arrival.formIdentifies && !bot) traits = fields;
-  } else if (event.type === "identify" && !bot) {
+    if (fields?.email && arrival.formIdentifies && named) traits = fields;
+  } else if (event.type === "identify" && named) {
     traits = event.traits;
   }
-  keepLinks(props, event.url);
+  keepProps(props, event.url);
   return {
     id: event.id,
     type: event.type,
@@ -65,7 +71,7 @@ function isBotTraffic(event: CollectEvent, arrival: Arrival): boolean {
  */
 export function serverProfileEvent(event: ServerEvent, receivedAt: number): ProfileEvent {
   const props = event.props && { ...event.props };
-  keepLinks(props, event.url);
+  keepProps(props, event.url);
   return {
     id: event.id,
     type: event.type,
@@ -79,8 +85,14 @@ export function serverProfileEvent(event: ServerEvent, receivedAt: number): Prof
   };
 }
 
-/** Links in props lose what URLs may not keep (CONTRACT §3); `ref` keeps its origin only. */
-function keepLinks(props: Record<string, unknown> | undefined, base: string | undefined): void {
-  if (props && typeof props.href === "string") props.href = keptUrl(props.href, base) ?? undefined;
-  if (props && typeof props.ref === "string") props.ref = keptOrigin(props.ref) ?? undefined;
+/**
+ * Props lose what URLs may not keep (docs/api.md#post-v1collect): links (`href`, the session's
+ * `landing` page) their other parameters and fragment, `ref` all but its origin, and `utm_*`
+ * props all but the five standard tags (a page's `utm_email` is a person's address).
+ */
+function keepProps(props: Record<string, unknown> | undefined, base: string | undefined): void {
+  if (!props) return;
+  for (const link of ["href", "landing"]) if (typeof props[link] === "string") props[link] = keptUrl(props[link] as string, base) ?? undefined;
+  if (typeof props.ref === "string") props.ref = keptOrigin(props.ref) ?? undefined;
+  for (const key of Object.keys(props)) if (key.startsWith("utm_") && !isKeptParam(key)) delete props[key];
 }

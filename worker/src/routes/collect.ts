@@ -23,7 +23,9 @@ import { scoringSite } from "../sites/config";
 /**
  * Whether a batch comes from one of the site's pages. A beacon from a page with
  * `Referrer-Policy: no-referrer` carries `Origin: null`; it is taken when every
- * event names a page of the site's origins, which is all the header proves anyway.
+ * event names a page of the site's origins. So could a sandboxed frame on another
+ * site send one, from its own visitors' browsers: such a batch is scored but names
+ * nobody (normalise.ts), so it can neither identify nor link a visitor.
  */
 function fromSiteOrigin(origin: string | undefined, origins: string[], events: unknown[]): boolean {
   if (origin !== "null") return origin !== undefined && origins.includes(origin);
@@ -62,6 +64,7 @@ export const collect = new Hono<AppEnv>()
       allowBots: site.allowBots,
       internal: site.exclude.ips.includes(c.req.header("CF-Connecting-IP") ?? ""),
       formIdentifies: !site.requireVerified,
+      opaqueOrigin: c.req.header("Origin") === "null",
     };
     const events: IncomingEvent[] = [];
     const rejected: RejectedEvent[] = [];
