@@ -31,7 +31,7 @@ describe("the MQL export's CSV", () => {
   const tricky = [
     record({ email: "ada@acme.com", firstName: "Ada", lastName: "Lovelace", company: "Acme, Inc.", title: "VP \"Growth\"" }),
     record({ email: "eve@evil.test", company: "=HYPERLINK(\"http://x\",\"y\")", title: "+1 hacker", industry: "@SUM(A1)", phone: "-2" }),
-    record({ email: "tab@acme.com", company: "\tTabbed", title: "line\r\nbreak", name: "Grace Brewster Hopper" }),
+    record({ email: "tab@acme.com", company: "\tTabbed", title: "line\r\nbreak", name: "Grace Brewster Hopper", phone: "+44 20 7946 0000" }),
     record({ email: "nobody@acme.com" }, { source: null, reasons: [] }),
     record({ email: "direct@acme.com" }, { source: { utm_source: null, utm_medium: null, utm_campaign: null, referrer: null, landing: null } }),
     record({ email: "search@acme.com" }, { source: { utm_source: null, utm_medium: null, utm_campaign: null, referrer: "www.bing.com", landing: null } }),
@@ -78,6 +78,8 @@ describe("the MQL export's CSV", () => {
     expect(rows[1]!["Industry"]).toBe("'@SUM(A1)");
     expect(rows[1]!["Phone"]).toBe("'-2");
     expect(rows[2]!["Company"]).toBe("'\tTabbed");
+    // An international phone number imports as a phone: nothing in it a formula could call.
+    expect(rows[2]!["Phone"]).toBe("+44 20 7946 0000");
     expect(csv).toContain(",60,20,40,");
   });
 

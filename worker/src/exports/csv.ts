@@ -2,7 +2,8 @@
  * The MQL export as CSV (CONTRACT §7), importable unchanged into HubSpot and
  * Salesforce: CRM column names, RFC 4180 quoting, CRLF rows. Text cells that a
  * spreadsheet would run as a formula (starting with = + - @, tab or CR) get a
- * leading apostrophe; numbers stay numbers (`1000`, `-5`), booleans print `true` / `false`.
+ * leading apostrophe, but for an international phone number (`+44 20 7946 0000`);
+ * numbers stay numbers (`1000`, `-5`), booleans print `true` / `false`.
  *
  * Two cells pack structure: Source is `utm_source / utm_medium / utm_campaign`
  * (when any is known; missing parts empty) then `; referrer` when known, and Reasons is
@@ -64,9 +65,15 @@ function row(cells: Cell[]): string {
   return cells.map(cellText).join(",") + "\r\n";
 }
 
+/**
+ * A phone number written internationally (`+44 20 7946 0000`): it starts with `+`, yet holds
+ * nothing a formula could call, and a CRM must import it as a phone, not as text with a quote.
+ */
+const PHONE = /^\+\d[\d ().-]*$/;
+
 function cellText(cell: Cell): string {
   if (cell === null) return "";
   if (typeof cell !== "string") return String(cell);
-  const text = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  const text = /^[=+\-@\t\r]/.test(cell) && !PHONE.test(cell) ? `'${cell}` : cell;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
