@@ -21,10 +21,13 @@ for (const group of ALIASES.split("|")) {
 
 /**
  * Words (see `words`) of secret, payment and identity-number fields: passwords and pass codes,
- * card numbers (cc-number, cardnum), security codes (cvc, cvv, csc), expiry (exp, cc-exp),
- * bank details (iban, bic, swift, routing), social security and tax ids (ssn, sin, tax id), PINs.
+ * one-time and verification codes, card numbers (cc-number, cardnum), security codes (cvc, cvv,
+ * csc), expiry (exp, cc-exp), bank details (iban, bic, swift, routing, sort code, account
+ * number), social security, national and tax ids (ssn, sin, national id, tax id), dates of
+ * birth, PINs. A `type=tel` input named so is none of them a phone.
  */
-const DENY = /pass|pwd|card|secur|tax|social|expir|routing|\b(cc|cvc|cvv|csc|cvn|exp|iban|bic|swift|ssn|sin|pin|otp)\b/;
+const DENY =
+  /pass|pwd|card|secur|tax|social|expir|routing|verif|one ?time|sort ?code|account ?(number|num|no)\b|national|birth|\b(cc|cvc|cvv|csc|cvn|exp|iban|bic|swift|ssn|sin|pin|otp|dob)\b/;
 
 /** The worker's idea of an email (valibot's `email()`), so that a form is never refused for a typo. */
 const EMAIL = /^[\w+-]+(?:\.[\w+-]+)*@[\da-z]+(?:[.-][\da-z]+)*\.[a-z]{2,}$/i;

@@ -36,10 +36,14 @@ describe("fieldKey: which trait a form field gives", () => {
     for (const [type, names, key] of cases) expect(fieldKey(type, ...names), `${type} ${names}`).toBe(key);
   });
 
-  it("maps type=email and type=tel inputs whatever their names", () => {
+  it("maps type=email and type=tel inputs whatever their names, but a code, an account or an identity number", () => {
     expect(fieldKey("email", "work_email", "em")).toBe("email");
     expect(fieldKey("tel", "mobile_no")).toBe("phone");
     expect(fieldKey("tel", "company")).toBe("company");
+    for (const n of ["one-time-code", "verification_code", "account_number", "national_id", "dob", "sortcode"]) {
+      expect(fieldKey("tel", n), n).toBeUndefined();
+      expect(fieldKey("tel", "", "", n), `autocomplete ${n}`).toBeUndefined();
+    }
   });
 
   it("gives nothing for other fields", () => {
@@ -59,7 +63,8 @@ describe("fieldKey: which trait a form field gives", () => {
       "cc", "cc-number", "cc_name", "ccNumber", "cardnum", "card_number", "cardholderName", "cvc", "cvv", "csc", "cc-csc",
       "exp", "cc-exp", "exp_month", "expiry", "expiration_date", "iban", "bic", "swift", "routing_number", "ssn", "userSSN",
       "social_security_number", "sin", "tax_id", "pass", "password", "new-password", "passcode", "pwd", "pin", "otp",
-      "security_code",
+      "security_code", "one-time-code", "verification_code", "verificationCode", "account_number", "accountNo", "national_id",
+      "nationalInsuranceNumber", "dob", "date_of_birth", "birthdate", "sortcode", "sort_code",
     ];
     for (const n of denied) {
       expect(fieldKey("text", n), n).toBeUndefined();
@@ -73,6 +78,8 @@ describe("fieldKey: which trait a form field gives", () => {
     expect(fieldKey("text", "business_name", "company")).toBe("company");
     expect(fieldKey("text", "company", "org_since")).toBe("company");
     expect(fieldKey("text", "expert", "title")).toBe("title");
+    expect(fieldKey("text", "country_code")).toBe("country");
+    expect(fieldKey("text", "account_name", "company")).toBe("company");
   });
 
   it("reads names as words", () => {
