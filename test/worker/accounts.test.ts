@@ -57,6 +57,18 @@ const leadStub = async (site: string, email: string) => env.PROFILES.getByName(a
 /** One person at a 201–500 company who visited pricing once: engagement 15, fit 10 — a lead, far from an MQL. */
 const pricingVisit = (email: string) => [ev.pageview("/pricing"), ev.identify({ email, companySize: "201-500" })];
 
+/** acme.com's account made an MQA by one lead, its webhook to a receiver that refuses every delivery, tried once. */
+async function mqaWithRefusingReceiver(): Promise<{ name: string; site: string }> {
+  const name = uid("h");
+  const site = await createSite({
+    webhook: { url: `${receiver}/hook/${name}?fail=always`, secret: SECRET },
+    rules: { ...DEFAULT_MODEL, accountThresholds: { fit: 10, engagement: 15 } },
+  });
+  await collect(site, uid("v"), pricingVisit("ada@acme.com"));
+  await until(async () => (await received(name)).some((d) => JSON.parse(d.body).type === "account.stage_changed"), "a first attempt");
+  return { name, site };
+}
+
 describe("accounts (MQAs)", () => {
   it("makes five sub-threshold leads at one business domain an MQA, with its explanation, export and webhook", async () => {
     const name = uid("h");
@@ -217,13 +229,7 @@ describe("accounts (MQAs)", () => {
   });
 
   it("keeps an account's webhook that gave up as failed, and retries it through the failed-deliveries route", async () => {
-    const name = uid("h");
-    const site = await createSite({
-      webhook: { url: `${receiver}/hook/${name}?fail=always`, secret: SECRET },
-      rules: { ...DEFAULT_MODEL, accountThresholds: { fit: 10, engagement: 15 } },
-    });
-    await collect(site, uid("v"), pricingVisit("ada@acme.com"));
-    await until(async () => (await received(name)).some((d) => JSON.parse(d.body).type === "account.stage_changed"), "a first attempt");
+    const { name, site } = await mqaWithRefusingReceiver();
     // A day and more later, its last attempt fails: it is kept as failed, named by its account.
     await runInDurableObject(accountObject(env, site, "domain:acme.com"), (account) => account.wake(Date.now() + 26 * 3_600_000));
     const failed = await (await call(`/v1/sites/${site}/webhooks/failed`, { headers: ADMIN })).json<{ items: any[] }>();
@@ -235,13 +241,7 @@ describe("accounts (MQAs)", () => {
   });
 
   it("keeps nothing, and throws nothing, when its last member is erased while a delivery is out", async () => {
-    const name = uid("h");
-    const site = await createSite({
-      webhook: { url: `${receiver}/hook/${name}?fail=always`, secret: SECRET },
-      rules: { ...DEFAULT_MODEL, accountThresholds: { fit: 10, engagement: 15 } },
-    });
-    await collect(site, uid("v"), pricingVisit("ada@acme.com"));
-    await until(async () => (await received(name)).some((d) => JSON.parse(d.body).type === "account.stage_changed"), "a first attempt");
+    const { site } = await mqaWithRefusingReceiver();
     const stub = accountObject(env, site, "domain:acme.com");
     const member = (await leadStub(site, "ada@acme.com")).id.toString();
     // The retry's request is out when the erasure empties the object.
