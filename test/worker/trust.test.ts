@@ -1,4 +1,6 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
+import { visitorProfileName } from "../../worker/src/lib/identity";
 import {
   ADMIN, call, collect, createSite, ev, IDENTIFY_SECRET, lookup, serverEvents, signedIdentify, uid, until,
 } from "./helpers";
@@ -23,6 +25,8 @@ const exported = async (site: string) => until(async () => {
   const { items } = await res.json<{ items: any[] }>();
   return items[0];
 }, "the export record");
+
+const erase = (site: string, id: string) => call(`/v1/sites/${site}/profiles/${id}`, { method: "DELETE", headers: ADMIN });
 
 describe("trust (docs/api.md, Trust model)", () => {
   it("never lets a browser that only claims an email replace what the server set, and says what came from claims", async () => {
@@ -65,5 +69,45 @@ describe("trust (docs/api.md, Trust model)", () => {
     expect(lead.verified).toBe(false);
     expect([...lead.claimedTraits].sort()).toEqual(["email", "name", "title"]);
     expect(lead.claimedEvents).toBe(6);
+  });
+
+  it("erases a browser that only claimed an email, and what it sent, not the lead", async () => {
+    const site = await createSite({ identifySecret: IDENTIFY_SECRET });
+    await vouch(site);
+    const owner = uid("v");
+    await collect(site, owner, [await signedIdentify(site, { email: VICTIM }), ev.download("/files/a.pdf")]);
+    const attacker = await claim(site);
+    const before = (await lookup(site, VICTIM))!;
+    expect(before.visitors.count).toBe(2);
+
+    const attackerId = env.PROFILES.idFromName(visitorProfileName(site, attacker)).toString();
+    expect((await erase(site, attackerId)).status).toBe(204);
+
+    const lead = (await lookup(site, VICTIM))!;
+    expect(lead.id).toBe(before.id);
+    expect(lead.traits).toMatchObject({ email: VICTIM, title: "CTO" });
+    expect(lead.traits).not.toHaveProperty("name");
+    expect(lead).toMatchObject({ score: { fit: 10, engagement: 5 }, visitors: { count: 1 }, claimedTraits: [], claimedEvents: 0 });
+    expect(lead.timeline.map((e: { type: string }) => e.type)).toEqual(["identify", "identify", "download"]);
+    // Its export record no longer names Mallory.
+    await until(async () => (await exported(site)).firstName === null, "the rewritten export record");
+    // The erased browser resets; the owner's still sees the lead.
+    expect((await collect(site, attacker, [ev.pageview("/")])).reset).toBe(true);
+    expect((await collect(site, owner, [ev.pageview("/")])).profile).toBe(lead.id);
+  });
+
+  it("erases the person when the browser erased was verified, and a lead only that claim made", async () => {
+    const site = await createSite({ identifySecret: IDENTIFY_SECRET });
+    await vouch(site);
+    const owner = uid("v");
+    await collect(site, owner, [await signedIdentify(site, { email: VICTIM })]);
+    await claim(site);
+    expect((await erase(site, env.PROFILES.idFromName(visitorProfileName(site, owner)).toString())).status).toBe(204);
+    expect(await lookup(site, VICTIM)).toBeNull();
+
+    const lone = await claim(site);
+    expect(await lookup(site, VICTIM)).not.toBeNull();
+    expect((await erase(site, env.PROFILES.idFromName(visitorProfileName(site, lone)).toString())).status).toBe(204);
+    expect(await lookup(site, VICTIM)).toBeNull();
   });
 });

@@ -54,7 +54,8 @@
  *   - a batch is applied in one storage transaction, and answered once durable
  *
  * State changes go through `collect` (a browser's batch), `record` (a lead's
- * events), `feedback`, `rescore`, `wake` (the alarm) and `erase`.
+ * events), `feedback`, `rescore`, `wake` (the alarm), `erase` and `withdraw` (a
+ * claimed visitor's erasure, at its lead).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
@@ -465,16 +466,22 @@ export class Profile extends DurableObject<Env> {
 
   /**
    * Erases the person everywhere: a lead with every visitor merged into it and its
-   * registry entry; a visitor that gave an email, through its lead. A visitor keeps
-   * only a tombstone without personal data, so its browser is told to reset.
-   * Answers the lead's id when a lead was erased (for the caller's records, and
-   * null for a lone visitor), or null when the object holds nothing of `site`.
+   * registry entry; a visitor verified for its lead, through that lead. A visitor
+   * that only claimed its lead's email is not that person: it takes what it sent out
+   * of the lead (`withdraw`), which stays. A visitor keeps only a tombstone without
+   * personal data, so its browser is told to reset. Answers the lead's id when a lead
+   * was erased (for the caller's records, and null otherwise), or null when the
+   * object holds nothing of `site`.
    */
   async erase(site: string): Promise<{ lead: string | null } | null> {
     const row = this.load();
     if (!row || row.site !== site) return null;
     if (row.kind === "visitor") {
-      const erased = row.lead ? await this.env.PROFILES.getByName(row.lead).erase(site) : null;
+      const lead = row.lead ? this.env.PROFILES.getByName(row.lead) : null;
+      const sent = () => this.sql.exec<{ id: string }>("SELECT id FROM events WHERE lead = ?", row.lead).toArray().map((e) => e.id);
+      const erased = !lead ? null
+        : row.verified ? await lead.erase(site)
+        : await lead.withdraw(site, this.ctx.id.toString(), sent(), Date.now());
       if (!erased) await eraseFromMetrics(this.env, site, [this.ctx.id.toString()]);
       await this.forget(); // also when the lead was already gone
       return erased ?? { lead: null };
@@ -494,6 +501,36 @@ export class Profile extends DurableObject<Env> {
     this.reset();
     await this.announceErasure(row.site, Date.now());
     return { lead: id };
+  }
+
+  /**
+   * A visitor that only claimed this lead's email is erased (docs/api.md, Trust model):
+   * the events it sent that the lead holds as claimed leave, and the lead is rescored
+   * by replay (its stage, forward only, stays), its export record rewritten. A visitor
+   * the lead knows as verified is the person: the lead is erased, as is a lead left
+   * with nothing. Answers the lead's id when it was erased, else null.
+   */
+  async withdraw(site: string, visitor: string, events: string[], now: number): Promise<{ lead: string } | null> {
+    const row = this.load();
+    if (!row || row.site !== site || row.kind !== "lead") return null;
+    const link = this.sql.exec<{ verified: number }>("SELECT verified FROM visitors WHERE id = ?", visitor).toArray()[0];
+    const ids = JSON.stringify(events);
+    const kept = this.sql.exec<{ n: number }>(
+      "SELECT count(*) AS n FROM events WHERE NOT (claimed = 1 AND id IN (SELECT value FROM json_each(?)))", ids,
+    ).one().n;
+    if (link?.verified === 1 || (kept === 0 && row.folded === null)) return (await this.erase(site)) as { lead: string };
+    const rules = await this.rulesNow(row, now);
+    this.transaction(() => {
+      this.sql.exec("DELETE FROM events WHERE claimed = 1 AND id IN (SELECT value FROM json_each(?))", ids);
+      this.sql.exec("DELETE FROM visitors WHERE id = ?", visitor);
+      this.replay(row, rules.model, now, quietRescore(now));
+      if (row.exportKey !== null) this.queueExport(row, this.exportRecordOf(row, rules.model, now), `export.${visitor}`, now);
+      saveRow(this.sql, row);
+    });
+    this.oldestArrival = undefined;
+    this.tellAccounts(now);
+    await this.schedule(now);
+    return null;
   }
 
   /**
@@ -877,11 +914,7 @@ export class Profile extends DurableObject<Env> {
     const exported = isQualified(row.stage) || row.exportKey !== null;
     if (!exported && !cause.notify) return;
     const record = this.exportRecordOf(row, model, now);
-    if (exported) {
-      const key = exportKey(row.site, now, id);
-      this.outbox.add("export", `${id}.export.${seq}`, { key, previous: row.exportKey, record }, now);
-      row.exportKey = key;
-    }
+    if (exported) this.queueExport(row, record, `export.${seq}`, now);
     // Not known here (undefined) or an expiry, which only the webhook's own list can refuse: decided at delivery.
     const hears = this.webhookStages === undefined || cause.origin === "expiry" || this.webhookStages?.includes(row.stage);
     if (cause.notify && this.webhookStages !== null && hears) {
@@ -892,6 +925,13 @@ export class Profile extends DurableObject<Env> {
       };
       this.outbox.add("webhook", body.id, body, now);
     }
+  }
+
+  /** Writes the lead's export record anew (its delivery `name`d uniquely), in place of the last. */
+  private queueExport(row: ProfileRow, record: ExportRecord, name: string, now: number): void {
+    const key = exportKey(row.site, now, this.ctx.id.toString());
+    this.outbox.add("export", `${this.ctx.id.toString()}.${name}`, { key, previous: row.exportKey, record }, now);
+    row.exportKey = key;
   }
 
   /** The person's first (or last) page view: where they came from. */
