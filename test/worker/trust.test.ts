@@ -1,7 +1,6 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import { leadProfileName, visitorProfileName } from "../../worker/src/lib/identity";
+import { visitorProfileName } from "../../worker/src/lib/identity";
 import {
   ADMIN, call, collect, createSite, ev, IDENTIFY_SECRET, lookup, serverEvents, signedIdentify, uid, until,
 } from "./helpers";
@@ -110,29 +109,5 @@ describe("trust (docs/api.md, Trust model)", () => {
     expect(await lookup(site, VICTIM)).not.toBeNull();
     expect((await erase(site, env.PROFILES.idFromName(visitorProfileName(site, lone)).toString())).status).toBe(204);
     expect(await lookup(site, VICTIM)).toBeNull();
-  });
-
-  it("answers a browser that only claims an email without waiting for the lead, and forwards its events after", async () => {
-    const site = await createSite();
-    await vouch(site);
-    const lead = env.PROFILES.getByName(await leadProfileName(env.IDENTITY_SECRET, site, VICTIM));
-    // The lead is kept busy for 2 s: an answer that waited for it would take as long (and one for no lead none).
-    let blocking!: () => void;
-    const blocked = new Promise<void>((resolve) => (blocking = resolve));
-    const busy = runInDurableObject(lead, (_, state) => state.blockConcurrencyWhile(async () => {
-      blocking();
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-    }));
-    await blocked;
-    const started = Date.now();
-    const answer = await collect(site, uid("v"), [ev.identify({ email: VICTIM, name: "Mallory" }), ev.track("demo_request")]);
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(answer).toMatchObject({ stage: "lead", score: { engagement: 25 } });
-    await busy;
-    const forwarded = await until(async () => {
-      const found = (await lookup(site, VICTIM))!;
-      return found.claimedEvents === 2 && found;
-    }, "the claimed events at the lead");
-    expect(forwarded).toMatchObject({ traits: { title: "CTO", name: "Mallory" }, score: { engagement: 25 } });
   });
 });
