@@ -1,7 +1,7 @@
 import { DAY_MS, decayLosses } from "./decay";
 import { award, newCounters } from "./limits";
 import { listens, matches } from "./match";
-import { mergeTraits } from "./traits";
+import { mergeProvenTraits } from "./traits";
 import type {
   DecayLoss,
   Dimension,
@@ -30,7 +30,13 @@ export function emptyState(): ScoringState {
  */
 export function applyEvent(model: ScoringModel, state: ScoringState, event: ProfileEvent): number {
   if (event.scored) settleDecay(model, state, event.receivedAt);
-  if (event.traits) state.traits = mergeTraits(state.traits, event.traits);
+  if (event.traits) {
+    const { traits, claimed } = mergeProvenTraits({ traits: state.traits, claimed: state.claimed ?? [] }, event.traits, event.claimed === true);
+    state.traits = traits;
+    // Absent when no trait is a claim's: most profiles, and every state from before claims were told apart.
+    if (claimed.length) state.claimed = claimed;
+    else delete state.claimed;
+  }
   if (!event.scored) return 0;
 
   let earned = 0;

@@ -53,3 +53,28 @@ export function mergeTraits(current: Traits, incoming: TraitChanges): Traits {
   }
   return deriveTraits(Object.fromEntries(merged));
 }
+
+/** Traits, and which of them only claims set (docs/api.md, Trust model). */
+export interface ProvenTraits {
+  traits: Traits;
+  claimed: string[];
+}
+
+/**
+ * `mergeTraits` with provenance (docs/api.md, Trust model). A trusted change (a server
+ * event, a verified browser's) sets or removes any trait, which is trusted from then on. A
+ * claim (`byClaim`) sets or removes only a trait no trusted source holds: one the profile
+ * lacks, or one that only claims set; what it sets is listed in `claimed`.
+ */
+export function mergeProvenTraits(current: ProvenTraits, incoming: TraitChanges, byClaim: boolean): ProvenTraits {
+  const claimed = new Set(current.claimed);
+  const taken = byClaim
+    ? Object.fromEntries(Object.entries(incoming).filter(([key]) => !Object.hasOwn(current.traits, key) || claimed.has(key)))
+    : incoming;
+  const traits = mergeTraits(current.traits, taken);
+  for (const key of Object.keys(taken)) {
+    if (byClaim && Object.hasOwn(traits, key)) claimed.add(key);
+    else claimed.delete(key);
+  }
+  return { traits, claimed: [...claimed] };
+}

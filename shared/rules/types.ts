@@ -43,6 +43,11 @@ export interface ProfileEvent {
   traits?: TraitChanges;
   /** False: recorded but never scored (bots, internal traffic), and not activity either. */
   scored: boolean;
+  /**
+   * Sent by a browser that only claimed the lead's email (docs/api.md, Trust model): it
+   * scores, but its traits never replace a trusted source's.
+   */
+  claimed?: true;
 }
 
 export interface Score {
@@ -93,6 +98,8 @@ export interface DecayLoss {
  */
 export interface ScoringState {
   traits: Traits;
+  /** The traits only claims set (docs/api.md, Trust model), when any. */
+  claimed?: string[];
   /** Event rules' counters, by rule id (absent until the rule first matches). */
   rules: Record<string, RuleCounters>;
   /** Identify rules that match now, by rule id: the id of the event that gave their points. */

@@ -6,7 +6,7 @@ import {
   BARE_SCHEMA_VERSION, CURRENT_SCHEMA, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, schemaVersionOf,
 } from "../../worker/src/objects/profile-schema";
 import { visitorProfileName } from "../../worker/src/lib/identity";
-import { collect, createSite, ev, lookup, uid } from "./helpers";
+import { collect, createSite, ev, lookup, serverEvents, uid } from "./helpers";
 
 /** The object's own tables (not the runtime's). */
 function tablesOf(sql: SqlStorage): Set<string> {
@@ -86,4 +86,24 @@ it("gives the person part to leads and visitors that gave an email only", async 
   expect(await tablesIn(visitor)).toEqual(withPersonPart);
   const stages = await runInDurableObject(visitor, (_, state) => state.storage.sql.exec("SELECT stage FROM stages").toArray());
   expect(stages).toEqual([{ stage: "lead" }]);
+});
+
+it("migrates a lead from before claimed events: what it holds reads as trusted, and claims are marked from then on", async () => {
+  const site = await createSite();
+  await serverEvents(site, [{ id: uid("crm"), email: "ada@acme.com", type: "identify", ts: Date.now(), traits: { title: "CTO" } }]);
+  const lead = env.PROFILES.get(env.PROFILES.idFromString((await lookup(site, "ada@acme.com"))!.id));
+  // As a lead was before the step: no `claimed` column, its person part at the version before.
+  await runInDurableObject(lead, (profile, state) => {
+    state.storage.sql.exec("ALTER TABLE events DROP COLUMN claimed");
+    state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = ?", PERSON_MIGRATIONS.length - 1, PERSON_SCHEMA_VERSION_KEY);
+    (profile as unknown as { reset(): void }).reset(); // a new lifetime: nothing of the schema known
+  });
+  expect(await lookup(site, "ada@acme.com")).toMatchObject({ traits: { title: "CTO" }, claimedTraits: [], claimedEvents: 0 });
+  await collect(site, uid("v"), [ev.identify({ email: "ada@acme.com", title: "Intern" })]);
+  expect(await lookup(site, "ada@acme.com")).toMatchObject({ traits: { title: "CTO" }, claimedTraits: [], claimedEvents: 1 });
+  const held = await runInDurableObject(lead, (_, state) => ({
+    version: state.storage.sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = ?", PERSON_SCHEMA_VERSION_KEY).one().value,
+    claimed: state.storage.sql.exec<{ claimed: number }>("SELECT claimed FROM events ORDER BY seq").toArray().map((e) => e.claimed),
+  }));
+  expect(held).toEqual({ version: PERSON_MIGRATIONS.length, claimed: [0, 1] });
 });

@@ -16,7 +16,7 @@ function record(traits: Traits, overrides: Partial<ExportRecord> = {}): ExportRe
         { rule: "title_icp", dimension: "fit", points: 20, events: ["e3"] },
         { rule: "decay", dimension: "engagement", points: -10, events: [], at: T0 },
       ],
-      stage: "mql", mqlAt: T0 + 60_000, firstSeenAt: T0, verified: true, account: "domain:acme.com", rulesVersion: 2, updatedAt: T0 + 60_000,
+      stage: "mql", mqlAt: T0 + 60_000, firstSeenAt: T0, verified: true, claimed: { claimedTraits: [], claimedEvents: 0 }, account: "domain:acme.com", rulesVersion: 2, updatedAt: T0 + 60_000,
       firstTouch: { id: "e0", type: "pageview", receivedAt: T0, ts: T0, scored: true, url: "https://acme.com/?utm_source=news&gclid=x", props: { ref: "https://www.google.com/", utm_source: "news", utm_medium: "email" } },
       lastTouch: null,
     }),

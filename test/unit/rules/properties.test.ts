@@ -51,6 +51,7 @@ const eventArb = fc.record({
     ).map(({ custom, ...named }) => ({ ...custom, ...named })),
   ),
   scored: fc.boolean(),
+  claimed: maybe(fc.constant(true as const)),
 });
 
 /** Events with unique ids, in arrival order (receive times never go back). */
@@ -59,7 +60,7 @@ const eventsArb = fc.array(eventArb, { maxLength: 60, size: "large" }).map((draf
   return drafts.map(({ gap, ...draft }, i): ProfileEvent => {
     receivedAt += gap;
     const event: ProfileEvent = { id: `e${i}`, receivedAt, ts: receivedAt, ...draft };
-    for (const key of ["url", "name", "sid", "props", "traits"] as const) if (event[key] === undefined) delete event[key];
+    for (const key of ["url", "name", "sid", "props", "traits", "claimed"] as const) if (event[key] === undefined) delete event[key];
     return event;
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deriveTraits, normaliseEmail } from "../../../shared/rules";
-import { mergeTraits } from "../../../shared/rules/traits";
+import { mergeProvenTraits, mergeTraits, type ProvenTraits } from "../../../shared/rules/traits";
 import { isCustomTrait, MAX_CUSTOM_TRAITS } from "../../../shared/traits";
 
 describe("traits", () => {
@@ -72,5 +72,45 @@ describe("traits", () => {
     const merged = mergeTraits({}, JSON.parse('{"__proto__": "x", "title": "CEO"}'));
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
     expect(JSON.parse(JSON.stringify(merged))).toEqual(JSON.parse('{"__proto__": "x", "title": "CEO"}'));
+  });
+});
+
+describe("traits by provenance (docs/api.md, Trust model)", () => {
+  const trusted = (current: ProvenTraits, incoming: Record<string, unknown>) => mergeProvenTraits(current, incoming as never, false);
+  const claim = (current: ProvenTraits, incoming: Record<string, unknown>) => mergeProvenTraits(current, incoming as never, true);
+  const server = trusted({ traits: {}, claimed: [] }, { email: "victim@corp.com", title: "CTO" });
+
+  it("never lets a claim replace or remove a trait a trusted source set", () => {
+    const claimed = claim(server, { email: "victim@corp.com", title: "Intern", name: "Mallory", phone: "+1 555" });
+    expect(claimed.traits).toMatchObject({ email: "victim@corp.com", title: "CTO", name: "Mallory", phone: "+1 555", emailDomain: "corp.com" });
+    expect(claimed.claimed).toEqual(["name", "phone"]);
+    expect(claim(claimed, { title: null, email: null }).traits).toMatchObject({ title: "CTO", email: "victim@corp.com" });
+  });
+
+  it("lets a claim update or remove a trait only claims set", () => {
+    const first = claim(server, { name: "Mallory", company: "Evil" });
+    const second = claim(first, { name: "Mal", company: null });
+    expect(second.traits).toMatchObject({ name: "Mal", title: "CTO" });
+    expect(second.traits).not.toHaveProperty("company");
+    expect(second.claimed).toEqual(["name"]);
+  });
+
+  it("lets a trusted source replace anything, and its value is trusted from then on", () => {
+    const claimed = claim(server, { name: "Mallory" });
+    const fixed = trusted(claimed, { name: "Victor", title: "CEO" });
+    expect(fixed).toEqual({ traits: expect.objectContaining({ name: "Victor", title: "CEO" }), claimed: [] });
+    expect(claim(fixed, { name: "Mallory" }).traits.name).toBe("Victor");
+    expect(trusted(claimed, { name: null })).toEqual({ traits: server.traits, claimed: [] });
+  });
+
+  it("lists a claim's email as claimed when no trusted source gave it", () => {
+    const claimed = claim({ traits: {}, claimed: [] }, { email: "ada@acme.com", title: "CTO" });
+    expect(claimed.claimed).toEqual(["email", "title"]);
+    expect(claimed.traits).toMatchObject({ emailDomain: "acme.com", emailType: "business" });
+  });
+
+  it("does not list a claim's custom trait refused by the cap", () => {
+    const full = trusted({ traits: {}, claimed: [] }, Object.fromEntries(Array.from({ length: MAX_CUSTOM_TRAITS }, (_, i) => [`k${i}`, i])));
+    expect(claim(full, { extra: 1 })).toEqual(full);
   });
 });

@@ -19,6 +19,14 @@ export interface Source {
   landing: string | null;
 }
 
+/** What of a lead only claims gave (docs/api.md, Trust model). */
+export interface Claims {
+  /** The traits that only browsers claiming the email set: no server or verified browser vouched for them. */
+  claimedTraits: string[];
+  /** How many of the lead's kept events such browsers sent. */
+  claimedEvents: number;
+}
+
 export interface ExportRecord {
   profile: string;
   email: string | null;
@@ -42,8 +50,11 @@ export interface ExportRecord {
   source: Source | null;
   clickIds: Partial<Record<(typeof CLICK_IDS)[number], string>>;
   lastTouch: { url: string; at: string } | null;
-  /** The identity was signed by the site (or came from a trusted server), not only claimed. */
+  /** A trusted source vouched for the email: a server event, or a browser whose identify the site signed. */
   verified: boolean;
+  /** What only claims gave (Claims): absent from records written before claims were told apart. */
+  claimedTraits: string[];
+  claimedEvents: number;
   /** The script sends nothing before consent where the site asks for it: every event held was consented to. */
   consent: boolean;
   /** The lead's account (`domain:acme.com`), or null for free, disposable and the site's own mail. */
@@ -63,6 +74,7 @@ export interface RecordInput {
   firstTouch: ProfileEvent | null;
   lastTouch: ProfileEvent | null;
   verified: boolean;
+  claimed: Claims;
   account: string | null;
   rulesVersion: number;
   updatedAt: number;
@@ -97,6 +109,7 @@ export function exportRecord(input: RecordInput): ExportRecord {
     clickIds: clickIdsOf(input.firstTouch),
     lastTouch: input.lastTouch?.url ? { url: input.lastTouch.url, at: iso(input.lastTouch.receivedAt) } : null,
     verified: input.verified,
+    ...input.claimed,
     consent: true,
     account: input.account,
     rulesVersion: input.rulesVersion,

@@ -179,6 +179,9 @@ export const PERSON_MIGRATIONS: Migrations = [
   // Accounts (objects/account.ts): what the profile last told each of its accounts. A
   // visitor that joins its company's account gets the person part too, for this and the outbox.
   [`CREATE TABLE accounts (key TEXT PRIMARY KEY, seq INTEGER NOT NULL, report TEXT)`],
+  // Claimed events (docs/api.md, Trust model): a lead's events from a browser that only
+  // claimed its email. Only a lead holds any, and a lead has the person part.
+  [`ALTER TABLE events ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0`],
 ];
 export const PERSON_SCHEMA_VERSION_KEY = "lead_schema_version";
 
@@ -216,6 +219,8 @@ export type EventRow = {
   seq: number; id: string; received_at: number; ts: number; type: ProfileEvent["type"];
   sid: string | null; url: string | null; name: string | null; props: string | null; traits: string | null;
   scored: number; points: number; lead: string | null; forwarded: number;
+  /** 1: a claimed event (a column of the person part: absent from an anonymous visitor's rows). */
+  claimed?: number;
 };
 
 export function rowOf(r: Record<string, SqlStorageValue>): ProfileRow {
@@ -260,15 +265,20 @@ const EVENT_COLUMNS = ["id", "received_at", "ts", "type", "sid", "url", "name", 
  * One statement for any number of events, each a JSON array of its columns: one
  * crossing into SQLite, and no limit on bound values (workerd takes at most 100).
  */
-const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS.join(", ")})
-  SELECT ${EVENT_COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?) ORDER BY key`;
+const insertInto = (columns: readonly string[]) => `INSERT INTO events (${columns.join(", ")})
+  SELECT ${columns.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?) ORDER BY key`;
+const INSERT_EVENTS = insertInto(EVENT_COLUMNS);
+/** With the `claimed` column, which only a lead's storage has (the person part). */
+const INSERT_CLAIMED_EVENTS = insertInto([...EVENT_COLUMNS, "claimed"]);
 
 /** Stores events in arrival order. */
 export function insertEvents(sql: SqlStorage, events: readonly NewEvent[]): void {
   if (!events.length) return;
-  sql.exec(INSERT_EVENTS, JSON.stringify(events.map(([event, points, lead]) => [
+  const claims = events.some(([event]) => event.claimed);
+  sql.exec(claims ? INSERT_CLAIMED_EVENTS : INSERT_EVENTS, JSON.stringify(events.map(([event, points, lead]) => [
     event.id, event.receivedAt, event.ts, event.type, event.sid ?? null, event.url ?? null,
     event.name ?? null, json(event.props), json(event.traits), event.scored ? 1 : 0, points, lead,
+    ...(claims ? [event.claimed ? 1 : 0] : []),
   ])));
 }
 
@@ -288,5 +298,6 @@ export function eventOf(r: EventRow): ProfileEvent {
     ...(r.name !== null && { name: r.name }),
     ...(r.props !== null && { props: JSON.parse(r.props) }),
     ...(r.traits !== null && { traits: JSON.parse(r.traits) }),
+    ...(r.claimed === 1 && { claimed: true }),
   };
 }

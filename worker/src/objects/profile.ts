@@ -16,13 +16,15 @@
  *   model     one row: the rules version in use, its model and internal domains
  *   events    every accepted event, once per id. Arrival order is (received_at, seq).
  *             A visitor's rows name the lead they belong to; `forwarded = 0` rows
- *             with a lead are still to be sent there
+ *             with a lead are still to be sent there. A lead's rows from a visitor
+ *             whose link is a claim are `claimed` (docs/api.md, Trust model)
  *   meta      schema versions; `erased_at` once a visitor was erased (its tombstone:
  *             then the only table)
  * and the person part, created when an object first acts as a lead, changes stage or
  * joins its company's account (an anonymous visitor of no company does none of these):
  *   stages    every stage entered: when, and why (scoring, feedback, rescore, expiry)
- *   visitors  a lead's merged visitors (object ids), so erasing reaches them all
+ *   visitors  a lead's merged visitors (object ids), so erasing reaches them all,
+ *             and whether each was ever verified for it
  *   outbox    a lead's webhooks and export records, written with the stage change
  *             that caused them, and what a profile tells its accounts, delivered
  *             by the alarm (outbox.ts)
@@ -32,15 +34,17 @@
  * Invariants:
  *   - an event id is stored at most once; a duplicate changes nothing
  *   - the scoring state equals a replay, in arrival order, of the events of the
- *     profile's current person (a visitor: those naming its current lead) under
- *     `model`, starting from `folded`, with the recycles sales asked for; decay
- *     settled by the alarm aside
+ *     profile's current person (a visitor: those naming its current lead), each with
+ *     its claimed mark, under `model`, starting from `folded`, with the recycles sales
+ *     asked for; decay settled by the alarm aside
  *   - the model never goes back to an older rules version than the profile has seen
  *   - scoring moves the stage forward only (a rollback's demotion aside: stages.ts);
  *     `stages` records every change
  *   - a visitor's events reach each lead in arrival order, each at least once (the
  *     lead dedupes): two emails are two leads, and what came before the second
  *     email stays with the first
+ *   - a lead's `verified` is true once a server event or a verified visitor's batch
+ *     reached it, never from a claim; a claim never replaces a trait such a source set
  *   - a lead's stage change, its export record and its webhook are written in one
  *     transaction; each leaves at least once, export records in order
  *   - a change of what a profile tells its account (stage, engagement, company
@@ -50,7 +54,8 @@
  *   - a batch is applied in one storage transaction, and answered once durable
  *
  * State changes go through `collect` (a browser's batch), `record` (a lead's
- * events), `feedback`, `rescore`, `wake` (the alarm) and `erase`.
+ * events), `feedback`, `rescore`, `wake` (the alarm), `erase` and `withdraw` (a
+ * claimed visitor's erasure, at its lead).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
@@ -59,7 +64,7 @@ import {
   DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Traits,
 } from "../../../shared/rules";
 import { deleteExport, exportKey, putExport } from "../exports/store";
-import { exportRecord, sourceOf, type ExportRecord } from "../exports/record";
+import { exportRecord, sourceOf, type Claims, type ExportRecord } from "../exports/record";
 import { accountObject } from "../lib/identity";
 import { eraseFromMetrics, recordStageChange } from "../metrics";
 import type { StageChangeRecord } from "../metrics/types";
@@ -198,6 +203,8 @@ export interface TimelineEntry {
   name?: string;
   points: number;
   scored: boolean;
+  /** Sent by a browser that only claimed the lead's email. */
+  claimed?: true;
 }
 
 /** Everything the profile API shows of a profile. */
@@ -219,6 +226,11 @@ export interface ProfileDetails {
   mqlAt: number | null;
   /** A lead: how many browsers merged into it, and whether any was verified. */
   visitors?: { count: number; verified: boolean };
+  /** A lead: whether a trusted source vouched for its email (docs/api.md, Trust model). */
+  verified?: boolean;
+  /** A lead: what only claims gave. */
+  claimedTraits?: string[];
+  claimedEvents?: number;
 }
 
 /** The rules a profile scores with: a site's at one version. */
@@ -441,28 +453,35 @@ export class Profile extends DurableObject<Env> {
         id: e.id, type: e.type, ts: e.ts, receivedAt: e.received_at, points: e.points, scored: e.scored === 1,
         ...(e.url !== null && { url: e.url }),
         ...(e.name !== null && { name: e.name }),
+        ...(e.claimed === 1 && { claimed: true as const }),
       })),
       timelineTruncated: events.length > TIMELINE_LIMIT,
       rulesVersion: this.rules!.rulesVersion,
       firstSeenAt: row.firstSeenAt,
       lastSeenAt: row.lastSeenAt,
       mqlAt: row.mqlAt,
-      ...(visitors && { visitors: { count: visitors.count, verified: visitors.verified === 1 } }),
+      ...(visitors && { visitors: { count: visitors.count, verified: visitors.verified === 1 }, verified: row.verified, ...this.claimsOf(row) }),
     };
   }
 
   /**
    * Erases the person everywhere: a lead with every visitor merged into it and its
-   * registry entry; a visitor that gave an email, through its lead. A visitor keeps
-   * only a tombstone without personal data, so its browser is told to reset.
-   * Answers the lead's id when a lead was erased (for the caller's records, and
-   * null for a lone visitor), or null when the object holds nothing of `site`.
+   * registry entry; a visitor verified for its lead, through that lead. A visitor
+   * that only claimed its lead's email is not that person: it takes what it sent out
+   * of the lead (`withdraw`), which stays. A visitor keeps only a tombstone without
+   * personal data, so its browser is told to reset. Answers the lead's id when a lead
+   * was erased (for the caller's records, and null otherwise), or null when the
+   * object holds nothing of `site`.
    */
   async erase(site: string): Promise<{ lead: string | null } | null> {
     const row = this.load();
     if (!row || row.site !== site) return null;
     if (row.kind === "visitor") {
-      const erased = row.lead ? await this.env.PROFILES.getByName(row.lead).erase(site) : null;
+      const lead = row.lead ? this.env.PROFILES.getByName(row.lead) : null;
+      const sent = () => this.sql.exec<{ id: string }>("SELECT id FROM events WHERE lead = ?", row.lead).toArray().map((e) => e.id);
+      const erased = !lead ? null
+        : row.verified ? await lead.erase(site)
+        : await lead.withdraw(site, this.ctx.id.toString(), sent(), Date.now());
       if (!erased) await eraseFromMetrics(this.env, site, [this.ctx.id.toString()]);
       await this.forget(); // also when the lead was already gone
       return erased ?? { lead: null };
@@ -482,6 +501,36 @@ export class Profile extends DurableObject<Env> {
     this.reset();
     await this.announceErasure(row.site, Date.now());
     return { lead: id };
+  }
+
+  /**
+   * A visitor that only claimed this lead's email is erased (docs/api.md, Trust model):
+   * the events it sent that the lead holds as claimed leave, and the lead is rescored
+   * by replay (its stage, forward only, stays), its export record rewritten. A visitor
+   * the lead knows as verified is the person: the lead is erased, as is a lead left
+   * with nothing. Answers the lead's id when it was erased, else null.
+   */
+  async withdraw(site: string, visitor: string, events: string[], now: number): Promise<{ lead: string } | null> {
+    const row = this.load();
+    if (!row || row.site !== site || row.kind !== "lead") return null;
+    const link = this.sql.exec<{ verified: number }>("SELECT verified FROM visitors WHERE id = ?", visitor).toArray()[0];
+    const ids = JSON.stringify(events);
+    const kept = this.sql.exec<{ n: number }>(
+      "SELECT count(*) AS n FROM events WHERE NOT (claimed = 1 AND id IN (SELECT value FROM json_each(?)))", ids,
+    ).one().n;
+    if (link?.verified === 1 || (kept === 0 && row.folded === null)) return (await this.erase(site)) as { lead: string };
+    const rules = await this.rulesNow(row, now);
+    this.transaction(() => {
+      this.sql.exec("DELETE FROM events WHERE claimed = 1 AND id IN (SELECT value FROM json_each(?))", ids);
+      this.sql.exec("DELETE FROM visitors WHERE id = ?", visitor);
+      this.replay(row, rules.model, now, quietRescore(now));
+      if (row.exportKey !== null) this.queueExport(row, this.exportRecordOf(row, rules.model, now), `export.${visitor}`, now);
+      saveRow(this.sql, row);
+    });
+    this.oldestArrival = undefined;
+    this.tellAccounts(now);
+    await this.schedule(now);
+    return null;
   }
 
   /**
@@ -609,6 +658,8 @@ export class Profile extends DurableObject<Env> {
       // A new profile has no points yet: nothing to compare with.
       let before = stored === null ? new Map<string, number>() : pointsByRule(rules.model, row.scoring, batch.now);
       let outOfOrder = false;
+      // A lead marks what a browser that only claimed its email sent (docs/api.md, Trust model).
+      const claimed = kind === "lead" && batch.from?.verified === false;
       const seen = stored !== null && lookUpStored ? this.storedIds(batch.events) : new Set<string>();
       // The batch's events are stored together, and before anything reads or changes the stored ones.
       const unwritten: NewEvent[] = [];
@@ -627,7 +678,8 @@ export class Profile extends DurableObject<Env> {
         outOfOrder ||= event.receivedAt < row.lastSeenAt;
         const internalBefore = isInternal(row.scoring.traits, rules);
         const plain = withoutIdentity(event);
-        const kept = plain.scored && internalBefore ? { ...plain, scored: false } : plain;
+        const marked = claimed ? { ...plain, claimed: true as const } : plain;
+        const kept = marked.scored && internalBefore ? { ...marked, scored: false } : marked;
         const points = outOfOrder ? 0 : applyEvent(rules.model, row.scoring, kept);
         unwritten.push([kept, points, row.lead]);
         if (!internalBefore && isInternal(row.scoring.traits, rules)) {
@@ -645,7 +697,7 @@ export class Profile extends DurableObject<Env> {
       }
       write();
       if (outOfOrder) this.replay(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now });
-      // Server events are trusted; a visitor's identity counts as its own was.
+      // Server events are trusted; a visitor's batch as its link is (docs/api.md, Trust model).
       if (kind === "lead" && (!batch.from || batch.from.verified)) row.verified = true;
       if (batch.from) {
         this.sql.exec(
@@ -862,11 +914,7 @@ export class Profile extends DurableObject<Env> {
     const exported = isQualified(row.stage) || row.exportKey !== null;
     if (!exported && !cause.notify) return;
     const record = this.exportRecordOf(row, model, now);
-    if (exported) {
-      const key = exportKey(row.site, now, id);
-      this.outbox.add("export", `${id}.export.${seq}`, { key, previous: row.exportKey, record }, now);
-      row.exportKey = key;
-    }
+    if (exported) this.queueExport(row, record, `export.${seq}`, now);
     // Not known here (undefined) or an expiry, which only the webhook's own list can refuse: decided at delivery.
     const hears = this.webhookStages === undefined || cause.origin === "expiry" || this.webhookStages?.includes(row.stage);
     if (cause.notify && this.webhookStages !== null && hears) {
@@ -877,6 +925,13 @@ export class Profile extends DurableObject<Env> {
       };
       this.outbox.add("webhook", body.id, body, now);
     }
+  }
+
+  /** Writes the lead's export record anew (its delivery `name`d uniquely), in place of the last. */
+  private queueExport(row: ProfileRow, record: ExportRecord, name: string, now: number): void {
+    const key = exportKey(row.site, now, this.ctx.id.toString());
+    this.outbox.add("export", `${this.ctx.id.toString()}.${name}`, { key, previous: row.exportKey, record }, now);
+    row.exportKey = key;
   }
 
   /** The person's first (or last) page view: where they came from. */
@@ -900,10 +955,17 @@ export class Profile extends DurableObject<Env> {
       firstTouch: this.firstTouch(),
       lastTouch: this.firstTouch("DESC"),
       verified: row.verified,
+      claimed: this.claimsOf(row),
       account: leadAccount(row.scoring.traits, this.rules?.internalDomains ?? []),
       rulesVersion: this.rules?.rulesVersion ?? 0,
       updatedAt: now,
     });
+  }
+
+  /** What of a lead only claims gave (docs/api.md, Trust model): the traits they alone set, and their kept events. */
+  private claimsOf(row: ProfileRow): Claims {
+    const events = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM events WHERE claimed = 1").one().n;
+    return { claimedTraits: row.scoring.claimed ?? [], claimedEvents: events };
   }
 
   // --- forwarding to leads -------------------------------------------------
