@@ -156,6 +156,15 @@ describe("webhooks (CONTRACT §8)", () => {
     expect(await res.json()).toMatchObject({ delivered: false, error: "no answer: the connection failed" });
   });
 
+  it("refuses, before any route, a request that is one of its own webhooks: one pointed at another of the worker's names", async () => {
+    const site = await createSite();
+    for (const path of ["/v1/collect", `/v1/sites/${site}/events`, "/healthz"]) {
+      const res = await call(path, { method: "POST", headers: { ...ADMIN, "User-Agent": "edgescore-webhooks", "Content-Type": "application/json" }, body: "{}" });
+      expect(res.status).toBe(508);
+      expect(await res.json()).toMatchObject({ error: { code: "webhook_loop" } });
+    }
+  });
+
   it("checks the address again at delivery: a loopback receiver saved in a local run gets nothing in production", async () => {
     const name = uid("h");
     const url = `${receiver}/hook/${name}`;

@@ -16,9 +16,16 @@ import { rescore } from "./routes/rescore";
 import { rules } from "./routes/rules";
 import { sites } from "./routes/sites";
 import { webhooks } from "./routes/webhooks";
+import { WEBHOOK_AGENT } from "./webhooks/deliver";
 
 /** The edge scorer: each route group in its own module, one error handler for all. */
 export const app = new Hono<AppEnv>()
+  // A webhook pointed back at this worker under a name the address check cannot know (its
+  // workers.dev host, another custom domain) is refused before any route runs: no loop, no effect.
+  .use(async (c, next) => {
+    if (c.req.header("User-Agent") === WEBHOOK_AGENT) return c.json(errorBody("webhook_loop", "a webhook may not point at this worker"), 508);
+    await next();
+  })
   .route("/", health)
   .route("/", collect)
   .route("/", sites)

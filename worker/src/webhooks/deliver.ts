@@ -11,6 +11,8 @@ import { webhookHears } from "../sites/config";
 import { getSite } from "../sites/store";
 
 const TIMEOUT_MS = 10_000;
+/** The user agent of every delivery: this worker refuses requests that carry it (app.ts), so a webhook never reaches it. */
+export const WEBHOOK_AGENT = "edgescore-webhooks";
 /** Retries go on for at least this long before a delivery is kept as failed. */
 export const GIVE_UP_AFTER_MS = 25 * 3_600_000;
 
@@ -32,7 +34,7 @@ export async function send(url: string, secret: string, id: string, body: string
       method: "POST",
       headers: {
         "Content-Type": "application/json",
-        "User-Agent": "edgescore-webhooks",
+        "User-Agent": WEBHOOK_AGENT,
         "X-Edgescore-Id": id,
         "X-Edgescore-Timestamp": String(timestamp),
         "X-Edgescore-Signature": await signature(secret, timestamp, body),
