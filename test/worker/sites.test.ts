@@ -102,3 +102,61 @@ describe("PUT and GET /v1/sites/:site", () => {
     expect(after.score.engagement).toBe(65);
   });
 });
+
+describe("PATCH /v1/sites/:site (JSON Merge Patch)", () => {
+  const patch = (site: string, body: unknown, headers: Record<string, string> = ADMIN) =>
+    call(`/v1/sites/${site}`, { method: "PATCH", headers: { ...headers, "Content-Type": "application/merge-patch+json" }, body: JSON.stringify(body) });
+  const rules = { ...DEFAULT_MODEL, thresholds: { total: 40, fit: 10, engagement: 20 } };
+  const webhook = { url: "https://crm.test/hook", secret: "whsec-0123456789abcdef", stages: ["mql"] };
+
+  async function fullSite(): Promise<string> {
+    const site = uid("s-");
+    expect((await put(site, { name: "Acme", origins: [ORIGIN], rules, webhook, identifySecret: "idsec-0123456789abcdef", allowBots: true })).status).toBe(201);
+    return site;
+  }
+
+  it("adds an origin and changes nothing else: webhook, secrets, rules and their version stay", async () => {
+    const site = await fullSite();
+    const before = await (await get(site)).json<Record<string, any>>();
+    const res = await patch(site, { origins: [ORIGIN, "https://shop.acme.test"] });
+    expect(res.status).toBe(200);
+    const shown = await (await get(site)).json<Record<string, any>>();
+    expect(shown).toMatchObject({
+      name: "Acme", origins: [ORIGIN, "https://shop.acme.test"], rulesVersion: 1, allowBots: true,
+      webhook: { url: webhook.url, secret: { set: true }, stages: ["mql"] }, identifySecret: { set: true },
+    });
+    expect(shown.rules).toEqual(before.rules);
+    // The kept secret still signs: a PUT sending it back as { set: true } is taken.
+    expect((await put(site, shown)).status).toBe(200);
+  });
+
+  it("merges nested objects, replaces lists, and removes a field sent as null", async () => {
+    const site = await fullSite();
+    const before = await (await get(site)).json<Record<string, any>>();
+    const merged = await (await patch(site, { webhook: { url: "https://crm.test/other" }, rules: { thresholds: { total: 60 } } })).json<Record<string, any>>();
+    expect(merged.webhook).toEqual({ url: "https://crm.test/other", secret: { set: true }, stages: ["mql"] });
+    expect(merged.rules.thresholds).toEqual({ total: 60, fit: 10, engagement: 20 });
+    expect(merged.rules.rules).toEqual(before.rules.rules);
+    expect(merged.rulesVersion).toBe(2);
+    const removed = await (await patch(site, { webhook: null, identifySecret: null })).json<Record<string, any>>();
+    expect(removed.webhook).toBeUndefined();
+    expect(removed.identifySecret).toBeUndefined();
+    expect(removed.origins).toEqual([ORIGIN]);
+  });
+
+  it("checks the merged config as a PUT does, naming the field; an unknown site is 404; a read-only key 403", async () => {
+    const site = await fullSite();
+    const bad = await patch(site, { origins: ["not an origin"], retentionDays: 0 });
+    expect(bad.status).toBe(400);
+    const error = (await bad.json<{ error: { code: string; issues: { path: string }[] } }>()).error;
+    expect(error.code).toBe("invalid_site");
+    expect(error.issues.map((i) => i.path).sort()).toEqual(["origins[0]", "retentionDays"]);
+    const polluted = await call(`/v1/sites/${site}`, { method: "PATCH", headers: { ...ADMIN, "Content-Type": "application/json" }, body: '{"__proto__":{"name":"x"}}' });
+    expect(polluted.status).toBe(400);
+    expect((await get(site)).status).toBe(200);
+    expect(await (await get(site)).json()).toMatchObject({ name: "Acme", origins: [ORIGIN] });
+    expect((await patch(uid("s-"), { name: "Nope" })).status).toBe(404);
+    const key = (await (await call(`/v1/sites/${site}/keys`, { method: "POST", headers: { ...ADMIN, "Content-Type": "application/json" }, body: JSON.stringify({ scopes: ["exports:read"] }) })).json<{ key: string }>()).key;
+    expect((await patch(site, { name: "Mine" }, { Authorization: `Bearer ${key}` })).status).toBe(403);
+  });
+});
