@@ -87,6 +87,7 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
     expect(m.counts).toEqual({ visitors: 5, leads: 3, mqls: 3, sqls: 1, opportunities: 1, customers: 1, disqualified: 1, expiredMqls: 0 });
     // Of three qualifications only A's reached sql (and customer): B's first was recycled first.
     expect(m.rates.mqlToSql).toBeCloseTo(1 / 3, 10);
+    expect(m.rates.mqlToOpportunity).toBeCloseTo(1 / 3, 10);
     expect(m.rates.mqlToCustomer).toBeCloseTo(1 / 3, 10);
     // 2 h (A), 4 h and 47 h (B): the middle one.
     expect(m.medianTimeToMqlSeconds).toBe(4 * 3600);
@@ -136,12 +137,30 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
     });
   });
 
+  it("tells MQL → SQL, → opportunity and → customer apart", async () => {
+    const site = await createSite();
+    const stages = ["mql", "sql", "opportunity", "customer"] as const;
+    // Four MQLs, each taken one stage further by sales than the one before.
+    for (const n of stages.keys()) {
+      const profile = uid(`lead-${n}-`);
+      for (let i = 0; i <= n; i++) {
+        await recordStageChange(env, {
+          site, profile, seq: i + 1, from: i ? stages[i - 1]! : "visitor", to: stages[i]!, at: t(0, i + 1),
+          origin: i ? "feedback" : "scoring", firstSeenAt: t(0), mqlAt: t(0, 1), source: null,
+        });
+      }
+    }
+    const m = await metrics(site, `?since=${t(0)}&until=${t(1)}`);
+    expect(m.counts).toMatchObject({ mqls: 4, sqls: 3, opportunities: 2, customers: 1 });
+    expect(m.rates).toEqual({ mqlToSql: 3 / 4, mqlToOpportunity: 2 / 4, mqlToCustomer: 1 / 4 });
+  });
+
   it("filters by since and until, given as ISO 8601 or milliseconds", async () => {
     const { site } = await scripted();
     const day1 = await metrics(site, `?since=${new Date(t(1)).toISOString()}&until=${new Date(t(2)).toISOString()}`);
     expect(day1).toMatchObject({
       counts: { visitors: 1, leads: 0, mqls: 0, sqls: 1, opportunities: 0, customers: 0, disqualified: 0, expiredMqls: 0 },
-      rates: { mqlToSql: null, mqlToCustomer: null },
+      rates: { mqlToSql: null, mqlToOpportunity: null, mqlToCustomer: null },
       medianTimeToMqlSeconds: null,
       bySource: [{ ...newsletter, mqls: 0, sqls: 1 }],
       byRule: [{ rule: "pricing_visit", points: 15, profiles: 1 }],
@@ -152,7 +171,7 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
     // Everything: D's one change from visitor to mql counts as a lead and an MQL.
     const all = await metrics(site, `?since=${t(-6)}&until=${t(4)}`);
     expect(all.counts).toEqual({ visitors: 7, leads: 4, mqls: 4, sqls: 1, opportunities: 1, customers: 1, disqualified: 1, expiredMqls: 0 });
-    expect(all.rates).toEqual({ mqlToSql: 0.25, mqlToCustomer: 0.25 });
+    expect(all.rates).toEqual({ mqlToSql: 0.25, mqlToOpportunity: 0.25, mqlToCustomer: 0.25 });
     expect(all.medianTimeToMqlSeconds).toBe((2 + 4) / 2 * 3600); // 1 h, 2 h, 4 h, 47 h
     expect(all.bySource).toEqual([{ ...newsletter, mqls: 2, sqls: 1 }, { ...google, mqls: 2, sqls: 0 }]);
     expect(all.byRule.map((r: { rule: string }) => r.rule)).toEqual(
@@ -166,7 +185,7 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
     await eraseFromMetrics(env, site, [A, v[1]!]);
     const m = await metrics(site, `?since=${t(0)}&until=${t(3)}`);
     expect(m.counts).toEqual({ visitors: 4, leads: 2, mqls: 2, sqls: 0, opportunities: 0, customers: 0, disqualified: 1, expiredMqls: 0 });
-    expect(m.rates).toEqual({ mqlToSql: 0, mqlToCustomer: 0 });
+    expect(m.rates).toEqual({ mqlToSql: 0, mqlToOpportunity: 0, mqlToCustomer: 0 });
     expect(m.medianTimeToMqlSeconds).toBe((4 + 47) / 2 * 3600);
     expect(m.bySource).toEqual([{ ...google, mqls: 2, sqls: 0 }]);
     expect(m.byRule).toEqual([
@@ -183,7 +202,7 @@ describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
     const site = await createSite();
     const m = await metrics(site);
     expect(m.counts).toEqual({ visitors: 0, leads: 0, mqls: 0, sqls: 0, opportunities: 0, customers: 0, disqualified: 0, expiredMqls: 0 });
-    expect(m).toMatchObject({ rates: { mqlToSql: null, mqlToCustomer: null }, medianTimeToMqlSeconds: null, bySource: [], byRule: [] });
+    expect(m).toMatchObject({ rates: { mqlToSql: null, mqlToOpportunity: null, mqlToCustomer: null }, medianTimeToMqlSeconds: null, bySource: [], byRule: [] });
     expect(m.vitals).toEqual({ LCP: none, INP: none, CLS: none, FCP: none, TTFB: none });
     expect(Date.parse(m.period.until) - Date.parse(m.period.since)).toBe(30 * DAY_MS);
     expect(m.mqlsByDay).toHaveLength(31);

@@ -29,6 +29,7 @@ export function Kpis({ metrics }: { metrics: Metrics }) {
     ["mqls", "MQLs", count(counts.mqls)],
     ["sqls", "SQLs", count(counts.sqls)],
     ["mql-to-sql", "MQL → SQL", percent(rates.mqlToSql)],
+    ["mql-to-opportunity", "MQL → opportunity", percent(rates.mqlToOpportunity)],
     ["mql-to-customer", "MQL → customer", percent(rates.mqlToCustomer)],
     ["time-to-mql", "Median time to MQL", duration(metrics.medianTimeToMqlSeconds)],
     ["disqualified", "Disqualified", count(counts.disqualified)],

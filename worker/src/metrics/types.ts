@@ -44,8 +44,8 @@ export interface Metrics {
     /** MQLs sales left untouched past the site's mqlSlaDays: back to `lead`. */
     expiredMqls: number;
   };
-  /** Of the period's MQLs, the share that reached `sql` (or `customer`) or later by now; null without MQLs. */
-  rates: { mqlToSql: number | null; mqlToCustomer: number | null };
+  /** Of the period's MQLs, the share that reached `sql`, `opportunity`, `customer` (each, or a later stage) by now; null without MQLs. */
+  rates: { mqlToSql: number | null; mqlToOpportunity: number | null; mqlToCustomer: number | null };
   /** Median of mqlAt − firstSeenAt over the period's MQLs; null without MQLs. */
   medianTimeToMqlSeconds: number | null;
   /** The period's MQLs and SQLs by their profile's first-touch source (all null: unknown), most MQLs first. */

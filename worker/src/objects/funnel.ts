@@ -108,7 +108,7 @@ export class Funnel extends DurableObject<Env> {
        GROUP BY stage`, ...period,
     ).map((r) => [r.stage, r.n]));
     const mqls = counts.get("mql") ?? 0;
-    const [converted] = this.rows<{ sql: number; customer: number }>(
+    const [converted] = this.rows<{ sql: number; opportunity: number; customer: number }>(
       // Each MQL entry is one qualification; it converted if the profile reached the
       // stage after it (the same change included) and before qualifying again.
       `WITH m AS (
@@ -119,6 +119,8 @@ export class Funnel extends DurableObject<Env> {
        SELECT
          coalesce(sum(EXISTS (SELECT 1 FROM entries s WHERE s.profile = m.profile AND s.seq >= m.seq
            AND s.seq < m.next AND s.stage IN ('sql', 'opportunity', 'customer'))), 0) AS sql,
+         coalesce(sum(EXISTS (SELECT 1 FROM entries s WHERE s.profile = m.profile AND s.seq >= m.seq
+           AND s.seq < m.next AND s.stage IN ('opportunity', 'customer'))), 0) AS opportunity,
          coalesce(sum(EXISTS (SELECT 1 FROM entries s WHERE s.profile = m.profile AND s.seq >= m.seq
            AND s.seq < m.next AND s.stage = 'customer')), 0) AS customer
        FROM m`, ...period,
@@ -135,6 +137,7 @@ export class Funnel extends DurableObject<Env> {
       },
       rates: {
         mqlToSql: mqls ? (converted?.sql ?? 0) / mqls : null,
+        mqlToOpportunity: mqls ? (converted?.opportunity ?? 0) / mqls : null,
         mqlToCustomer: mqls ? (converted?.customer ?? 0) / mqls : null,
       },
       medianTimeToMqlSeconds: this.medianToMql(since, until, mqls),
