@@ -57,10 +57,10 @@ export function rating(name: VitalName, value: number | null): "good" | "fair" |
   return value <= t.good ? "good" : value <= t.poor ? "fair" : "poor";
 }
 
-/** At most `max` characters, with an ellipsis: SVG text does not wrap, so long labels are cut (the full text goes in a title). */
 /** A trait as text: a number or a boolean as written (`1000`, `true`), a missing one empty. */
 export const traitText = (value: TraitValue | null) => (value === null ? "" : String(value));
 
+/** At most `max` characters, with an ellipsis: SVG text does not wrap, so long labels are cut (the full text goes in a title). */
 export const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** A first-touch source in one line: its utm tags, else its referrer. */
