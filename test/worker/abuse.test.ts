@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BROWSER_UA, createSite, ev, lookup, ORIGIN, uid } from "./helpers";
+import { BROWSER_UA, createSite, ev, forwarded, lookup, ORIGIN, uid } from "./helpers";
 
 /** Test limits (vitest.config.ts): 40 batches a minute per visitor, 60 per address, 10 wrong tokens per address. */
 const VISITOR_LIMIT = 40;
@@ -74,8 +74,8 @@ describe("abuse (CONTRACT §5, §6)", { timeout: 30_000 }, () => {
     const site = await createSite();
     const office = { "CF-Connecting-IP": "192.0.2.2" };
     const statuses = await Promise.all(Array.from({ length: 2 * ADDRESS_LIMIT + 1 }, () => send(site, uid("v"), [], office).then((r) => r.status)));
-    expect(statuses.every((s) => s === 200)).toBe(true);
-  });
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  }, 60_000); // 121 requests at once: slow on a loaded 2-core machine
 
   it("gives 15 points for the pricing page however often it is reloaded in a day", async () => {
     const site = await createSite();
@@ -87,6 +87,7 @@ describe("abuse (CONTRACT §5, §6)", { timeout: 30_000 }, () => {
     }
     const last = await (await send(site, vid, [ev.identify({ email: "reload@acme.com" })])).json<{ score: { engagement: number } }>();
     expect(last.score.engagement).toBe(15);
+    await forwarded(site, vid);
     expect((await lookup(site, "reload@acme.com"))!.score.engagement).toBe(15);
   });
 

@@ -1,5 +1,7 @@
-import { exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import type { CollectResponse } from "../../shared/events";
+import { visitorProfileName } from "../../worker/src/lib/identity";
 
 export const ADMIN = { Authorization: "Bearer test-admin-token" };
 export const ORIGIN = "https://www.acme.test";
@@ -34,11 +36,26 @@ export function post(body: unknown, origin = ORIGIN): Promise<Response> {
   });
 }
 
-/** Posts a batch and expects a 200 collect answer. */
+/**
+ * Posts a batch and expects a 200 collect answer; then waits until its lead has it. A browser
+ * that only claimed an email is answered before its events reach the lead (docs/api.md,
+ * Trust model): tests that read the lead next read it once the forward is done.
+ */
 export async function collect(site: string, vid: string, events: unknown[], sid = "s1"): Promise<CollectResponse> {
   const res = await post({ site, vid, sid, events });
   if (res.status !== 200) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
-  return res.json();
+  const answer: CollectResponse = await res.json();
+  await forwarded(site, vid);
+  return answer;
+}
+
+/** Resolves once the browser `vid` has no events waiting to reach its lead. */
+export async function forwarded(site: string, vid: string): Promise<void> {
+  const visitor = env.PROFILES.getByName(visitorProfileName(site, vid));
+  await until(() => runInDurableObject(visitor, (_, { storage: { sql } }) => {
+    const stored = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").toArray().length > 0;
+    return !stored || sql.exec<{ n: number }>("SELECT count(*) AS n FROM events WHERE lead IS NOT NULL AND forwarded = 0").one().n === 0;
+  }), `the events of ${vid} at its lead`);
 }
 
 const URL_BASE = "https://www.acme.test";

@@ -6,7 +6,7 @@ import { leadProfileName, visitorProfileName } from "../../worker/src/lib/identi
 import type { ScoringSite } from "../../worker/src/objects/profile";
 import { DEFAULT_SCORING_MODEL } from "../../worker/src/sites/config";
 import {
-  ADMIN, BROWSER_UA, call, collect, createSite, ev, explained, json, lookup, ORIGIN, serverEvents, uid,
+  ADMIN, BROWSER_UA, call, collect, createSite, ev, explained, forwarded, json, lookup, ORIGIN, serverEvents, uid,
 } from "./helpers";
 
 type Line = { rule: string; dimension: string; points: number; at?: number };
@@ -18,7 +18,7 @@ async function leadStub(site: string, email: string) {
 }
 
 /** A collect request as the edge hands it over: from `country`, with optional extra headers. */
-async function collectFrom(country: string | null, body: unknown, headers: Record<string, string> = {}) {
+async function collectFrom(country: string | null, body: { site: string; vid: string; events: unknown[] }, headers: Record<string, string> = {}) {
   const res = await exports.default.fetch(new Request("https://edge.test/v1/collect", {
     method: "POST",
     headers: { Origin: ORIGIN, "Content-Type": "text/plain", "User-Agent": BROWSER_UA, ...headers },
@@ -26,7 +26,9 @@ async function collectFrom(country: string | null, body: unknown, headers: Recor
     ...(country && { cf: { country } }),
   } as RequestInit));
   expect(res.status).toBe(200);
-  return res.json<Record<string, any>>();
+  const answer = await res.json<Record<string, any>>();
+  await forwarded(body.site, body.vid);
+  return answer;
 }
 
 /** The site's rules with other points for one rule. */

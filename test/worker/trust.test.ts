@@ -1,8 +1,9 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import { visitorProfileName } from "../../worker/src/lib/identity";
+import { leadProfileName, visitorProfileName } from "../../worker/src/lib/identity";
 import {
-  ADMIN, call, collect, createSite, ev, IDENTIFY_SECRET, lookup, serverEvents, signedIdentify, uid, until,
+  ADMIN, call, collect, createSite, ev, forwarded, IDENTIFY_SECRET, lookup, post, serverEvents, signedIdentify, uid, until,
 } from "./helpers";
 
 const receiver = inject("receiver");
@@ -109,5 +110,28 @@ describe("trust (docs/api.md, Trust model)", () => {
     expect(await lookup(site, VICTIM)).not.toBeNull();
     expect((await erase(site, env.PROFILES.idFromName(visitorProfileName(site, lone)).toString())).status).toBe(204);
     expect(await lookup(site, VICTIM)).toBeNull();
+  });
+
+  it("answers a browser that only claims an email without waiting for the lead, and forwards its events after", async () => {
+    const site = await createSite();
+    await vouch(site);
+    const lead = env.PROFILES.getByName(await leadProfileName(env.IDENTITY_SECRET, site, VICTIM));
+    // The lead is kept busy for 3 s: an answer that waited for it would come after the lead is free again.
+    let blocking!: () => void;
+    const blocked = new Promise<void>((resolve) => (blocking = resolve));
+    const busy = runInDurableObject(lead, (_, state) => state.blockConcurrencyWhile(async () => {
+      blocking();
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+    }));
+    await blocked;
+    const vid = uid("v");
+    const answered = post({ site, vid, sid: "s1", events: [ev.identify({ email: VICTIM, name: "Mallory" }), ev.track("demo_request")] });
+    expect(await Promise.race([answered.then(() => "answer"), busy.then(() => "lead free")])).toBe("answer");
+    expect(await (await answered).json()).toMatchObject({ stage: "lead", score: { engagement: 25 } });
+    await busy;
+    await forwarded(site, vid);
+    const forwardedLead = (await lookup(site, VICTIM))!;
+    expect(forwardedLead.claimedEvents).toBe(2);
+    expect(forwardedLead).toMatchObject({ traits: { title: "CTO", name: "Mallory" }, score: { engagement: 25 } });
   });
 });

@@ -9,9 +9,12 @@ const VITALS = new Set(["LCP", "INP", "CLS", "FCP", "TTFB"]);
 /**
  * What a batch did, for the site's metrics, after the answer. Sent once, never
  * retried (its sums are not idempotent); a resent batch (duplicates) gives no
- * vitals samples, so a retried beacon is not counted twice.
+ * vitals samples, so a retried beacon is not counted twice. `qualifiedLater` answers
+ * whether the person is an MQL when the batch's answer could not (Activity.qualified).
  */
-export async function recordBatch(env: Env, site: string, result: BatchResult, events: ProfileEvent[], now: number): Promise<void> {
+export async function recordBatch(
+  env: Env, site: string, result: BatchResult, events: ProfileEvent[], now: number, qualifiedLater?: () => Promise<boolean>,
+): Promise<void> {
   const vitals = result.duplicates ? [] : events.flatMap((e) => {
     const { name, value } = (e.props ?? {}) as { name?: unknown; value?: unknown };
     const page = e.url ? parseUrl(e.url)?.pathname : undefined;
@@ -22,7 +25,8 @@ export async function recordBatch(env: Env, site: string, result: BatchResult, e
   const { firstSeen, points, qualified } = result.activity!;
   if (!firstSeen && !vitals.length && !Object.keys(points).length) return;
   try {
-    await recordActivity(env, { site, profile: result.profileId!, at: now, firstSeen, points, vitals, mql: qualified });
+    const mql = qualified ?? (await qualifiedLater?.()) ?? false;
+    await recordActivity(env, { site, profile: result.profileId!, at: now, firstSeen, points, vitals, mql });
   } catch (err) {
     console.error(`metrics: a batch's activity was not recorded: ${err}`);
   }

@@ -147,8 +147,11 @@ export interface Activity {
   firstSeen: boolean;
   /** Points each rule gave (or took) in the batch. */
   points: Record<string, number>;
-  /** The person was an MQL or later once the batch was applied. */
-  qualified: boolean;
+  /**
+   * The person was an MQL or later once the batch was applied; null when that waits on a
+   * forward under way after the answer (a claimed browser's: `qualifiedAfterForward`).
+   */
+  qualified: boolean | null;
 }
 
 type Applied = { accepted: number; duplicates: number; activity: Omit<Activity, "qualified"> };
@@ -301,7 +304,7 @@ export class Profile extends DurableObject<Env> {
 
   // --- a browser's batch (visitor objects) ---------------------------------
 
-  /** Applies a browser's batch, forwards it to the visitor's lead, and answers what the browser may see. */
+  /** Applies a browser's batch, forwards it to the visitor's lead (a claimed browser's after the answer), and answers what the browser may see. */
   async collect(batch: Batch): Promise<BatchResult> {
     if (this.erased()) return { state: null, accepted: 0, duplicates: 0, reset: true };
     const row = this.load();
@@ -321,13 +324,29 @@ export class Profile extends DurableObject<Env> {
       row.registered = false;
       this.transaction(() => saveRow(this.sql, row));
     }
+    // A browser that only claimed its lead's email is answered its own state, which needs
+    // nothing of the lead: its events go on after the answer, so how long the answer takes
+    // tells nothing of the lead (docs/api.md, Trust model). The alarm is set first, to retry.
+    const claimed = this.row!.lead !== null && !this.row!.verified;
     // A visitor not listed keeps its own timers: its retention's too, which new events may need.
-    if (!this.row!.registered || activity.firstSeen || told || shortened) await this.schedule(batch.now);
-    const leadState = await this.forward(batch.site, batch.now);
+    if (claimed || !this.row!.registered || activity.firstSeen || told || shortened) await this.schedule(batch.now);
+    const forwarded = this.forward(batch.site, batch.now);
+    // Once the lead has them, the retry is no longer due.
+    if (claimed) this.ctx.waitUntil(forwarded.then(() => (this.erased() ? undefined : this.schedule(batch.now))));
+    const leadState = claimed ? null : await forwarded;
     const state = await this.shown(batch.now, leadState);
     // The person's stage: its lead's, or its own.
-    const qualified = isQualified(leadState?.stage ?? this.row!.stage);
+    const qualified = claimed ? null : isQualified(leadState?.stage ?? this.row!.stage);
     return { state, ...counts, activity: { ...activity, qualified }, profileId: this.ctx.id.toString() };
+  }
+
+  /** The person's stage once the forwards under way are done, for the metrics of a batch answered before them. */
+  async qualifiedAfterForward(now: number): Promise<boolean> {
+    await this.forwarding;
+    const row = this.erased() ? null : this.load();
+    if (!row) return false;
+    const lead = row.lead ? await this.env.PROFILES.getByName(row.lead).state(now) : null;
+    return isQualified(lead?.stage ?? row.stage);
   }
 
   /** What the browser may see now (GET /v1/stage): a verified browser its lead, any other itself. */
@@ -477,6 +496,7 @@ export class Profile extends DurableObject<Env> {
     const row = this.load();
     if (!row || row.site !== site) return null;
     if (row.kind === "visitor") {
+      await this.forwarding; // a claimed browser's last batch may be on its way to the lead still
       const lead = row.lead ? this.env.PROFILES.getByName(row.lead) : null;
       const sent = () => this.sql.exec<{ id: string }>("SELECT id FROM events WHERE lead = ?", row.lead).toArray().map((e) => e.id);
       const erased = !lead ? null
