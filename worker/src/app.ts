@@ -3,7 +3,7 @@ import type { AppEnv } from "./app-env";
 import { errorBody, onError } from "./lib/errors";
 import { accounts } from "./routes/accounts";
 import { collect } from "./routes/collect";
-import { dashboard } from "./routes/dashboard";
+import { dashboard } from "./routes/dashboard/index";
 import { events } from "./routes/events";
 import { feedback } from "./routes/feedback";
 import { health } from "./routes/health";

@@ -1,15 +1,54 @@
 /**
  * The dashboard's page shell, its login form and its message pages. Styles come
- * from /dashboard/app.css only and there is no script: the CSP (routes/dashboard)
+ * from /dashboard/app.css only and there is no script: the CSP (routes/dashboard/index)
  * forbids both inline, so nothing a visitor typed can run here even if escaping failed.
  */
 import type { Child } from "hono/jsx";
 import { html } from "hono/html";
+import type { Scope } from "../sites/keys";
 
 /** The document, with its doctype: what a route answers. */
 export const documentOf = (page: Child) => html`<!doctype html>${page}`;
 
-export function Page({ title, children, signedIn = false }: { title: string; children: Child; signedIn?: boolean }) {
+/** The dashboard's pages, each with the scope it needs (the same as its API route's). */
+export const PAGES = {
+  overview: { path: "/dashboard", name: "Overview", scope: "exports:read" },
+  leads: { path: "/dashboard/leads", name: "Leads", scope: "profiles:read" },
+  rules: { path: "/dashboard/rules", name: "Scoring rules", scope: "site:admin" },
+  spend: { path: "/dashboard/spend", name: "Spend", scope: "site:admin" },
+  settings: { path: "/dashboard/settings", name: "Settings", scope: "site:admin" },
+  install: { path: "/dashboard/install", name: "Install", scope: "exports:read" },
+} as const satisfies Record<string, { path: string; name: string; scope: Scope }>;
+
+export type PageName = keyof typeof PAGES;
+
+/** Where a signed-in page sits: its site, which page it is, and what the caller may open. */
+export interface NavContext {
+  site: string;
+  current: PageName;
+  can: (scope: Scope) => boolean;
+}
+
+/** The site's pages the caller may open; the current one marked for assistive technology. */
+function SiteNav({ site, current, can }: NavContext) {
+  const query = `?site=${encodeURIComponent(site)}`;
+  return (
+    <nav class="site-nav" aria-label="Site">
+      <ul>
+        {Object.entries(PAGES).filter(([, page]) => can(page.scope)).map(([name, page]) => (
+          <li><a href={page.path + query} aria-current={name === current ? "page" : undefined}>{page.name}</a></li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/** What an action did, said on the page it returns to (`role="status"`: read out when it appears). */
+export function Notice({ message }: { message: string | undefined }) {
+  return message ? <p class="notice" role="status">{message}</p> : null;
+}
+
+export function Page({ title, children, signedIn = false, nav }: { title: string; children: Child; signedIn?: boolean; nav?: NavContext }) {
   return (
     <html lang="en">
       <head>
@@ -30,6 +69,7 @@ export function Page({ title, children, signedIn = false }: { title: string; chi
             </form>
           )}
         </header>
+        {nav && <SiteNav {...nav} />}
         <main>{children}</main>
       </body>
     </html>

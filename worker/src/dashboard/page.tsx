@@ -10,13 +10,14 @@ import { DailyChart, FunnelChart } from "./charts";
 import { count, time } from "./format";
 import { RulesDraftPanel, type DraftView } from "./draft";
 import { RuleInsightsTable } from "./insights";
-import { Page } from "./layout";
+import { Page, type NavContext } from "./layout";
 import { AccountTable, Card, Failures, Kpis, MqlTable, Rules, Sources, Vitals } from "./sections";
 
 /** The periods the picker offers, in days. */
 export const PERIODS = ["7", "30", "90", "365"] as const;
 
 export interface DashboardData {
+  nav: NavContext;
   site: Pick<SiteSummary, "id" | "name">;
   /** Every site, for the admin token's picker; null for a site key, which sees its own only. */
   sites: SiteSummary[] | null;
@@ -59,7 +60,7 @@ export function DashboardPage(data: DashboardData) {
   const { site, metrics } = data;
   const totalMqls = metrics.mqlsByDay.reduce((sum, d) => sum + d.mqls, 0);
   return (
-    <Page title={`${site.name} · edgescore`} signedIn>
+    <Page title={`${site.name} · edgescore`} signedIn nav={data.nav}>
       <div class="heading">
         <div>
           <h1>{site.name}</h1>

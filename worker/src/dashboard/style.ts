@@ -97,6 +97,21 @@ tbody tr:last-child > * { border-bottom: 0; }
 .suggestions { margin: 0.9rem 0 0; padding-left: 1.1rem; font-size: 0.88rem; }
 .suggestions li + li { margin-top: 0.3rem; }
 
+.site-nav { background: #1f2937; padding: 0 clamp(1rem, 3vw, 2rem); overflow-x: auto; }
+.site-nav ul { display: flex; gap: 0.25rem; list-style: none; margin: 0 auto; padding: 0; max-width: 1280px; }
+.site-nav a { display: block; padding: 0.55rem 0.75rem; color: #cbd5e1; text-decoration: none; white-space: nowrap; border-bottom: 3px solid transparent; }
+.site-nav a:hover, .site-nav a:focus-visible { color: #fff; }
+.site-nav a[aria-current="page"] { color: #fff; border-bottom-color: #7b99f0; font-weight: 600; }
+.notice { color: var(--good); background: #e3f6ee; border-radius: 8px; padding: 0.5rem 0.75rem; margin: 0 0 1rem; }
+
+/* Forms (every page's): a label above each field, its error beside it. */
+
+/* Scoring rules page */
+
+/* Leads pages */
+
+/* Settings, spend and install pages */
+
 .login { max-width: 26rem; margin: 12vh auto 0; display: flex; flex-direction: column; gap: 0.6rem; }
 .login h1 { font-size: 1.4rem; }
 .login p { margin: 0; font-size: 0.9rem; }
