@@ -61,7 +61,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
   applyEvent, companyTraits, emptyState, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, replay, scoreOf, settleDecay,
-  DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Traits,
+  DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Traits, type Unscored,
 } from "../../../shared/rules";
 import { deleteExport, exportKey, putExport } from "../exports/store";
 import { exportRecord, sourceOf, type Claims, type ExportRecord } from "../exports/record";
@@ -78,7 +78,7 @@ import { disenrol, enrol } from "./cohort";
 import { migrate, setMeta } from "./migrate";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
-  BARE_SCHEMA_VERSION, CURRENT_SCHEMA, EVENT_ID, eventOf, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
+  BARE_SCHEMA_VERSION, CURRENT_SCHEMA, EVENT_ID, eventOf, STAFF_CODE, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
   type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 import { demotedStage, stagesTo } from "./stages";
@@ -203,6 +203,8 @@ export interface TimelineEntry {
   name?: string;
   points: number;
   scored: boolean;
+  /** Why the event gave no points (with `points: 0` only). */
+  reason?: Unscored;
   /** Sent by a browser that only claimed the lead's email. */
   claimed?: true;
 }
@@ -437,6 +439,9 @@ export class Profile extends DurableObject<Env> {
     const events = this.sql.exec<EventRow>(
       "SELECT * FROM events WHERE lead IS ? ORDER BY received_at DESC, seq DESC LIMIT ?", row.lead, TIMELINE_LIMIT + 1,
     ).toArray();
+    // Why an event gave nothing is what a replay of the person's events says (shared/rules/score.ts).
+    const replayed = this.replayOf(row, this.rules!.model, now);
+    const reasons = new Map(replayed.rows.map((r, i) => [r.id, replayed.result.reasons[i]]));
     const visitors = row.kind === "lead"
       ? this.sql.exec<{ count: number; verified: number }>("SELECT count(*) AS count, coalesce(max(verified), 0) AS verified FROM visitors").one()
       : undefined;
@@ -451,6 +456,7 @@ export class Profile extends DurableObject<Env> {
       stages: this.stageHistory(),
       timeline: events.slice(0, TIMELINE_LIMIT).reverse().map((e) => ({
         id: e.id, type: e.type, ts: e.ts, receivedAt: e.received_at, points: e.points, scored: e.scored === 1,
+        ...(e.points === 0 && reasons.get(e.id) && { reason: reasons.get(e.id)! }),
         ...(e.url !== null && { url: e.url }),
         ...(e.name !== null && { name: e.name }),
         ...(e.claimed === 1 && { claimed: true as const }),
@@ -679,13 +685,13 @@ export class Profile extends DurableObject<Env> {
         const internalBefore = isInternal(row.scoring.traits, rules);
         const plain = withoutIdentity(event);
         const marked = claimed ? { ...plain, claimed: true as const } : plain;
-        const kept = marked.scored && internalBefore ? { ...marked, scored: false } : marked;
+        const kept = marked.scored && internalBefore ? { ...marked, scored: false, notScored: "staff" as const } : marked;
         const points = outOfOrder ? 0 : applyEvent(rules.model, row.scoring, kept);
         unwritten.push([kept, points, row.lead]);
         if (!internalBefore && isInternal(row.scoring.traits, rules)) {
           // Staff of the site: everything it did is recorded, none of it scored.
           write();
-          this.sql.exec("UPDATE events SET scored = 0, points = 0 WHERE lead IS ?", row.lead);
+          this.sql.exec("UPDATE events SET scored = ?, points = 0 WHERE lead IS ?", STAFF_CODE, row.lead);
           outOfOrder = true;
         }
         if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now }, write);
