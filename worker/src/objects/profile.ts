@@ -70,7 +70,7 @@ import { eraseFromMetrics, recordStageChange } from "../metrics";
 import type { StageChangeRecord } from "../metrics/types";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
-import { registerLead, unregisterLead } from "../sites/leads";
+import { leadSummary, registerLead, unregisterLead } from "../sites/leads";
 import { clearFailure, listFailures, recordGiveUp } from "../webhooks/failed";
 import { deliverWebhook } from "../webhooks/deliver";
 import type { MemberState } from "./account";
@@ -344,17 +344,28 @@ export class Profile extends DurableObject<Env> {
 
   /** Applies events to a lead: a visitor's forwarded history and batches, or server events. */
   async record(batch: LeadBatch): Promise<BatchResult> {
+    const held = this.load();
+    const listed = held && JSON.stringify(leadSummary(held.scoring.traits));
     const { activity, ...counts } = this.apply("lead", batch);
     this.tellAccounts(batch.now);
     const row = this.row!;
-    if (!row.registered) {
-      await registerLead(this.env.SITES, row.site, this.ctx.id.toString());
-      row.registered = true;
-      saveRow(this.sql, row);
-    }
+    await this.list(row, listed);
     await this.schedule(batch.now);
     const state = this.stateOf(row, batch.now);
     return { state, ...counts, activity: { ...activity, qualified: isQualified(state.stage) }, profileId: this.ctx.id.toString() };
+  }
+
+  /**
+   * Lists the lead in its site's registry, with the summary it is found by: once when it
+   * is new, and again when that summary changed from `listed` (as it stood before).
+   */
+  private async list(row: ProfileRow, listed: string | null): Promise<void> {
+    const summary = leadSummary(row.scoring.traits);
+    if (row.registered && JSON.stringify(summary) === listed) return;
+    await registerLead(this.env.SITES, row.site, this.ctx.id.toString(), summary);
+    if (row.registered) return;
+    row.registered = true;
+    saveRow(this.sql, row);
   }
 
   // --- sales and operations ------------------------------------------------
@@ -470,6 +481,13 @@ export class Profile extends DurableObject<Env> {
     };
   }
 
+  /** A lead's hand-off to sales (the dashboard's lead page): its export record, and its webhooks not yet delivered. */
+  handoff(site: string): { exported: boolean; webhooks: { pending: number; failed: number } } | null {
+    const row = this.load();
+    if (!row || row.site !== site || row.kind !== "lead") return null;
+    return { exported: row.exportKey !== null, webhooks: this.outbox.waiting("webhook") };
+  }
+
   /**
    * Erases the person everywhere: a lead with every visitor merged into it and its
    * registry entry; a visitor verified for its lead, through that lead. A visitor
@@ -526,6 +544,7 @@ export class Profile extends DurableObject<Env> {
     ).one().n;
     if (link?.verified === 1 || (kept === 0 && row.folded === null)) return (await this.erase(site)) as { lead: string };
     const rules = await this.rulesNow(row, now);
+    const listed = JSON.stringify(leadSummary(row.scoring.traits));
     this.transaction(() => {
       this.sql.exec("DELETE FROM events WHERE claimed = 1 AND id IN (SELECT value FROM json_each(?))", ids);
       this.sql.exec("DELETE FROM visitors WHERE id = ?", visitor);
@@ -534,6 +553,7 @@ export class Profile extends DurableObject<Env> {
       saveRow(this.sql, row);
     });
     this.oldestArrival = undefined;
+    await this.list(row, listed); // a name only the claim gave is no longer found
     this.tellAccounts(now);
     await this.schedule(now);
     return null;
