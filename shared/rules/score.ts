@@ -63,8 +63,8 @@ export function scoreEvent(model: ScoringModel, state: ScoringState, event: Prof
       const points = judge(rule, state, event);
       earned += points;
       gave ||= points !== 0;
-      // Traits that match an identify rule already counted: it gives once while they match.
-      if (points === 0 && event.traits && Object.hasOwn(state.identified, rule.id)) held ??= "limit";
+      // An event of the rule's type whose traits match it again: it gives once while they match.
+      if (points === 0 && listens(rule.on, event.type) && Object.hasOwn(state.identified, rule.id)) held ??= "limit";
     } else if (listens(rule.on, event.type) && matches(rule.match, event, state.traits)) {
       const given = award(rule, countersOf(state, rule.id), event, state.traits);
       earned += given.points;

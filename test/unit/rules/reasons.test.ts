@@ -27,7 +27,9 @@ describe("why an event gave no points", () => {
 
   it("counts an identify rule already given as a limit, and a page view after it as matching no rule", () => {
     const m = rules({ id: "vp", on: "identify", match: { "traits.title": { regex: "^VP" } }, points: 10 });
-    const { reasons, points } = replay(m, [identify({ title: "VP Sales" }), identify({ title: "VP Marketing" }), pageview("https://acme.com/")], T0);
+    // A server event carries the email as a trait: still no identify event.
+    const later = pageview("https://acme.com/", { traits: { email: "ada@acme.com" } });
+    const { reasons, points } = replay(m, [identify({ title: "VP Sales" }), identify({ title: "VP Marketing" }), later], T0);
     expect(points).toEqual([10, 0, 0]);
     expect(reasons).toEqual([null, "limit", "no_rule"]);
   });

@@ -209,6 +209,12 @@ export interface TimelineEntry {
   claimed?: true;
 }
 
+export interface LeadLinks {
+  visitors: { id: string; verified: boolean; firstAt: number }[];
+  exported: boolean;
+  webhooks: { pending: number; failed: number };
+}
+
 /** Everything the profile API shows of a profile. */
 export interface ProfileDetails {
   id: string;
@@ -481,11 +487,17 @@ export class Profile extends DurableObject<Env> {
     };
   }
 
-  /** A lead's hand-off to sales (the dashboard's lead page): its export record, and its webhooks not yet delivered. */
-  handoff(site: string): { exported: boolean; webhooks: { pending: number; failed: number } } | null {
+  /**
+   * What a lead is linked to (the dashboard's lead page): the browsers merged into it, each
+   * verified or only claimed, whether it is in the MQL export, its webhooks not yet delivered.
+   * Null when the object is no lead of `site`.
+   */
+  links(site: string): LeadLinks | null {
     const row = this.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
-    return { exported: row.exportKey !== null, webhooks: this.outbox.waiting("webhook") };
+    const visitors = this.sql.exec<{ id: string; verified: number; first_at: number }>("SELECT id, verified, first_at FROM visitors ORDER BY first_at")
+      .toArray().map((v) => ({ id: v.id, verified: v.verified === 1, firstAt: v.first_at }));
+    return { visitors, exported: row.exportKey !== null, webhooks: this.outbox.waiting("webhook") };
   }
 
   /**
