@@ -203,7 +203,7 @@ function issueOf(form: SalesForm | undefined, field: string): string | undefined
 function SalesActions({ action, form }: { action: string; form?: SalesForm }) {
   const errors = { stage: issueOf(form, "stage"), reasonCode: issueOf(form, "reasonCode"), reason: issueOf(form, "reason") };
   return (
-    <Card title="Sales action" note="Move the lead where sales say, with why. The webhook hears of it.">
+    <Card title="Sales action" note="Move the lead where sales say, with why: as the feedback API does, the site's webhook (if any) hears of it.">
       <form class="form" method="post" action={action}>
         <label for="stage">New stage</label>
         <select id="stage" name="stage" aria-describedby={errors.stage && "stage-error"} aria-invalid={errors.stage ? "true" : undefined}>
