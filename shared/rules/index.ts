@@ -1,7 +1,7 @@
 // The rules engine: pure functions over plain data, shared by the worker and the tests.
 export { validateModel, ModelSchema, EventTypeSchema, EVENT_TYPES, DEFAULT_DECAY } from "./schema";
 export { DEFAULT_MODEL } from "./default-model";
-export { emptyState, applyEvent, scoreOf, recycle, qualifies, replay, settleDecay, nextDecayAt, type Replayed } from "./score";
+export { emptyState, applyEvent, scoreEvent, scoreOf, recycle, qualifies, replay, settleDecay, nextDecayAt, type EventScore, type Replayed } from "./score";
 export { decaySteps, DAY_MS } from "./decay";
 export { STAGES, scoredStage, publicStage, isQualified, type Stage } from "./stage";
 export { normaliseEmail, deriveTraits, type EmailType } from "./traits";
@@ -18,6 +18,7 @@ export type {
   EventType,
   ExplanationLine,
   Match,
+  NotScored,
   ProfileEvent,
   Rule,
   RuleCounters,
@@ -30,4 +31,5 @@ export type {
   TraitChanges,
   Traits,
   TraitValue,
+  Unscored,
 } from "./types";

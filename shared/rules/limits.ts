@@ -2,6 +2,12 @@ import { DAY_MS } from "./decay";
 import { capText, readField, textOf } from "./fields";
 import type { ProfileEvent, Rule, RuleCounters, Traits } from "./types";
 
+/** The points an award gave, and when none, whether the cap or another limit held them back. */
+export interface Award {
+  points: number;
+  held?: "cap" | "limit";
+}
+
 export function newCounters(): RuleCounters {
   return { matches: 0, points: 0, events: [], keys: [], periods: [] };
 }
@@ -10,24 +16,24 @@ export function newCounters(): RuleCounters {
  * Counts an event that matched an event rule and gives the points its limits allow: none
  * before `minCount` matches, once per `unique` value (missing counts as ``), once per `per`
  * period, and never beyond `cap` in absolute value (the last award is cut to fit).
- * Returns the points given; only an award uses up a unique value or a period.
+ * Answers the points given; only an award uses up a unique value or a period.
  */
-export function award(rule: Rule, counters: RuleCounters, event: ProfileEvent, traits: Traits): number {
+export function award(rule: Rule, counters: RuleCounters, event: ProfileEvent, traits: Traits): Award {
   counters.matches += 1;
-  if (counters.matches < (rule.minCount ?? 1)) return 0;
+  if (counters.matches < (rule.minCount ?? 1)) return { points: 0, held: "limit" };
   const key = rule.unique === undefined ? undefined : capText(textOf(readField(rule.unique, event, traits)) ?? "");
-  if (key !== undefined && counters.keys.includes(key)) return 0;
+  if (key !== undefined && counters.keys.includes(key)) return { points: 0, held: "limit" };
   const period = periodOf(rule, event);
-  if (period !== undefined && counters.periods.includes(period)) return 0;
+  if (period !== undefined && counters.periods.includes(period)) return { points: 0, held: "limit" };
   const cap = rule.cap ?? Infinity;
   const total = Math.max(-cap, Math.min(cap, counters.points + rule.points));
   const given = total - counters.points;
-  if (given === 0) return 0;
+  if (given === 0) return { points: 0, held: "cap" };
   counters.points = total;
   counters.events.push(event.id);
   if (key !== undefined) counters.keys.push(key);
   if (period !== undefined) counters.periods.push(period);
-  return given;
+  return { points: given };
 }
 
 function periodOf(rule: Rule, event: ProfileEvent): string | undefined {

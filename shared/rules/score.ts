@@ -13,6 +13,7 @@ import type {
   Scored,
   ScoringModel,
   ScoringState,
+  Unscored,
 } from "./types";
 
 const DIMENSIONS: readonly Dimension[] = ["fit", "engagement"];
@@ -29,6 +30,21 @@ export function emptyState(): ScoringState {
  * event only updates the traits.
  */
 export function applyEvent(model: ScoringModel, state: ScoringState, event: ProfileEvent): number {
+  return scoreEvent(model, state, event).points;
+}
+
+/** What one event earned, and when nothing, why (docs/api.md, Profiles). */
+export interface EventScore {
+  points: number;
+  reason?: Unscored;
+}
+
+/**
+ * `applyEvent`, also saying why an event earned nothing: not scored (its recorded reason), a
+ * rule's cap or another limit held it back, or no rule matched. An event whose rules gave
+ * points that cancel out has no reason: rules did score it.
+ */
+export function scoreEvent(model: ScoringModel, state: ScoringState, event: ProfileEvent): EventScore {
   if (event.scored) settleDecay(model, state, event.receivedAt);
   if (event.traits) {
     const { traits, claimed } = mergeProvenTraits({ traits: state.traits, claimed: state.claimed ?? [] }, event.traits, event.claimed === true);
@@ -37,17 +53,28 @@ export function applyEvent(model: ScoringModel, state: ScoringState, event: Prof
     if (claimed.length) state.claimed = claimed;
     else delete state.claimed;
   }
-  if (!event.scored) return 0;
+  if (!event.scored) return { points: 0, reason: event.notScored ?? "unknown" };
 
   let earned = 0;
+  let gave = false;
+  let held: "cap" | "limit" | undefined;
   for (const rule of model.rules) {
-    if (isIdentifyRule(rule)) earned += judge(rule, state, event);
-    else if (listens(rule.on, event.type) && matches(rule.match, event, state.traits)) {
-      earned += award(rule, countersOf(state, rule.id), event, state.traits);
+    if (isIdentifyRule(rule)) {
+      const points = judge(rule, state, event);
+      earned += points;
+      gave ||= points !== 0;
+      // An event of the rule's type whose traits match it again: it gives once while they match.
+      if (points === 0 && listens(rule.on, event.type) && Object.hasOwn(state.identified, rule.id)) held ??= "limit";
+    } else if (listens(rule.on, event.type) && matches(rule.match, event, state.traits)) {
+      const given = award(rule, countersOf(state, rule.id), event, state.traits);
+      earned += given.points;
+      gave ||= given.points !== 0;
+      if (given.held && held !== "cap") held = given.held;
     }
   }
   state.lastActivityAt = Math.max(state.lastActivityAt ?? event.receivedAt, event.receivedAt);
-  return earned;
+  if (gave) return { points: earned };
+  return { points: 0, reason: held ?? "no_rule" };
 }
 
 /** An identify rule gives its points while the traits match it, credited to the event that made it match. */
@@ -127,6 +154,8 @@ export interface Replayed {
   state: ScoringState;
   /** Points each event earned, in order. */
   points: number[];
+  /** Why each event earned nothing, in order (null: it earned points). */
+  reasons: (Unscored | null)[];
   scored: Scored;
 }
 
@@ -145,12 +174,12 @@ export function replay(
   const recycleUpTo = (at: number) => {
     for (; next < recycles.length && recycles[next]! <= at; next++) recycle(model, state);
   };
-  const points = events.map((event) => {
+  const earned = events.map((event) => {
     recycleUpTo(event.receivedAt);
-    return applyEvent(model, state, event);
+    return scoreEvent(model, state, event);
   });
   recycleUpTo(now);
-  return { state, points, scored: scoreOf(model, state, now) };
+  return { state, points: earned.map((e) => e.points), reasons: earned.map((e) => e.reason ?? null), scored: scoreOf(model, state, now) };
 }
 
 /** The lines the state holds: rules with points, then losses of past inactivity gaps. */

@@ -43,12 +43,28 @@ export interface ProfileEvent {
   traits?: TraitChanges;
   /** False: recorded but never scored (bots, internal traffic), and not activity either. */
   scored: boolean;
+  /** Why an event with `scored: false` was not; absent on events recorded before reasons were kept. */
+  notScored?: NotScored;
   /**
    * Sent by a browser that only claimed the lead's email (docs/api.md, Trust model): it
    * scores, but its traits never replace a trusted source's.
    */
   claimed?: true;
 }
+
+/**
+ * Why the worker recorded an event without scoring it (docs/api.md, Profiles): bot traffic,
+ * a request from an excluded address (`exclude.ips`), the site's own staff (`exclude.emailDomains`).
+ */
+export type NotScored = "bot" | "excluded_address" | "staff";
+
+/**
+ * Why an event gave no points (docs/api.md, Profiles): it was not scored (NotScored, or
+ * `unknown` for one recorded before reasons were kept), no rule matched it, or the rules it
+ * matched had reached their `cap`, or another of their limits held (`per`, `unique`,
+ * `minCount`, an identify rule already counted).
+ */
+export type Unscored = NotScored | "unknown" | "no_rule" | "cap" | "limit";
 
 export interface Score {
   fit: number;

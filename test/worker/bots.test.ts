@@ -199,9 +199,9 @@ describe("bot traffic on a default site is recorded, never scored, never linked 
     expect(answer).toMatchObject({ accepted: 3, rejected: [], stage: "visitor", mql: false, score: { fit: 0, engagement: 0, total: 0 } });
     expect(await lookup(site, email)).toBeNull();
     expect(await timeline(site, answer.profile)).toEqual([
-      expect.objectContaining({ type: "pageview", scored: false }),
-      expect.objectContaining({ type: "identify", scored: false }),
-      expect.objectContaining({ type: "form", scored: false }),
+      expect.objectContaining({ type: "pageview", scored: false, reason: "bot" }),
+      expect.objectContaining({ type: "identify", scored: false, reason: "bot" }),
+      expect.objectContaining({ type: "form", scored: false, reason: "bot" }),
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyEvent, emptyState, qualifies, recycle, replay, scoreOf } from "../../../shared/rules";
+import { applyEvent, emptyState, qualifies, recycle, replay, scoreEvent, scoreOf } from "../../../shared/rules";
 import { DAY, defaults, event, identify, lineOf, linesSum, model, pageview, rules, T0, track } from "./helpers";
 
 describe("identify rules", () => {
@@ -155,10 +155,11 @@ describe("replay", () => {
   it("equals applying the events one by one, and scoreOf does not change the state", () => {
     const events = [identify({ email: "a@acme.com", title: "CTO" }), track("demo_request"), pageview("https://acme.com/plans")];
     const state = emptyState();
-    const points = events.map((e) => applyEvent(defaults, state, e));
+    const earned = events.map((e) => scoreEvent(defaults, state, e));
+    const [points, reasons] = [earned.map((e) => e.points), earned.map((e) => e.reason ?? null)];
     const before = JSON.stringify(state);
     const scored = scoreOf(defaults, state, T0 + 100 * DAY);
     expect(JSON.stringify(state)).toBe(before);
-    expect(replay(defaults, events, T0 + 100 * DAY)).toEqual({ state, points, scored });
+    expect(replay(defaults, events, T0 + 100 * DAY)).toEqual({ state, points, reasons, scored });
   });
 });

@@ -109,6 +109,25 @@ tbody tr:last-child > * { border-bottom: 0; }
 /* Scoring rules page */
 
 /* Leads pages */
+.lead-search { margin-bottom: 1rem; display: flex; flex-direction: column; gap: 0.4rem; }
+.lead-search-row { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+.lead-search-row input { flex: 1 1 14rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.lead .form { display: flex; flex-direction: column; gap: 0.35rem; }
+.lead .form label { font-size: 0.85rem; font-weight: 600; margin-top: 0.4rem; }
+.lead .form button { align-self: flex-start; margin-top: 0.6rem; }
+.lead textarea { font: inherit; color: var(--text); border: 1px solid #cfd4dc; border-radius: 8px; padding: 0.45rem 0.6rem; width: 100%; }
+.lead .field-error { color: var(--poor); font-size: 0.85rem; margin: 0; }
+.lead [aria-invalid="true"] { border-color: var(--poor); }
+.lead-facts dt { font-size: 0.8rem; font-weight: 600; color: var(--muted); margin-top: 0.6rem; }
+.lead-facts dd { margin: 0.1rem 0 0; overflow-wrap: anywhere; }
+.lead-facts ul { margin: 0; padding-left: 1.1rem; }
+.lead .when, .timeline .when { white-space: nowrap; }
+.explanation .reasons li { white-space: normal; }
+.danger-link { color: var(--poor); font-weight: 600; }
+.erase-confirm { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; }
+button.danger { background: var(--poor); }
+@media (max-width: 900px) { .grid.lead { grid-template-columns: minmax(0, 1fr); } }
 
 /* Settings, spend and install pages */
 

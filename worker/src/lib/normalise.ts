@@ -49,6 +49,7 @@ export function toProfileEvent(event: CollectEvent, arrival: Arrival): ProfileEv
     ts: Math.min(event.ts, arrival.receivedAt),
     url: keptUrl(event.url) ?? undefined,
     scored: !arrival.internal && !bot,
+    ...((bot || arrival.internal) && { notScored: bot ? "bot" as const : "excluded_address" as const }),
     ...(arrival.sid && { sid: arrival.sid }),
     ...(event.type === "track" && { name: event.name }),
     ...(props && { props }),

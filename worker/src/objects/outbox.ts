@@ -110,6 +110,13 @@ export class Outbox {
       .rowsWritten > 0;
   }
 
+  /** Items of a kind not delivered yet: still being tried, and given up (kept as failed). */
+  waiting(kind: OutboxKind): { pending: number; failed: number } {
+    return this.sql.exec<{ pending: number; failed: number }>(
+      "SELECT count(*) - count(failed_at) AS pending, count(failed_at) AS failed FROM outbox WHERE kind = ?", kind,
+    ).one();
+  }
+
   /** KV keys that pending export items would write or delete. */
   pendingExportKeys(): string[] {
     return this.sql.exec<{ payload: string }>("SELECT payload FROM outbox WHERE kind = 'export'").toArray()

@@ -3,7 +3,7 @@
  * mapping between rows and the rules engine's plain data.
  */
 import type { Stage } from "../../../shared/events";
-import type { ProfileEvent, ScoringState } from "../../../shared/rules";
+import type { NotScored, ProfileEvent, ScoringState } from "../../../shared/rules";
 import type { Migrations } from "./migrate";
 
 export const MIGRATIONS: Migrations = [
@@ -218,6 +218,7 @@ export interface ProfileRow {
 export type EventRow = {
   seq: number; id: string; received_at: number; ts: number; type: ProfileEvent["type"];
   sid: string | null; url: string | null; name: string | null; props: string | null; traits: string | null;
+  /** 1, or why not scored (NOT_SCORED_CODES). */
   scored: number; points: number; lead: string | null; forwarded: number;
   /** 1: a claimed event (a column of the person part: absent from an anonymous visitor's rows). */
   claimed?: number;
@@ -255,6 +256,16 @@ export function saveRow(sql: SqlStorage, row: ProfileRow): void {
   );
 }
 
+/**
+ * The `scored` column: 1 scored; else why not (docs/api.md, Profiles), 0 for events
+ * stored before reasons were kept. A code in the column it always had: no migration,
+ * and a visitor's rows carry it to the lead like every other column.
+ */
+const NOT_SCORED_CODES = { bot: 2, excluded_address: 3, staff: 4 } as const satisfies Record<NotScored, number>;
+export const STAFF_CODE = NOT_SCORED_CODES.staff;
+const notScoredOf = (code: number) =>
+  (Object.keys(NOT_SCORED_CODES) as NotScored[]).find((reason) => NOT_SCORED_CODES[reason] === code);
+
 /** An event to store: with the points it gave, and the lead it belongs to (a visitor's). */
 export type NewEvent = readonly [event: ProfileEvent, points: number, lead: string | null];
 
@@ -277,7 +288,7 @@ export function insertEvents(sql: SqlStorage, events: readonly NewEvent[]): void
   const claims = events.some(([event]) => event.claimed);
   sql.exec(claims ? INSERT_CLAIMED_EVENTS : INSERT_EVENTS, JSON.stringify(events.map(([event, points, lead]) => [
     event.id, event.receivedAt, event.ts, event.type, event.sid ?? null, event.url ?? null,
-    event.name ?? null, json(event.props), json(event.traits), event.scored ? 1 : 0, points, lead,
+    event.name ?? null, json(event.props), json(event.traits), event.scored ? 1 : event.notScored ? NOT_SCORED_CODES[event.notScored] : 0, points, lead,
     ...(claims ? [event.claimed ? 1 : 0] : []),
   ])));
 }
@@ -287,12 +298,14 @@ function json(value: unknown): string | null {
 }
 
 export function eventOf(r: EventRow): ProfileEvent {
+  const notScored = notScoredOf(r.scored);
   return {
     id: r.id,
     type: r.type,
     receivedAt: r.received_at,
     ts: r.ts,
     scored: r.scored === 1,
+    ...(notScored && { notScored }),
     ...(r.sid !== null && { sid: r.sid }),
     ...(r.url !== null && { url: r.url }),
     ...(r.name !== null && { name: r.name }),

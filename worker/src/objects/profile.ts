@@ -61,7 +61,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
   applyEvent, companyTraits, emptyState, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, replay, scoreOf, settleDecay,
-  DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Traits,
+  DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Traits, type Unscored,
 } from "../../../shared/rules";
 import { deleteExport, exportKey, putExport } from "../exports/store";
 import { exportRecord, sourceOf, type Claims, type ExportRecord } from "../exports/record";
@@ -70,7 +70,7 @@ import { eraseFromMetrics, recordStageChange } from "../metrics";
 import type { StageChangeRecord } from "../metrics/types";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
-import { registerLead, unregisterLead } from "../sites/leads";
+import { leadSummary, registerLead, unregisterLead } from "../sites/leads";
 import { clearFailure, listFailures, recordGiveUp } from "../webhooks/failed";
 import { deliverWebhook } from "../webhooks/deliver";
 import type { MemberState } from "./account";
@@ -78,7 +78,7 @@ import { disenrol, enrol } from "./cohort";
 import { migrate, setMeta } from "./migrate";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
-  BARE_SCHEMA_VERSION, CURRENT_SCHEMA, EVENT_ID, eventOf, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
+  BARE_SCHEMA_VERSION, CURRENT_SCHEMA, EVENT_ID, eventOf, STAFF_CODE, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
   type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 import { demotedStage, stagesTo } from "./stages";
@@ -206,8 +206,16 @@ export interface TimelineEntry {
   name?: string;
   points: number;
   scored: boolean;
+  /** Why the event gave no points (with `points: 0` only). */
+  reason?: Unscored;
   /** Sent by a browser that only claimed the lead's email. */
   claimed?: true;
+}
+
+export interface LeadLinks {
+  visitors: { id: string; verified: boolean; firstAt: number }[];
+  exported: boolean;
+  webhooks: { pending: number; failed: number };
 }
 
 /** Everything the profile API shows of a profile. */
@@ -361,17 +369,28 @@ export class Profile extends DurableObject<Env> {
 
   /** Applies events to a lead: a visitor's forwarded history and batches, or server events. */
   async record(batch: LeadBatch): Promise<BatchResult> {
+    const held = this.load();
+    const listed = held && JSON.stringify(leadSummary(held.scoring.traits));
     const { activity, ...counts } = this.apply("lead", batch);
     this.tellAccounts(batch.now);
     const row = this.row!;
-    if (!row.registered) {
-      await registerLead(this.env.SITES, row.site, this.ctx.id.toString());
-      row.registered = true;
-      saveRow(this.sql, row);
-    }
+    await this.list(row, listed);
     await this.schedule(batch.now);
     const state = this.stateOf(row, batch.now);
     return { state, ...counts, activity: { ...activity, qualified: isQualified(state.stage) }, profileId: this.ctx.id.toString() };
+  }
+
+  /**
+   * Lists the lead in its site's registry, with the summary it is found by: once when it
+   * is new, and again when that summary changed from `listed` (as it stood before).
+   */
+  private async list(row: ProfileRow, listed: string | null): Promise<void> {
+    const summary = leadSummary(row.scoring.traits);
+    if (row.registered && JSON.stringify(summary) === listed) return;
+    await registerLead(this.env.SITES, row.site, this.ctx.id.toString(), summary);
+    if (row.registered) return;
+    row.registered = true;
+    saveRow(this.sql, row);
   }
 
   // --- sales and operations ------------------------------------------------
@@ -456,6 +475,9 @@ export class Profile extends DurableObject<Env> {
     const events = this.sql.exec<EventRow>(
       "SELECT * FROM events WHERE lead IS ? ORDER BY received_at DESC, seq DESC LIMIT ?", row.lead, TIMELINE_LIMIT + 1,
     ).toArray();
+    // Why an event gave nothing is what a replay of the person's events says (shared/rules/score.ts).
+    const replayed = this.replayOf(row, this.rules!.model, now);
+    const reasons = new Map(replayed.rows.map((r, i) => [r.id, replayed.result.reasons[i]]));
     const visitors = row.kind === "lead"
       ? this.sql.exec<{ count: number; verified: number }>("SELECT count(*) AS count, coalesce(max(verified), 0) AS verified FROM visitors").one()
       : undefined;
@@ -470,6 +492,7 @@ export class Profile extends DurableObject<Env> {
       stages: this.stageHistory(),
       timeline: events.slice(0, TIMELINE_LIMIT).reverse().map((e) => ({
         id: e.id, type: e.type, ts: e.ts, receivedAt: e.received_at, points: e.points, scored: e.scored === 1,
+        ...(e.points === 0 && reasons.get(e.id) && { reason: reasons.get(e.id)! }),
         ...(e.url !== null && { url: e.url }),
         ...(e.name !== null && { name: e.name }),
         ...(e.claimed === 1 && { claimed: true as const }),
@@ -481,6 +504,19 @@ export class Profile extends DurableObject<Env> {
       mqlAt: row.mqlAt,
       ...(visitors && { visitors: { count: visitors.count, verified: visitors.verified === 1 }, verified: row.verified, ...this.claimsOf(row) }),
     };
+  }
+
+  /**
+   * What a lead is linked to (the dashboard's lead page): the browsers merged into it, each
+   * verified or only claimed, whether it is in the MQL export, its webhooks not yet delivered.
+   * Null when the object is no lead of `site`.
+   */
+  links(site: string): LeadLinks | null {
+    const row = this.load();
+    if (!row || row.site !== site || row.kind !== "lead") return null;
+    const visitors = this.sql.exec<{ id: string; verified: number; first_at: number }>("SELECT id, verified, first_at FROM visitors ORDER BY first_at")
+      .toArray().map((v) => ({ id: v.id, verified: v.verified === 1, firstAt: v.first_at }));
+    return { visitors, exported: row.exportKey !== null, webhooks: this.outbox.waiting("webhook") };
   }
 
   /**
@@ -540,6 +576,7 @@ export class Profile extends DurableObject<Env> {
     ).one().n;
     if (link?.verified === 1 || (kept === 0 && row.folded === null)) return (await this.erase(site)) as { lead: string };
     const rules = await this.rulesNow(row, now);
+    const listed = JSON.stringify(leadSummary(row.scoring.traits));
     this.transaction(() => {
       this.sql.exec("DELETE FROM events WHERE claimed = 1 AND id IN (SELECT value FROM json_each(?))", ids);
       this.sql.exec("DELETE FROM visitors WHERE id = ?", visitor);
@@ -548,6 +585,7 @@ export class Profile extends DurableObject<Env> {
       saveRow(this.sql, row);
     });
     this.oldestArrival = undefined;
+    await this.list(row, listed); // a name only the claim gave is no longer found
     this.tellAccounts(now);
     await this.schedule(now);
     return null;
@@ -699,13 +737,13 @@ export class Profile extends DurableObject<Env> {
         const internalBefore = isInternal(row.scoring.traits, rules);
         const plain = withoutIdentity(event);
         const marked = claimed ? { ...plain, claimed: true as const } : plain;
-        const kept = marked.scored && internalBefore ? { ...marked, scored: false } : marked;
+        const kept = marked.scored && internalBefore ? { ...marked, scored: false, notScored: "staff" as const } : marked;
         const points = outOfOrder ? 0 : applyEvent(rules.model, row.scoring, kept);
         unwritten.push([kept, points, row.lead]);
         if (!internalBefore && isInternal(row.scoring.traits, rules)) {
           // Staff of the site: everything it did is recorded, none of it scored.
           write();
-          this.sql.exec("UPDATE events SET scored = 0, points = 0 WHERE lead IS ?", row.lead);
+          this.sql.exec("UPDATE events SET scored = ?, points = 0 WHERE lead IS ?", STAFF_CODE, row.lead);
           outOfOrder = true;
         }
         if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now }, write);
