@@ -135,6 +135,10 @@ button.small { padding: 0.25rem 0.6rem; font-size: 0.85rem; }
 /* Leads pages */
 
 /* Settings, spend and install pages */
+.card h3 { font-size: 0.95rem; margin: 1.1rem 0 0.4rem; }
+.webhook-actions { margin-top: 0.9rem; }
+.card .sub { display: block; color: var(--muted); font-size: 0.78rem; }
+.install textarea { min-height: 0; }
 
 .login { max-width: 26rem; margin: 12vh auto 0; display: flex; flex-direction: column; gap: 0.6rem; }
 .login h1 { font-size: 1.4rem; }
