@@ -107,7 +107,8 @@ tbody tr:last-child > * { border-bottom: 0; }
 /* Forms (every page's): a label above each field, its error beside it. */
 .field { display: flex; flex-direction: column; gap: 0.25rem; margin: 0 0 0.9rem; min-width: 0; }
 .field > label, .field > .label { font-weight: 600; font-size: 0.9rem; }
-.field .hint { color: var(--muted); font-size: 0.82rem; margin: 0; }
+.hint { color: var(--muted); font-size: 0.82rem; margin: 0; }
+fieldset .hint { margin-bottom: 0.4rem; }
 .field-error { color: var(--poor); font-size: 0.85rem; font-weight: 600; margin: 0; overflow-wrap: anywhere; }
 .form-error { margin: 0 0 0.9rem; }
 textarea {

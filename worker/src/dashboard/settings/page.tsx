@@ -98,15 +98,15 @@ export function SettingsPage({ nav, site, values, posted, notice, keys, failures
         </Card>
 
         <SettingsCard site={site.id} form="identity" title="Identity" errors={e.identity}
-          note="The secret the site signs verified identities with (docs: api.md, identify). Write-only: never shown back.">
+          note="The secret the site signs an identify with, so that its lead counts as verified. Write-only: never shown back.">
           <TextField name="identifySecret" label="Identity secret" type="password" autocomplete="new-password" value="" errors={e.identity.identifySecret}
             hint={site.identifySecret ? "A secret is set: leave blank to keep it, or type a new one." : "None set. 16 characters or more."} />
           <CheckField name="requireVerified" label="Require verified identities" checked={text("requireVerified") === "true"} errors={e.identity.requireVerified}
-            hint="A claimed email, not signed by the site, never becomes a lead." />
+            hint="An identify the site did not sign is refused, and a form's email does not identify." />
         </SettingsCard>
 
         <SettingsCard site={site.id} form="visibility" title="Public stages" errors={e.visibility}
-          note="The stages a visitor's browser may see of itself; any other shows as the last public one before it.">
+          note="The stages a visitor's browser may see of itself: a later stage shows as the highest public one below it, disqualified as lead.">
           <CheckGroup name="publicStages" label="Stages shown to browsers" options={STAGES} checked={list("publicStages")} errors={e.visibility.publicStages} />
         </SettingsCard>
 
