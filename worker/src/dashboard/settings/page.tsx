@@ -3,6 +3,7 @@
  * its webhook's test and failed deliveries, and the site's keys; and the page that shows a
  * new key, once.
  */
+import type { Child } from "hono/jsx";
 import { STAGES } from "../../../../shared/rules";
 import type { Site } from "../../sites/config";
 import { DEFAULT_SCOPES, SCOPES, type ListedKey, type Scope } from "../../sites/keys";
@@ -16,15 +17,15 @@ import type { SettingsForm, Values } from "./forms";
 const action = (site: string, path: string) => `/dashboard/settings${path}?${new URLSearchParams({ site })}`;
 
 /** A form of the page: its errors, if it was the one posted, and its save button. */
-function SettingsCard({ site, form, title, note, errors, children, button = "Save" }: {
-  site: string; form: SettingsForm; title: string; note?: string; errors: Record<string, string[]>; button?: string; children: unknown;
+function SettingsCard({ site, form, title, note, errors, children }: {
+  site: string; form: SettingsForm; title: string; note?: string; errors: Record<string, string[]>; children: Child;
 }) {
   return (
     <Card title={title} note={note} id={`settings-${form}`}>
       <form method="post" action={action(site, `/${form}`)}>
         {errors[""] && <p class="error form-error" role="alert">{errors[""].join("; ")}</p>}
         {children}
-        <div class="actions"><button type="submit">{button}</button></div>
+        <div class="actions"><button type="submit">Save</button></div>
       </form>
     </Card>
   );

@@ -30,7 +30,8 @@ const NOTICES: Record<string, string> = {
   "key-revoked": "Revoked the key: it no longer signs anything in (other locations follow within a minute).",
 };
 
-const BODY_LIMIT = limitBody(64 * 1024);
+/** As the site API's: exclusion lists may be long. */
+const BODY_LIMIT = limitBody(256 * 1024);
 const SETTINGS = "/dashboard/settings";
 
 const back = (c: Context<AppEnv>, site: string, done: string, hash = "") => c.redirect(pageUrl(SETTINGS, site, { done }, hash), 303);
