@@ -20,7 +20,7 @@ export function InstallPage({ nav, site, origin }: { nav: NavContext; site: stri
   ].join("\n");
   const module = [
     `// dist/sdk/index.js (npm run build), copied into the app; types in index.d.ts`,
-    `import { init, track, identify, onStage } from "./edgescore/index.js";`,
+    `import { init, track, onStage } from "./edgescore/index.js";`,
     ``,
     `init({ site: "${site}", api: "${origin}" });`,
     `track("demo_request");`,
