@@ -105,6 +105,31 @@ tbody tr:last-child > * { border-bottom: 0; }
 .notice { color: var(--good); background: #e3f6ee; border-radius: 8px; padding: 0.5rem 0.75rem; margin: 0 0 1rem; }
 
 /* Forms (every page's): a label above each field, its error beside it. */
+.field { display: flex; flex-direction: column; gap: 0.25rem; margin: 0 0 0.9rem; min-width: 0; }
+.field > label, .field > .label { font-weight: 600; font-size: 0.9rem; }
+.hint { color: var(--muted); font-size: 0.82rem; margin: 0; }
+fieldset .hint { margin-bottom: 0.4rem; }
+.field-error { color: var(--poor); font-size: 0.85rem; font-weight: 600; margin: 0; overflow-wrap: anywhere; }
+.form-error { margin: 0 0 0.9rem; }
+textarea {
+  font: inherit; color: var(--text); background: #fff; border: 1px solid #cfd4dc; border-radius: 8px;
+  padding: 0.45rem 0.6rem; width: 100%; min-height: 5.5rem; resize: vertical;
+}
+textarea.code, input.code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.82rem; }
+[aria-invalid="true"] { border-color: var(--poor); box-shadow: 0 0 0 1px var(--poor); }
+input:focus-visible, textarea:focus-visible, select:focus-visible, button:focus-visible, a:focus-visible {
+  outline: 3px solid #7b99f0; outline-offset: 2px;
+}
+fieldset { border: 1px solid var(--line); border-radius: 8px; padding: 0.5rem 0.8rem 0.7rem; margin: 0 0 0.9rem; min-width: 0; }
+legend { font-weight: 600; font-size: 0.9rem; padding: 0 0.3rem; }
+.checks { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; }
+.check { display: inline-flex; align-items: center; gap: 0.4rem; font-weight: 400; min-height: 1.75rem; }
+.check input { margin: 0; width: 1.1rem; height: 1.1rem; }
+.actions { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; }
+form.inline { display: inline; margin: 0; }
+button.secondary { color: var(--accent); background: #fff; border: 1px solid var(--accent); }
+button.danger { background: var(--poor); }
+button.small { padding: 0.25rem 0.6rem; font-size: 0.85rem; }
 
 /* Scoring rules page */
 
@@ -130,6 +155,10 @@ button.danger { background: var(--poor); }
 @media (max-width: 900px) { .grid.lead { grid-template-columns: minmax(0, 1fr); } }
 
 /* Settings, spend and install pages */
+.card h3 { font-size: 0.95rem; margin: 1.1rem 0 0.4rem; }
+.webhook-actions { margin-top: 0.9rem; }
+.card .sub { display: block; color: var(--muted); font-size: 0.78rem; }
+.install textarea { min-height: 0; }
 
 .login { max-width: 26rem; margin: 12vh auto 0; display: flex; flex-direction: column; gap: 0.6rem; }
 .login h1 { font-size: 1.4rem; }

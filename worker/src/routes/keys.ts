@@ -1,22 +1,10 @@
 import { Hono } from "hono";
-import * as v from "valibot";
 import type { AppEnv } from "../app-env";
 import { requireAdmin, requireScope } from "../lib/auth";
 import { limitBody, readJson } from "../lib/body";
 import { ApiError } from "../lib/errors";
 import { requireSite } from "../lib/site";
-import { createKey, DEFAULT_SCOPES, listKeys, revokeKey, SCOPES } from "../sites/keys";
-
-const CreateKeySchema = v.optional(v.strictObject({
-  scopes: v.optional(
-    v.pipe(
-      v.array(v.picklist(SCOPES, `must be one of ${SCOPES.join(", ")}`)),
-      v.minLength(1, "must name at least one scope"),
-      v.transform((scopes) => [...new Set(scopes)]),
-    ),
-    DEFAULT_SCOPES,
-  ),
-}), {});
+import { createKey, KeyRequestSchema, listKeys, revokeKey } from "../sites/keys";
 
 /**
  * A site's keys (CONTRACT §7): only the admin token creates one; the admin token
@@ -25,7 +13,7 @@ const CreateKeySchema = v.optional(v.strictObject({
 export const keys = new Hono<AppEnv>()
   .post("/v1/sites/:site/keys", requireAdmin, limitBody(4096), async (c) => {
     const site = await requireSite(c, c.req.param("site"));
-    const { scopes } = await readJson(c, CreateKeySchema);
+    const { scopes } = await readJson(c, KeyRequestSchema);
     const { key, token } = await createKey(c.env.SITES, site.id, scopes, Date.now());
     return c.json({ id: key.id, key: token, scopes: key.scopes, createdAt: key.createdAt }, 201);
   })

@@ -1,12 +1,12 @@
 import { type Context, Hono } from "hono";
+import type { Checked } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
 import { ensureAdmin, requireAdmin, requireScope } from "../lib/auth";
 import { ApiError } from "../lib/errors";
 import { limitBody } from "../lib/body";
-import { webhookRefusal } from "../lib/webhook-host";
-import { buildSite, publicSite, SITE_ID, type Site } from "../sites/config";
-import { getSite, listSites, putSite } from "../sites/store";
-import { publishVersion } from "../sites/versions";
+import { publicSite, SITE_ID, type Site } from "../sites/config";
+import { patchSite, saveSite } from "../sites/save";
+import { getSite, listSites } from "../sites/store";
 
 /**
  * Site configuration (docs/api.md#put-v1sitessite): list, create or replace, change in
@@ -21,7 +21,7 @@ export const sites = new Hono<AppEnv>()
     const input = await readBody(c);
     const previous = await getSite(c.env.SITES, id, { fresh: true });
     if (!previous) ensureAdmin(c, "create a site");
-    return c.json(await saveSite(c, id, input, previous), previous ? 200 : 201);
+    return c.json(shown(await saveSite(c.env, id, input, previous, c.req.url, Date.now())), previous ? 200 : 201);
   })
   // A JSON Merge Patch (RFC 7396) of the config GET shows: what the body names changes, the rest stays.
   .patch("/v1/sites/:site", requireScope("site:admin"), limitBody(256 * 1024), async (c) => {
@@ -29,7 +29,7 @@ export const sites = new Hono<AppEnv>()
     const patch = await readBody(c);
     const previous = await getSite(c.env.SITES, id, { fresh: true });
     if (!previous) throw new ApiError(404, "unknown_site", "no such site", "site");
-    return c.json(await saveSite(c, id, mergePatch(publicSite(previous), patch), previous), 200);
+    return c.json(shown(await patchSite(c.env, previous, patch, c.req.url, Date.now())), 200);
   })
   .get("/v1/sites/:site", requireScope("site:admin"), async (c) => {
     const site = await getSite(c.env.SITES, c.req.param("site"), { fresh: true });
@@ -45,33 +45,8 @@ async function readBody(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
-/** Checks `input` as a whole config, refuses a webhook it may not call, and keeps it: a new rules version when the rules changed. */
-async function saveSite(c: Context<AppEnv>, id: string, input: unknown, previous: Site | null) {
-  const built = buildSite(id, input, previous, Date.now());
-  if (!built.ok) throw ApiError.invalid("invalid_site", built.issues);
-  const site = built.value;
-  const refusal = site.webhook && webhookRefusal(site.webhook.url, c.req.url, c.env.LOCAL_WEBHOOKS);
-  if (refusal) throw new ApiError(400, "invalid_site", `webhook.url ${refusal}`, "webhook.url");
-  // New rules are a new version, kept (GET …/rules) before the config names it.
-  if (site.rulesVersion !== previous?.rulesVersion) await publishVersion(c.env.SITES, site, { origin: "site" });
-  else await putSite(c.env.SITES, site);
-  return publicSite(site);
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-/**
- * RFC 7396: objects merge key by key, `null` removes a key, anything else (arrays too)
- * replaces. Keys are defined as own properties, so a `__proto__` key is a key like any
- * other (and refused by the config's check), never the object's prototype.
- */
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return patch;
-  const merged: Record<string, unknown> = isObject(target) ? { ...target } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete merged[key];
-    else Object.defineProperty(merged, key, { value: mergePatch(Object.hasOwn(merged, key) ? merged[key] : undefined, value), enumerable: true, writable: true, configurable: true });
-  }
-  return merged;
+/** The site as kept (sites/save.ts), or a 400 naming every bad field. */
+function shown(saved: Checked<Site>) {
+  if (!saved.ok) throw ApiError.invalid("invalid_site", saved.issues);
+  return publicSite(saved.value);
 }

@@ -16,11 +16,24 @@
  */
 import { timingSafeEqual } from "hono/utils/buffer";
 import { encodeBase64Url } from "hono/utils/encode";
+import * as v from "valibot";
 import { listAll } from "../lib/kv";
 
 export const SCOPES = ["events:write", "profiles:read", "feedback:write", "exports:read", "site:admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 export const DEFAULT_SCOPES: Scope[] = ["events:write", "profiles:read", "feedback:write", "exports:read"];
+
+/** What a new key is asked for (docs/api.md, keys): its scopes, by default DEFAULT_SCOPES. */
+export const KeyRequestSchema = v.optional(v.strictObject({
+  scopes: v.optional(
+    v.pipe(
+      v.array(v.picklist(SCOPES, `must be one of ${SCOPES.join(", ")}`)),
+      v.minLength(1, "must name at least one scope"),
+      v.transform((scopes) => [...new Set(scopes)]),
+    ),
+    DEFAULT_SCOPES,
+  ),
+}), {});
 
 /** A key as a request sees it, once its secret is checked. */
 export interface SiteKey {

@@ -7,7 +7,7 @@ import type { Stage } from "../../../shared/events";
 import type { StageOrigin } from "../objects/profile";
 import { hmacHex } from "../lib/crypto";
 import { webhookRefusal } from "../lib/webhook-host";
-import { webhookHears } from "../sites/config";
+import { webhookHears, type Site } from "../sites/config";
 import { getSite } from "../sites/store";
 
 const TIMEOUT_MS = 10_000;
@@ -62,6 +62,15 @@ export async function deliverWebhook(env: Pick<Env, "SITES" | "LOCAL_WEBHOOKS">,
   if (!webhook) return null;
   if (body.type === "profile.stage_changed" && !webhookHears(webhook.stages, body.to!, body.origin!)) return null;
   return send(webhook.url, webhook.secret, item.id, item.payload, now, env.LOCAL_WEBHOOKS);
+}
+
+/** A signed `ping` to the site's webhook, to check its receiver (null: the site has none): delivered, or why not. */
+export async function pingWebhook(env: Pick<Env, "LOCAL_WEBHOOKS">, site: Site, now: number): Promise<{ id: string; delivered: boolean; error?: string } | null> {
+  if (!site.webhook) return null;
+  const id = `ping.${crypto.randomUUID()}`;
+  const body = JSON.stringify({ id, type: "ping", site: site.id, at: new Date(now).toISOString() });
+  const error = await send(site.webhook.url, site.webhook.secret, id, body, now, env.LOCAL_WEBHOOKS);
+  return { id, delivered: error === null, ...(error && { error }) };
 }
 
 /** Jittered exponential backoff: 10 s doubling to at most an hour. */

@@ -5,6 +5,7 @@
  * A delivery id starts with its object's id (a profile's, or an account's), so
  * erasing a person finds theirs.
  */
+import { accountObject, profileById } from "../lib/identity";
 import { listAll } from "../lib/kv";
 import type { OutboxItem } from "../objects/outbox";
 
@@ -52,4 +53,16 @@ export async function getFailure(kv: KVNamespace, site: string, id: string): Pro
 export async function listFailures(kv: KVNamespace, site: string, profile?: string): Promise<FailedDelivery[]> {
   const keys = await listAll<FailedDelivery>(kv, prefix(site) + (profile ? `${profile}.` : ""));
   return keys.flatMap((k) => (k.metadata ? [k.metadata] : [])).sort((a, b) => b.failedAt - a.failedAt);
+}
+
+/**
+ * Sends a failed delivery again from the outbox of the object that holds it (an account's,
+ * or a profile's): whether it was delivered, or null when the site has no such failure.
+ * Not delivered, it is retried with backoff, and listed again if it gives up again.
+ */
+export async function retryFailure(env: Env, site: string, id: string, now: number): Promise<{ id: string; delivered: boolean } | null> {
+  const failure = await getFailure(env.SITES, site, id);
+  const owner = failure && (failure.account ? accountObject(env, site, failure.account) : profileById(env, failure.profile));
+  if (!failure || !owner) return null;
+  return { id: failure.id, delivered: await owner.retryDelivery(failure.id, now) };
 }
