@@ -180,3 +180,72 @@ describe("cost per MQL and time to MQL in the metrics", () => {
     expect(empty.timeToMql.buckets.every((b: { mqls: number }) => b.mqls === 0)).toBe(true);
   });
 });
+
+describe("the spend page (/dashboard/spend)", () => {
+  const SELF = "https://edge.test";
+  async function session(token: string): Promise<string> {
+    const res = await call("/dashboard/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: SELF },
+      body: new URLSearchParams({ token }).toString(),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(303);
+    return res.headers.get("Set-Cookie")!.split(";")[0]!;
+  }
+  const submit = (path: string, cookie: string, fields: Record<string, string>) => call(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: SELF, Cookie: cookie },
+    body: new URLSearchParams(fields).toString(),
+    redirect: "manual",
+  });
+  const spendOf = async (site: string) => (await call(`/v1/sites/${site}/spend`, { headers: ADMIN })).json<Record<string, any>>();
+
+  it("adds, changes and removes entries through the API's checks, saying what it did", async () => {
+    const site = await createSite();
+    const cookie = await session("test-admin-token");
+    const entries = `/dashboard/spend/entries?site=${site}`;
+
+    let res = await submit(entries, cookie, { form: "add", currency: "eur", month: "2026-11", source: "LinkedIn", amount: "1,200" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe(`/dashboard/spend?site=${site}&done=saved`);
+    expect(await spendOf(site)).toMatchObject({ currency: "EUR", entries: [{ month: "2026-11", source: "linkedin", amount: 1200 }] });
+    const page = await (await call(res.headers.get("Location")!, { headers: { Cookie: cookie } })).text();
+    expect(page).toContain('<p class="notice" role="status">Spend saved.</p>');
+    expect(page).toContain('data-source="linkedin"');
+
+    // A wrong amount: the page again, the error beside the field, nothing saved.
+    res = await submit(entries, cookie, { form: "add", month: "2026-12", source: "linkedin", amount: "lots" });
+    expect(res.status).toBe(400);
+    const refused = await res.text();
+    expect(refused).toMatch(/<input id="add-amount"[^>]*value="lots"[^>]*aria-invalid="true" aria-describedby="add-amount-error"/);
+    expect(refused).toContain('<p class="field-error" id="add-amount-error">must be a number</p>');
+    expect((await spendOf(site)).entries).toHaveLength(1);
+
+    // Editing the amount in place replaces that month's entry.
+    res = await submit(entries, cookie, { form: "edit", month: "2026-11", source: "linkedin", amount: "900" });
+    expect(res.status).toBe(303);
+    expect((await spendOf(site)).entries).toEqual([{ month: "2026-11", source: "linkedin", amount: 900 }]);
+
+    res = await submit(`/dashboard/spend/remove?site=${site}`, cookie, { month: "2026-11", source: "linkedin" });
+    expect(res.headers.get("Location")).toBe(`/dashboard/spend?site=${site}&done=removed`);
+    expect(await spendOf(site)).toMatchObject({ currency: "EUR", entries: [] });
+
+    // Free text in `done` is never shown: an unknown code is a bad address.
+    expect((await call(`/dashboard/spend?site=${site}&done=<b>hi</b>`, { headers: { Cookie: cookie } })).status).toBe(400);
+  });
+
+  it("is site:admin's: a key with exports:read neither sees the page nor posts its forms", async () => {
+    const site = await createSite();
+    const res = await call(`/v1/sites/${site}/keys`, json({ scopes: ["exports:read"] }));
+    const cookie = await session((await res.json<{ key: string }>()).key);
+    expect((await call(`/dashboard/spend?site=${site}`, { headers: { Cookie: cookie } })).status).toBe(403);
+    const post = await submit(`/dashboard/spend/entries?site=${site}`, cookie, { form: "add", currency: "USD", month: "2026-11", source: "x", amount: "1" });
+    expect(post.status).toBe(403);
+    expect((await spendOf(site)).entries).toEqual([]);
+    // The overview leaves the spend page out of its navigation and its cost card.
+    const overview = await (await call(`/dashboard?site=${site}`, { headers: { Cookie: cookie } })).text();
+    expect(overview).not.toContain("/dashboard/spend");
+    expect(overview).toContain('data-kpi="cost-per-mql"');
+  });
+});

@@ -8,7 +8,7 @@ import type { ExportRecord } from "../exports/record";
 import type { Metrics, VitalName } from "../metrics/types";
 import type { FailedDelivery } from "../webhooks/failed";
 import { BarChart } from "./charts";
-import { count, counted, duration, percent, rating, signed, sourceName, time, traitText, vital } from "./format";
+import { count, counted, duration, money, percent, rating, signed, sourceName, time, traitText, vital } from "./format";
 
 export function Card({ title, note, wide = false, id, children }: { title: string; note?: Child; wide?: boolean; id?: string; children: Child }) {
   return (
@@ -32,6 +32,7 @@ export function Kpis({ metrics }: { metrics: Metrics }) {
     ["mql-to-opportunity", "MQL → opportunity", percent(rates.mqlToOpportunity)],
     ["mql-to-customer", "MQL → customer", percent(rates.mqlToCustomer)],
     ["time-to-mql", "Median time to MQL", duration(metrics.medianTimeToMqlSeconds)],
+    ["cost-per-mql", "Cost per MQL", money(metrics.costPerMql.overall, metrics.costPerMql.currency)],
     ["disqualified", "Disqualified", count(counts.disqualified)],
   ];
   return (
@@ -71,6 +72,32 @@ export function Sources({ sources }: { sources: Metrics["bySource"] }) {
           </tbody>
         </table>
       </div>
+    </>
+  );
+}
+
+/** A time-to-MQL bucket in words: "under 1 h", "1 h – 1 d", "30 d or more". */
+function bucketName({ fromSeconds, toSeconds }: Metrics["timeToMql"]["buckets"][number]): string {
+  if (fromSeconds === 0) return `under ${duration(toSeconds)}`;
+  return toSeconds === null ? `${duration(fromSeconds)} or more` : `${duration(fromSeconds)} – ${duration(toSeconds)}`;
+}
+
+/** How long the period's MQLs took from first seen: MQLs per bucket, and the quartiles and 90th percentile. */
+export function TimeToMql({ timeToMql }: { timeToMql: Metrics["timeToMql"] }) {
+  const total = timeToMql.buckets.reduce((sum, b) => sum + b.mqls, 0);
+  if (!total) return <Empty>No MQLs in this period.</Empty>;
+  const bars = timeToMql.buckets.map((b) => ({
+    label: bucketName(b), value: b.mqls, text: count(b.mqls), title: `${bucketName(b)}: ${counted(b.mqls, "MQL")}`,
+  }));
+  const percentiles = [["p25", "25%"], ["p50", "Half (median)"], ["p75", "75%"], ["p90", "90%"]] as const;
+  return (
+    <>
+      <BarChart bars={bars} label="MQLs by time from first seen to MQL" />
+      <dl class="percentiles">
+        {percentiles.map(([key, name]) => (
+          <div data-percentile={key}><dt>{name}</dt><dd>{`within ${duration(timeToMql[key])}`}</dd></div>
+        ))}
+      </dl>
     </>
   );
 }
