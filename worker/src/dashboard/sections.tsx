@@ -22,6 +22,11 @@ export function Card({ title, note, wide = false, id, children }: { title: strin
 
 const Empty = ({ children }: { children: Child }) => <p class="empty">{children}</p>;
 
+/** A wide table's box, scrolled sideways on a phone: focusable and named, so it can be scrolled by keyboard. */
+export const Scroll = ({ label, children }: { label: string; children: Child }) => (
+  <div class="scroll" tabindex={0} role="region" aria-label={label}>{children}</div>
+);
+
 /** The headline figures; `data-kpi` names each for tests and readers of the HTML. */
 export function Kpis({ metrics }: { metrics: Metrics }) {
   const { counts, rates } = metrics;
@@ -59,7 +64,7 @@ export function Sources({ sources }: { sources: Metrics["bySource"] }) {
   return (
     <>
       <BarChart bars={bars} label="MQLs by first-touch source" />
-      <div class="scroll">
+      <Scroll label="MQLs and SQLs by source">
         <table>
           <thead><tr><th>Source</th><th>Medium</th><th>Campaign</th><th>Referrer</th><th class="num">MQLs</th><th class="num">SQLs</th></tr></thead>
           <tbody>
@@ -71,7 +76,7 @@ export function Sources({ sources }: { sources: Metrics["bySource"] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
     </>
   );
 }
@@ -218,7 +223,7 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
   const pages = vitals.LCP.pages.slice(0, PAGES_SHOWN);
   return (
     <>
-      <div class="scroll">
+      <Scroll label="Web Vitals">
         <table>
           <thead><tr><th>Metric</th><th class="num">p75</th><th class="num">MQLs</th><th class="num">Others</th><th class="num">Samples</th></tr></thead>
           <tbody>
@@ -233,9 +238,9 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
       {pages.length > 0 && (
-        <div class="scroll">
+        <Scroll label="LCP by page">
           <table>
             <thead><tr><th>Page</th><th class="num">LCP p75</th><th class="num">Samples</th></tr></thead>
             <tbody>
@@ -244,7 +249,7 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       )}
     </>
   );
@@ -254,7 +259,7 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
 export function Failures({ failures }: { failures: FailedDelivery[] }) {
   if (!failures.length) return <Empty>No failed deliveries.</Empty>;
   return (
-    <div class="scroll">
+    <Scroll label="Failed webhooks">
       <table>
         <thead><tr><th>Failed at</th><th>Event</th><th class="num">Attempts</th><th>Last error</th><th>Delivery</th></tr></thead>
         <tbody>
@@ -269,6 +274,6 @@ export function Failures({ failures }: { failures: FailedDelivery[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </Scroll>
   );
 }

@@ -7,7 +7,7 @@ import type { Metrics } from "../metrics/types";
 import type { Spend, SpendEntry } from "../metrics/spend";
 import { count, money, time } from "./format";
 import { Notice, Page, type NavContext } from "./layout";
-import { Card } from "./sections";
+import { Card, Scroll } from "./sections";
 
 /** Cost per MQL by first-touch source; a link to enter spend for whoever may. */
 export function CostPerMqlTable({ cost, spendUrl }: { cost: Metrics["costPerMql"]; spendUrl: string | null }) {
@@ -15,7 +15,7 @@ export function CostPerMqlTable({ cost, spendUrl }: { cost: Metrics["costPerMql"
   if (!cost.bySource.length) return <><p class="empty">No spend and no MQLs in this period.</p>{enter}</>;
   return (
     <>
-      <div class="scroll" tabindex={0} role="region" aria-label="Cost per MQL by source">
+      <Scroll label="Cost per MQL by source">
         <table class="cost">
           <thead><tr><th>Source</th><th class="num">Spend</th><th class="num">MQLs</th><th class="num">Cost per MQL</th></tr></thead>
           <tbody>
@@ -32,7 +32,7 @@ export function CostPerMqlTable({ cost, spendUrl }: { cost: Metrics["costPerMql"
             <tr><th scope="row">All sources</th><td class="num">{money(cost.spend, cost.currency)}</td><td class="num">{count(cost.mqls)}</td><td class="num">{money(cost.overall, cost.currency)}</td></tr>
           </tfoot>
         </table>
-      </div>
+      </Scroll>
       {enter}
     </>
   );
@@ -86,7 +86,7 @@ export function SpendPage({ nav, site, spend, notice, refused }: SpendPageData) 
             entered for the source gets the new amount.
           </>}
         >
-          <form class="spend-form" method="post" action={action("entries")} novalidate>
+          <form id="add-spend" class="spend-form" method="post" action={action("entries")} novalidate>
             <input type="hidden" name="form" value="add" />
             <FieldError id="add-form-error" message={add?.errors.form} />
             {currency === null && (
@@ -143,7 +143,7 @@ function CurrencyForm({ action, currency, refused }: { action: string; currency:
 function Entries({ spend, action, refused }: { spend: Spend; action: (path: string) => string; refused: Extract<Refused, { form: "edit" }> | null }) {
   const isRefused = (e: SpendEntry) => refused !== null && refused.month === e.month && refused.source === e.source;
   return (
-    <div class="scroll" tabindex={0} role="region" aria-label="Spend entered">
+    <Scroll label="Spend entered">
       <table class="spend">
         <thead><tr><th>Month</th><th>Source</th><th>{`Amount (${spend.currency})`}</th><th><span class="visually-hidden">Remove</span></th></tr></thead>
         <tbody>
@@ -177,6 +177,6 @@ function Entries({ spend, action, refused }: { spend: Spend; action: (path: stri
           })}
         </tbody>
       </table>
-    </div>
+    </Scroll>
   );
 }

@@ -123,6 +123,9 @@ tbody tr:last-child > * { border-bottom: 0; }
 .spend input { width: 8.5rem; }
 .spend button.secondary { color: var(--accent); background: var(--accent-soft); padding: 0.4rem 0.8rem; }
 .spend td, .spend th { vertical-align: middle; }
+.spend td:first-child { white-space: nowrap; }
+/* Code in muted text keeps the text's own colour: muted grey on code's tint is too faint to read (WCAG AA). */
+.note code, .muted code { color: var(--text); }
 .percentiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(7rem, 1fr)); gap: 0.5rem; margin: 0.75rem 0 0; }
 .percentiles dt { font-size: 0.78rem; color: var(--muted); }
 .percentiles dd { margin: 0; font-weight: 600; }
