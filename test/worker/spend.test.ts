@@ -102,7 +102,12 @@ describe("marketing spend", () => {
       ],
     };
     expect(saved).toMatchObject(expected);
-    expect(await (await call(`/v1/sites/${site}/spend`, { headers: ADMIN })).json()).toEqual(saved);
+    const read = await (await call(`/v1/sites/${site}/spend`, { headers: ADMIN })).json<Record<string, unknown>>();
+    expect(read).toEqual(saved);
+    // What GET answers goes back as it is (its updatedAt is the server's, not the body's).
+    const again = await (await putSpend(site, { ...read, updatedAt: 0 })).json<Record<string, unknown>>();
+    expect(again).toMatchObject(expected);
+    expect(again.updatedAt).not.toBe(0);
     expect((await putSpend(site, { currency: "EUR", entries: [] })).status).toBe(200);
     expect(await (await call(`/v1/sites/${site}/spend`, { headers: ADMIN })).json()).toMatchObject({ currency: "EUR", entries: [] });
     expect((await call(`/v1/sites/no-such-site-${uid()}/spend`, { headers: ADMIN })).status).toBe(404);
@@ -222,6 +227,10 @@ describe("the spend page (/dashboard/spend)", () => {
     expect(refused).toContain('<p class="field-error" id="add-amount-error">must be a number</p>');
     expect((await spendOf(site)).entries).toHaveLength(1);
 
+    // A refused edit: the entry's row shows what was typed, its error beside it.
+    res = await submit(entries, cookie, { form: "edit", month: "2026-11", source: "linkedin", amount: "-3" });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/value="-3" aria-invalid="true" aria-describedby="amount-0-error"[\s\S]*<p class="field-error" id="amount-0-error">must be 0 or more<\/p>/);
     // Editing the amount in place replaces that month's entry.
     res = await submit(entries, cookie, { form: "edit", month: "2026-11", source: "linkedin", amount: "900" });
     expect(res.status).toBe(303);

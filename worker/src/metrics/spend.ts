@@ -44,6 +44,8 @@ const SpendInput = v.pipe(
       v.array(Entry, "must be a list of { month, source, amount }"),
       v.maxLength(MAX_SPEND_ENTRIES, `must hold at most ${MAX_SPEND_ENTRIES} entries`),
     ),
+    // What GET answers may be sent back as it is: its time of saving is not the caller's to set.
+    updatedAt: v.optional(v.unknown()),
   }, "must be { currency, entries }"),
   // A source's month appears once: a second entry would silently add to or hide the first.
   v.rawCheck(({ dataset, addIssue }) => {
