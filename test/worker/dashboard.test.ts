@@ -181,11 +181,11 @@ describe("dashboard (CONTRACT §7 GET /dashboard)", () => {
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     const source = "&quot;&gt;&lt;svg onload=alert(1)&gt;";
-    // In the sources chart (its label, cut to 20 characters, and its tooltip) and in both tables.
+    // In the sources chart (its label, cut to 20 characters, and its tooltip), in both tables and in cost per MQL's.
     const svg = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map(([chart]) => chart).join("");
     expect(svg).toMatch(/<text class="label"[^>]*>&quot;&gt;&lt;svg onload=alert…<\/text>/);
     expect(svg).toContain(`<title>${source} / email / nov: 1 MQL, 0 SQLs</title>`);
-    expect(html.split(source).length - 1).toBe(3);
+    expect(html.split(source).length - 1).toBe(4);
     expect(html).toContain("HTTP 500 &lt;img src=x onerror=alert(1)&gt;");
   });
 

@@ -15,6 +15,7 @@ import { profiles } from "./routes/profiles";
 import { rescore } from "./routes/rescore";
 import { rules } from "./routes/rules";
 import { sites } from "./routes/sites";
+import { spend } from "./routes/spend";
 import { webhooks } from "./routes/webhooks";
 import { WEBHOOK_AGENT } from "./webhooks/deliver";
 
@@ -36,6 +37,7 @@ export const app = new Hono<AppEnv>()
   .route("/", rescore)
   .route("/", rules)
   .route("/", metrics)
+  .route("/", spend)
   .route("/", mqls)
   .route("/", insights)
   .route("/", accounts)

@@ -6,6 +6,13 @@ const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
 export const count = (n: number) => integer.format(n);
 
+/** An amount in its currency, to the cent only below 100 ("$1,200", "€45.50"); "–" for none. */
+export function money(amount: number | null, currency: string | null): string {
+  if (amount === null || currency === null) return "–";
+  const cents = amount < 100 && !Number.isInteger(amount);
+  return new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: cents ? 2 : 0, maximumFractionDigits: cents ? 2 : 0 }).format(amount);
+}
+
 export const percent = (share: number | null) => (share === null ? "–" : `${Math.round(share * 1000) / 10}%`);
 
 export const signed = (n: number) => (n > 0 ? `+${count(n)}` : count(n));

@@ -6,6 +6,7 @@
 import type { Difference } from "../insights/proportions";
 import type { Group, RuleInsight, RuleInsights } from "../insights/rules";
 import { count, percent, percentPoints, signed } from "./format";
+import { Scroll } from "./sections";
 
 /** A side of a rule: its SQL rate, of how many MQLs. */
 const Side = ({ group }: { group: Group }) => (
@@ -51,7 +52,7 @@ export function RuleInsightsTable({ insights, draftAction }: { insights: RuleIns
   const suggested = new Map(insights.suggested.map((s) => [s.rule, s.suggested]));
   return (
     <>
-      <div class="scroll">
+      <Scroll label="Rule insights">
         <table class="insights">
           <thead>
             <tr>
@@ -63,7 +64,7 @@ export function RuleInsightsTable({ insights, draftAction }: { insights: RuleIns
             {insights.rules.map((rule) => <Row rule={rule} suggested={suggested.get(rule.rule)} />)}
           </tbody>
         </table>
-      </div>
+      </Scroll>
       {insights.suggested.length ? (
         <ul class="suggestions">
           {insights.suggested.map((s) => (

@@ -11,7 +11,8 @@ import { count, time } from "./format";
 import { RulesDraftPanel, type DraftView } from "./draft";
 import { RuleInsightsTable } from "./insights";
 import { Page, type NavContext } from "./layout";
-import { AccountTable, Card, Failures, Kpis, MqlTable, Rules, Sources, Vitals } from "./sections";
+import { AccountTable, Card, Failures, Kpis, MqlTable, Rules, Sources, TimeToMql, Vitals } from "./sections";
+import { CostPerMqlTable } from "./spend";
 
 /** The periods the picker offers, in days. */
 export const PERIODS = ["7", "30", "90", "365"] as const;
@@ -95,6 +96,18 @@ export function DashboardPage(data: DashboardData) {
         </Card>
         <Card title="Sources" note="The period's MQLs and SQLs by their first touch.">
           <Sources sources={metrics.bySource} />
+        </Card>
+        <Card
+          title="Cost per MQL"
+          note="Marketing spend in the period ÷ its MQLs, by first-touch source; a month the period covers in part counts that share of its spend."
+        >
+          <CostPerMqlTable
+            cost={metrics.costPerMql}
+            spendUrl={data.nav.can("site:admin") ? `/dashboard/spend?site=${encodeURIComponent(site.id)}` : null}
+          />
+        </Card>
+        <Card title="Time to MQL" note="How long the period's MQLs took from first seen to MQL.">
+          <TimeToMql timeToMql={metrics.timeToMql} />
         </Card>
         <Card title="Rule contributions" note="Points each rule gave in the period (hover for how many profiles).">
           <Rules rules={metrics.byRule} />

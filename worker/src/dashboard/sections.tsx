@@ -8,7 +8,7 @@ import type { ExportRecord } from "../exports/record";
 import type { Metrics, VitalName } from "../metrics/types";
 import type { FailedDelivery } from "../webhooks/failed";
 import { BarChart } from "./charts";
-import { count, counted, duration, percent, rating, signed, sourceName, time, traitText, vital } from "./format";
+import { count, counted, duration, money, percent, rating, signed, sourceName, time, traitText, vital } from "./format";
 
 export function Card({ title, note, wide = false, id, children }: { title: string; note?: Child; wide?: boolean; id?: string; children: Child }) {
   return (
@@ -22,6 +22,11 @@ export function Card({ title, note, wide = false, id, children }: { title: strin
 
 const Empty = ({ children }: { children: Child }) => <p class="empty">{children}</p>;
 
+/** A wide table's box, scrolled sideways on a phone: focusable and named, so it can be scrolled by keyboard. */
+export const Scroll = ({ label, children }: { label: string; children: Child }) => (
+  <div class="scroll" tabindex={0} role="region" aria-label={label}>{children}</div>
+);
+
 /** The headline figures; `data-kpi` names each for tests and readers of the HTML. */
 export function Kpis({ metrics }: { metrics: Metrics }) {
   const { counts, rates } = metrics;
@@ -32,6 +37,7 @@ export function Kpis({ metrics }: { metrics: Metrics }) {
     ["mql-to-opportunity", "MQL → opportunity", percent(rates.mqlToOpportunity)],
     ["mql-to-customer", "MQL → customer", percent(rates.mqlToCustomer)],
     ["time-to-mql", "Median time to MQL", duration(metrics.medianTimeToMqlSeconds)],
+    ["cost-per-mql", "Cost per MQL", money(metrics.costPerMql.overall, metrics.costPerMql.currency)],
     ["disqualified", "Disqualified", count(counts.disqualified)],
   ];
   return (
@@ -58,7 +64,7 @@ export function Sources({ sources }: { sources: Metrics["bySource"] }) {
   return (
     <>
       <BarChart bars={bars} label="MQLs by first-touch source" />
-      <div class="scroll">
+      <Scroll label="MQLs and SQLs by source">
         <table>
           <thead><tr><th>Source</th><th>Medium</th><th>Campaign</th><th>Referrer</th><th class="num">MQLs</th><th class="num">SQLs</th></tr></thead>
           <tbody>
@@ -70,7 +76,33 @@ export function Sources({ sources }: { sources: Metrics["bySource"] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
+    </>
+  );
+}
+
+/** A time-to-MQL bucket in words: "under 1 h", "1 h – 1 d", "30 d or more". */
+function bucketName({ fromSeconds, toSeconds }: Metrics["timeToMql"]["buckets"][number]): string {
+  if (fromSeconds === 0) return `under ${duration(toSeconds)}`;
+  return toSeconds === null ? `${duration(fromSeconds)} or more` : `${duration(fromSeconds)} – ${duration(toSeconds)}`;
+}
+
+/** How long the period's MQLs took from first seen: MQLs per bucket, and the quartiles and 90th percentile. */
+export function TimeToMql({ timeToMql }: { timeToMql: Metrics["timeToMql"] }) {
+  const total = timeToMql.buckets.reduce((sum, b) => sum + b.mqls, 0);
+  if (!total) return <Empty>No MQLs in this period.</Empty>;
+  const bars = timeToMql.buckets.map((b) => ({
+    label: bucketName(b), value: b.mqls, text: count(b.mqls), title: `${bucketName(b)}: ${counted(b.mqls, "MQL")}`,
+  }));
+  const percentiles = [["p25", "25%"], ["p50", "Half (median)"], ["p75", "75%"], ["p90", "90%"]] as const;
+  return (
+    <>
+      <BarChart bars={bars} label="MQLs by time from first seen to MQL" />
+      <dl class="percentiles">
+        {percentiles.map(([key, name]) => (
+          <div data-percentile={key}><dt>{name}</dt><dd>{`within ${duration(timeToMql[key])}`}</dd></div>
+        ))}
+      </dl>
     </>
   );
 }
@@ -191,7 +223,7 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
   const pages = vitals.LCP.pages.slice(0, PAGES_SHOWN);
   return (
     <>
-      <div class="scroll">
+      <Scroll label="Web Vitals">
         <table>
           <thead><tr><th>Metric</th><th class="num">p75</th><th class="num">MQLs</th><th class="num">Others</th><th class="num">Samples</th></tr></thead>
           <tbody>
@@ -206,9 +238,9 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
       {pages.length > 0 && (
-        <div class="scroll">
+        <Scroll label="LCP by page">
           <table>
             <thead><tr><th>Page</th><th class="num">LCP p75</th><th class="num">Samples</th></tr></thead>
             <tbody>
@@ -217,7 +249,7 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       )}
     </>
   );
@@ -227,7 +259,7 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
 export function Failures({ failures }: { failures: FailedDelivery[] }) {
   if (!failures.length) return <Empty>No failed deliveries.</Empty>;
   return (
-    <div class="scroll">
+    <Scroll label="Failed webhooks">
       <table>
         <thead><tr><th>Failed at</th><th>Event</th><th class="num">Attempts</th><th>Last error</th><th>Delivery</th></tr></thead>
         <tbody>
@@ -242,6 +274,6 @@ export function Failures({ failures }: { failures: FailedDelivery[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </Scroll>
   );
 }

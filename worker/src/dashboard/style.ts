@@ -160,6 +160,25 @@ button.danger { background: var(--poor); }
 .card .sub { display: block; color: var(--muted); font-size: 0.78rem; }
 .install textarea { min-height: 0; }
 
+/* Spend page, and the overview's cost per MQL and time to MQL */
+.spend-form { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.75rem; }
+.spend-form .field { display: flex; flex-direction: column; gap: 0.2rem; flex: 1 1 9rem; min-width: 0; }
+.spend-form label { font-weight: 600; font-size: 0.85rem; }
+.spend-form .field-error, .spend .field-error { color: var(--poor); font-size: 0.82rem; margin: 0; flex-basis: 100%; }
+.spend-form [aria-invalid="true"], .spend [aria-invalid="true"] { border-color: var(--poor); }
+.spend .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.spend form.inline { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0; }
+.spend input { width: 8.5rem; }
+.spend button.secondary { color: var(--accent); background: var(--accent-soft); padding: 0.4rem 0.8rem; }
+.spend td, .spend th { vertical-align: middle; }
+.spend td:first-child { white-space: nowrap; }
+/* Code in muted text keeps the text's own colour: muted grey on code's tint is too faint to read (WCAG AA). */
+.note code, .muted code { color: var(--text); }
+.percentiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(7rem, 1fr)); gap: 0.5rem; margin: 0.75rem 0 0; }
+.percentiles dt { font-size: 0.78rem; color: var(--muted); }
+.percentiles dd { margin: 0; font-weight: 600; }
+table.cost tfoot > * > * { border-top: 2px solid var(--line); font-weight: 600; }
+
 .login { max-width: 26rem; margin: 12vh auto 0; display: flex; flex-direction: column; gap: 0.6rem; }
 .login h1 { font-size: 1.4rem; }
 .login p { margin: 0; font-size: 0.9rem; }

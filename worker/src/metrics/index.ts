@@ -11,6 +11,7 @@ import type { ActivityWrite } from "../objects/activity";
 import {
   ACTIVITY_DAYS, activityName, dayOf, HOUR_MS, MAX_PERIOD_DAYS, profileKey, type ActivityShard,
 } from "./shards";
+import { costPerMql, getSpend } from "./spend";
 import { ActivityTotals } from "./totals";
 import type { ActivityRecord, Metrics, StageChangeRecord } from "./types";
 import { bucketOf } from "./vitals";
@@ -72,7 +73,7 @@ export async function siteMetrics(env: Env, site: string, since: number, until: 
   if (!(until > since && until - since <= MAX_PERIOD_DAYS * DAY_MS)) {
     throw new RangeError(`a metrics period must be longer than 0 and at most ${MAX_PERIOD_DAYS} days`);
   }
-  const funnel = await env.FUNNEL.getByName(site).figures(since, until);
+  const [funnel, spend] = await Promise.all([env.FUNNEL.getByName(site).figures(since, until), getSpend(env.SITES, site)]);
   const totals = new ActivityTotals();
   // Activity is kept per hour: every hour the period touches counts.
   const [fromHour, toHour] = [Math.floor(since / HOUR_MS), Math.ceil(until / HOUR_MS)];
@@ -84,8 +85,10 @@ export async function siteMetrics(env: Env, site: string, since: number, until: 
     period: { since: new Date(since).toISOString(), until: new Date(until).toISOString() },
     counts: { visitors: totals.visitors, ...funnel.counts },
     rates: funnel.rates,
-    medianTimeToMqlSeconds: funnel.medianTimeToMqlSeconds,
+    medianTimeToMqlSeconds: funnel.timeToMql.p50,
+    timeToMql: funnel.timeToMql,
     bySource: funnel.bySource,
+    costPerMql: costPerMql(spend, new Map(funnel.mqlsBySourceName.map((r) => [r.source, r.mqls])), since, until),
     byRule: totals.byRule(),
     vitals: totals.vitalFigures(),
     mqlsByDay: funnel.mqlsByDay,

@@ -46,8 +46,25 @@ export interface Metrics {
   };
   /** Of the period's MQLs, the share that reached `sql`, `opportunity`, `customer` (each, or a later stage) by now; null without MQLs. */
   rates: { mqlToSql: number | null; mqlToOpportunity: number | null; mqlToCustomer: number | null };
-  /** Median of mqlAt − firstSeenAt over the period's MQLs; null without MQLs. */
+  /** Median of mqlAt − firstSeenAt over the period's MQLs (timeToMql.p50); null without MQLs. */
   medianTimeToMqlSeconds: number | null;
+  /** How long the period's MQLs took from first seen to MQL: percentiles (seconds; null without MQLs) and how many in each bucket. */
+  timeToMql: {
+    p25: number | null; p50: number | null; p75: number | null; p90: number | null;
+    /** [fromSeconds, toSeconds), the last without an end. */
+    buckets: { fromSeconds: number; toSeconds: number | null; mqls: number }[];
+  };
+  /** The period's marketing spend ÷ its MQLs, per first-touch source name and overall (metrics/spend.ts). */
+  costPerMql: {
+    /** The spend's currency; null while the site has entered none. */
+    currency: string | null;
+    spend: number;
+    mqls: number;
+    /** Null without spend or without MQLs. */
+    overall: number | null;
+    /** Every source with spend or MQLs in the period, most spend first. */
+    bySource: { source: string; spend: number; mqls: number; costPerMql: number | null }[];
+  };
   /** The period's MQLs and SQLs by their profile's first-touch source (all null: unknown), most MQLs first. */
   bySource: (Source & { mqls: number; sqls: number })[];
   /** Points given by each rule in the period, and to how many distinct profiles (visitors). */

@@ -47,6 +47,10 @@ const MIGRATIONS: Migrations = [
 const FUNNEL: readonly Stage[] = STAGES.slice(0, 6);
 /** Source rows answered, most MQLs first. */
 const SOURCES_SHOWN = 100;
+/** A profile's source as one name, as spend names it (docs/api.md): its utm_source, else its referrer's host, else direct. */
+const SOURCE_NAME = "lower(coalesce(nullif(trim(s.utm_source), ''), nullif(s.referrer, ''), 'direct'))";
+/** Where time-to-MQL buckets start, in seconds: under an hour, a day, a week, 30 days, and beyond. */
+const TIME_TO_MQL_EDGES = [0, 3600, 86_400, 7 * 86_400, 30 * 86_400] as const;
 
 /** The funnel stages a change from → to enters (see the invariants). */
 function enteredStages(from: Stage, to: Stage): Stage[] {
@@ -57,8 +61,10 @@ function enteredStages(from: Stage, to: Stage): Stage[] {
 }
 
 /** The site-wide figures of a period, and the Activity objects to sum for the rest. */
-export type FunnelFigures = Pick<Metrics, "rates" | "medianTimeToMqlSeconds" | "bySource" | "mqlsByDay"> & {
+export type FunnelFigures = Pick<Metrics, "rates" | "timeToMql" | "bySource" | "mqlsByDay"> & {
   counts: Omit<Metrics["counts"], "visitors">;
+  /** The period's MQLs by source name (SOURCE_NAME), for cost per MQL. */
+  mqlsBySourceName: { source: string; mqls: number }[];
   activity: ActivityShard[];
 };
 
@@ -140,13 +146,18 @@ export class Funnel extends DurableObject<Env> {
         mqlToOpportunity: mqls ? (converted?.opportunity ?? 0) / mqls : null,
         mqlToCustomer: mqls ? (converted?.customer ?? 0) / mqls : null,
       },
-      medianTimeToMqlSeconds: this.medianToMql(since, until, mqls),
+      timeToMql: this.timeToMql(since, until, mqls),
       bySource: this.rows<Source & { mqls: number; sqls: number }>(
         `SELECT s.utm_source, s.utm_medium, s.utm_campaign, s.referrer,
            sum(e.stage = 'mql') AS mqls, sum(e.stage = 'sql') AS sqls
          FROM entries e LEFT JOIN sources s ON s.profile = e.profile
          WHERE e.stage IN ('mql', 'sql') AND e.at >= ? AND e.at < ?
          GROUP BY 1, 2, 3, 4 ORDER BY mqls DESC, sqls DESC, 1, 2, 3, 4 LIMIT ?`, ...period, SOURCES_SHOWN,
+      ),
+      mqlsBySourceName: this.rows<{ source: string; mqls: number }>(
+        `SELECT ${SOURCE_NAME} AS source, count(*) AS mqls
+         FROM entries e LEFT JOIN sources s ON s.profile = e.profile
+         WHERE e.stage = 'mql' AND e.at >= ? AND e.at < ? GROUP BY 1`, ...period,
       ),
       mqlsByDay: this.mqlsByDay(since, until),
       activity: this.rows<ActivityShard>(
@@ -165,14 +176,36 @@ export class Funnel extends DurableObject<Env> {
     });
   }
 
-  /** The middle time to MQL (the mean of the two middle ones for an even count), in seconds. */
-  private medianToMql(since: number, until: number, mqls: number): number | null {
+  /** The period's times to MQL: percentiles, and counts per bucket (TIME_TO_MQL_EDGES). */
+  private timeToMql(since: number, until: number, mqls: number): Metrics["timeToMql"] {
+    const counts = new Map(this.rows<{ bucket: number; n: number }>(
+      `SELECT ${TIME_TO_MQL_EDGES.map((edge) => `(to_mql_ms >= ${edge * 1000})`).join(" + ")} - 1 AS bucket, count(*) AS n
+       FROM entries WHERE stage = 'mql' AND at >= ? AND at < ? GROUP BY bucket`, since, until,
+    ).map((r) => [r.bucket, r.n]));
+    return {
+      p25: this.toMqlPercentile(since, until, mqls, 0.25),
+      p50: this.toMqlPercentile(since, until, mqls, 0.5),
+      p75: this.toMqlPercentile(since, until, mqls, 0.75),
+      p90: this.toMqlPercentile(since, until, mqls, 0.9),
+      buckets: TIME_TO_MQL_EDGES.map((from, i) => ({ fromSeconds: from, toSeconds: TIME_TO_MQL_EDGES[i + 1] ?? null, mqls: counts.get(i) ?? 0 })),
+    };
+  }
+
+  /**
+   * The `q` percentile of the period's times to MQL, in seconds, interpolated between
+   * the two nearest ranks (so the median of an even count is the mean of the middle two).
+   * Reads at most two rows, whatever the count.
+   */
+  private toMqlPercentile(since: number, until: number, mqls: number, q: number): number | null {
     if (!mqls) return null;
-    const middle = this.rows<{ ms: number }>(
-      "SELECT to_mql_ms AS ms FROM entries WHERE stage = 'mql' AND at >= ? AND at < ? ORDER BY to_mql_ms LIMIT ? OFFSET ?",
-      since, until, 2 - (mqls % 2), Math.floor((mqls - 1) / 2),
+    const rank = q * (mqls - 1);
+    const [low, high = low] = this.rows<{ ms: number }>(
+      "SELECT to_mql_ms AS ms FROM entries WHERE stage = 'mql' AND at >= ? AND at < ? ORDER BY to_mql_ms LIMIT 2 OFFSET ?",
+      since, until, Math.floor(rank),
     );
-    return Math.round(middle.reduce((sum, r) => sum + r.ms, 0) / middle.length / 1000);
+    if (!low) return null;
+    const fraction = rank - Math.floor(rank);
+    return Math.round((low.ms + (high!.ms - low.ms) * fraction) / 1000);
   }
 
   /** MQLs per UTC day of the period, every day listed. */
