@@ -107,6 +107,8 @@ tbody tr:last-child > * { border-bottom: 0; }
 /* Forms (every page's): a label above each field, its error beside it. */
 
 /* Scoring rules page */
+/* Wide enough to read: at phone width they scroll inside their region rather than wrap a letter a line. */
+table.rules, table.diff { min-width: 40rem; }
 .rules .actions, .row-actions { white-space: nowrap; }
 .row-actions { display: flex; gap: 0.5rem; align-items: center; }
 .row-actions form { margin: 0; }
