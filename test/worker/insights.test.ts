@@ -126,14 +126,15 @@ describe("rule insights (GET /v1/sites/:site/insights)", { timeout: 30_000 }, ()
       method: "POST", redirect: "manual", headers: { Cookie: cookie, Origin: "https://edge.test", "Content-Type": "application/x-www-form-urlencoded" },
     });
     expect(html).toContain(`<form method="post" action="/dashboard/rules/draft?site=${site}">`);
-    expect((await press(`/dashboard/rules/draft?site=${site}`)).headers.get("Location")).toBe(`/dashboard?site=${site}#rules-draft`);
+    expect((await press(`/dashboard/rules/draft?site=${site}`)).headers.get("Location")).toBe(`/dashboard/rules?site=${site}&done=suggested#draft`);
     expect(await (await call(`/v1/sites/${site}/rules/draft`, { headers: ADMIN })).json()).toMatchObject({ rules: suggestedRules, basedOn: 1 });
-    const drafted = await (await call(`/dashboard?site=${site}&preview=1`, { headers: { Cookie: cookie } })).text();
-    expect(drafted).toContain('<tr data-draft-rule="demo_request"><td>demo_request</td><td class="num">+10</td><td class="num"><strong>+19</strong></td></tr>');
+    const drafted = await (await call(`/dashboard/rules?site=${site}&preview=1&done=suggested`, { headers: { Cookie: cookie } })).text();
+    expect(drafted).toContain("Rule insights&#39; suggested points were saved as the draft.");
+    expect(drafted).toMatch(/<tr data-diff-changed="demo_request"><td>changed: points<\/td><td class="path">demo_request<\/td><td>\+10 [^<]*<\/td><td>\+19 /);
     const preview = await (await call(`/v1/sites/${site}/rules/preview`, json({}))).json<Record<string, any>>();
     const moved = preview.moves.reduce((n: number, m: { count: number }) => n + m.count, 0);
     expect(drafted).toContain(`Of ${preview.profiles} leads, ${moved} lead${moved === 1 ? "" : "s"} would change stage. `
-      + `Median score ${preview.scores.before.total.median} → ${preview.scores.after.total.median}.`);
+      + `Median total score ${preview.scores.before.total.median} → ${preview.scores.after.total.median}.`);
     expect((await press(`/dashboard/rules/publish?site=${site}`)).status).toBe(303);
     expect(await (await call(`/v1/sites/${site}`, { headers: ADMIN })).json()).toMatchObject({ rulesVersion: 2, rules: suggestedRules });
     expect((await call(`/v1/sites/${site}/rules/draft`, { headers: ADMIN })).status).toBe(404);

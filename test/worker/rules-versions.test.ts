@@ -256,8 +256,8 @@ describe("previewing, publishing and rolling back rules (CONTRACT §7 …/rules)
     expect(listed).toEqual({
       current: 3,
       items: [
-        { version: 3, publishedAt: expect.any(Number), origin: "rollback", rolledBack: 2, restores: 1 },
-        { version: 2, publishedAt: expect.any(Number), origin: "publish" },
+        { version: 3, publishedAt: expect.any(Number), origin: "rollback", rolledBack: 2, restores: 1, by: "admin" },
+        { version: 2, publishedAt: expect.any(Number), origin: "publish", by: "admin" },
         { version: 1, publishedAt: expect.any(Number), origin: "site" },
       ],
     });

@@ -8,7 +8,6 @@ import type { SiteSummary } from "../sites/store";
 import type { FailedDelivery } from "../webhooks/failed";
 import { DailyChart, FunnelChart } from "./charts";
 import { count, time } from "./format";
-import { RulesDraftPanel, type DraftView } from "./draft";
 import { RuleInsightsTable } from "./insights";
 import { Page, type NavContext } from "./layout";
 import { AccountTable, Card, Failures, Kpis, MqlTable, Rules, Sources, TimeToMql, Vitals } from "./sections";
@@ -30,7 +29,7 @@ export interface DashboardData {
   accounts: AccountRecord[];
   insights: SiteInsights;
   /** What only `site:admin` sees and does: null for a read-only key. */
-  admin: { failures: FailedDelivery[]; draft: DraftView } | null;
+  admin: { failures: FailedDelivery[] } | null;
 }
 
 function Controls({ site, sites, days }: Pick<DashboardData, "site" | "sites" | "days">) {
@@ -126,12 +125,10 @@ export function DashboardPage(data: DashboardData) {
             insights={data.insights}
             draftAction={data.admin ? `/dashboard/rules/draft?site=${encodeURIComponent(site.id)}` : undefined}
           />
+          {data.admin && <p><a href={`/dashboard/rules?site=${encodeURIComponent(site.id)}`}>Change the scoring rules: draft, preview, publish</a></p>}
         </Card>
         {data.admin && (
           <>
-            <Card wide id="rules-draft" title="Rules draft" note="A draft changes nothing until it is published as the next rules version; every lead is then rescored.">
-              <RulesDraftPanel {...data.admin.draft} />
-            </Card>
             <Card title="Failed webhooks" note="Deliveries that gave up after a day of retries; retry one with POST …/webhooks/failed/:id/retry.">
               <Failures failures={data.admin.failures} />
             </Card>

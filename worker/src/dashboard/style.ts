@@ -132,6 +132,39 @@ button.danger { background: var(--poor); }
 button.small { padding: 0.25rem 0.6rem; font-size: 0.85rem; }
 
 /* Scoring rules page */
+/* Wide enough to read: at phone width they scroll inside their region rather than wrap a letter a line. */
+table.rules, table.diff { min-width: 40rem; }
+.rules .actions, .row-actions { white-space: nowrap; }
+.row-actions { display: flex; gap: 0.5rem; align-items: center; }
+.row-actions form { margin: 0; }
+button.secondary { color: var(--accent); background: var(--accent-soft); padding: 0.25rem 0.6rem; font-weight: 500; }
+.settings { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; margin: 0.9rem 0 0; font-size: 0.9rem; }
+.settings dt { color: var(--muted); }
+.settings dd { margin: 0; }
+#draft h3, #preview h3, #versions h3 { font-size: 0.95rem; margin: 1.1rem 0 0.4rem; }
+.rule-form, .model-form { border-top: 1px solid var(--line); margin-top: 1rem; padding-top: 0.5rem; }
+.rule-form fieldset, .model-form fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0.75rem 0; padding: 0.5rem 0.75rem; min-width: 0; }
+.rule-form legend, .model-form legend { font-weight: 600; font-size: 0.88rem; padding: 0 0.25rem; }
+.fields { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-start; }
+.condition { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; }
+.field { display: flex; flex-direction: column; gap: 0.2rem; min-width: 0; max-width: 100%; }
+.field label { font-size: 0.85rem; font-weight: 600; }
+.field textarea { font: inherit; border: 1px solid #cfd4dc; border-radius: 8px; padding: 0.45rem 0.6rem; min-width: 14rem; max-width: 100%; }
+.hint { color: var(--muted); font-size: 0.78rem; }
+.field-error { color: var(--poor); font-size: 0.85rem; font-weight: 600; overflow-wrap: anywhere; }
+.invalid input, .invalid textarea, .invalid select { border-color: var(--poor); }
+.events .check { display: inline-flex; gap: 0.3rem; align-items: center; margin-right: 1rem; font-size: 0.9rem; }
+.buttons, .draft-actions { display: flex; flex-wrap: wrap; gap: 0.75rem 1.25rem; align-items: flex-end; margin-top: 0.9rem; }
+.draft-actions form, .draft-actions p { margin: 0; display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-end; }
+.model-details { margin-top: 0.75rem; }
+.model-details summary, .sample summary { cursor: pointer; color: var(--accent); }
+.compare, .rollback { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-end; margin-top: 1rem; }
+.rollback h3, .rollback p { flex-basis: 100%; margin: 0; }
+.histogram meter { display: block; width: 10rem; max-width: 100%; }
+.sample { margin: 0.4rem 0; }
+.sample .both { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem; margin-top: 0.5rem; }
+.sample h4 { margin: 0 0 0.3rem; font-size: 0.85rem; }
+@media (max-width: 700px) { .sample .both { grid-template-columns: minmax(0, 1fr); } .field textarea { min-width: 0; width: 100%; } }
 
 /* Leads pages */
 .lead-search { margin-bottom: 1rem; display: flex; flex-direction: column; gap: 0.4rem; }

@@ -5,18 +5,24 @@ import { requireScope } from "../lib/auth";
 import { limitBody, readJson } from "../lib/body";
 import { ApiError } from "../lib/errors";
 import { requireSite } from "../lib/site";
-import { withRules } from "../sites/config";
 import { deleteDraft, getDraft, putDraft } from "../sites/draft";
-import { draftOf, publishDraft } from "../sites/publish";
+import { draftOf, publishDraft, refused, rollBack } from "../sites/publish";
 import { previewLeads, summarise } from "../sites/preview";
-import { rescoreLater, startRescore } from "../sites/rescore";
-import { currentVersion, getVersion, listVersions, publishVersion, versionBefore } from "../sites/versions";
-import { RescoreSchema } from "./rescore";
+import { authorOf, currentVersion, getVersion, listVersions, NOTE_MAX } from "../sites/versions";
 
 const SAMPLES = 10;
 const MAX_SAMPLES = 100;
 const PreviewSchema = v.optional(
   v.strictObject({ samples: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SAMPLES)), SAMPLES) }),
+  {},
+);
+
+/** A publish's or rollback's body: the rescore's webhooks, and the version's note. */
+const ChangeSchema = v.optional(
+  v.strictObject({
+    notify: v.optional(v.boolean(), false),
+    note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(NOTE_MAX, `a note is at most ${NOTE_MAX} characters`), v.transform((note) => note || undefined))),
+  }),
   {},
 );
 
@@ -67,24 +73,15 @@ export const rules = new Hono<AppEnv>()
   })
   .post("/v1/sites/:site/rules/publish", requireScope("site:admin"), limitBody(1024), async (c) => {
     const site = await requireSite(c, c.req.param("site"), { fresh: true });
-    const { notify } = await readJson(c, RescoreSchema);
-    return c.json(await publishDraft(c.env, c.executionCtx, site, notify ?? false, Date.now()), 202);
+    const { notify, note } = await readJson(c, ChangeSchema);
+    const published = await publishDraft(c.env, c.executionCtx, site, notify, Date.now(), { by: authorOf(c.get("caller")), note });
+    if (!published.ok) throw refused(published);
+    return c.json(published.value, 202);
   })
   .post("/v1/sites/:site/rules/rollback", requireScope("site:admin"), limitBody(1024), async (c) => {
     const site = await requireSite(c, c.req.param("site"), { fresh: true });
-    const { notify } = await readJson(c, RescoreSchema);
-    const restores = versionBefore(await currentVersion(c.env.SITES, site));
-    const restored = restores >= 1 ? await getVersion(c.env.SITES, site.id, restores) : null;
-    if (!restored) {
-      throw new ApiError(409, "no_previous_version", restores >= 1
-        ? `rules version ${restores}, the one to restore, was published before versions were kept`
-        : `rules version ${restores + 1} is the site's first: there are no earlier rules to restore`);
-    }
-    const now = Date.now();
-    const rollback = { rolledBack: site.rulesVersion, restores };
-    const published = withRules(site, restored.rules, now);
-    const version = await publishVersion(c.env.SITES, published, { origin: "rollback", ...rollback });
-    const job = startRescore(published, notify ?? false, now, rollback);
-    rescoreLater(c.executionCtx, c.env, published, job);
-    return c.json({ ...version, rescore: job }, 202);
+    const { notify, note } = await readJson(c, ChangeSchema);
+    const rolledBack = await rollBack(c.env, c.executionCtx, site, notify, Date.now(), { by: authorOf(c.get("caller")), note });
+    if (!rolledBack.ok) throw refused(rolledBack);
+    return c.json(rolledBack.value, 202);
   });

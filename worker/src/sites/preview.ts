@@ -93,3 +93,25 @@ function median(values: readonly number[]): number | null {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/** How the dashboard names a lead: its email and name traits, when it has them. */
+export interface LeadName {
+  email?: string;
+  name?: string;
+}
+
+/**
+ * The names of `profiles` (at most a page's worth: each asks its lead), by profile id;
+ * an erased lead is left out. A preview names profiles by id only; its page, which
+ * `site:admin` opens, shows who they are.
+ */
+export async function nameLeads(env: Env, site: string, profiles: readonly string[], now: number): Promise<Map<string, LeadName>> {
+  const names = new Map<string, LeadName>();
+  await boundedEach([...profiles], LEADS_AT_ONCE, async (id) => {
+    const details = await env.PROFILES.get(env.PROFILES.idFromString(id)).details(site, now);
+    if (!details) return;
+    const { email, name } = details.traits;
+    names.set(id, { email, ...(typeof name === "string" && { name }) });
+  });
+  return names;
+}

@@ -7,6 +7,7 @@
  */
 import type { ScoringModel } from "../../../shared/rules";
 import { listAll } from "../lib/kv";
+import type { Caller } from "../lib/auth";
 import type { Site } from "./config";
 import { putSite } from "./store";
 
@@ -18,24 +19,34 @@ export type VersionCause =
   | { origin: "site" | "publish" }
   | { origin: "rollback"; /** the version rolled back */ rolledBack: number; /** the version whose rules it restores */ restores: number };
 
+/**
+ * Who made a version and why (docs/api.md): `by` is "admin" (the admin token) or the id
+ * of the site key that published or rolled back; `note` is theirs. Versions kept before
+ * authors were recorded, and a site PUT's, have neither.
+ */
+export interface VersionAuthor {
+  by?: string;
+  note?: string;
+}
+
 /** What a listing shows of a version. */
-export type VersionSummary = { version: number; publishedAt: number } & VersionCause;
+export type VersionSummary = { version: number; publishedAt: number } & VersionCause & VersionAuthor;
 
 export type RulesVersion = VersionSummary & { rules: ScoringModel };
 
 const prefix = (site: string) => `rules:${site}:`;
 
 /** Keeps the site's current rules as its version `site.rulesVersion`. */
-export async function keepVersion(kv: KVNamespace, site: Site, cause: VersionCause): Promise<VersionSummary> {
-  const summary: VersionSummary = { version: site.rulesVersion, publishedAt: site.updatedAt, ...cause };
+export async function keepVersion(kv: KVNamespace, site: Site, cause: VersionCause, author: VersionAuthor = {}): Promise<VersionSummary> {
+  const summary: VersionSummary = { version: site.rulesVersion, publishedAt: site.updatedAt, ...cause, ...author };
   const version: RulesVersion = { ...summary, rules: site.model };
   await kv.put(prefix(site.id) + site.rulesVersion, JSON.stringify(version), { metadata: summary });
   return summary;
 }
 
 /** Saves a site whose rules changed: the new version first, then the config that names it. */
-export async function publishVersion(kv: KVNamespace, site: Site, cause: VersionCause): Promise<VersionSummary> {
-  const summary = await keepVersion(kv, site, cause);
+export async function publishVersion(kv: KVNamespace, site: Site, cause: VersionCause, author: VersionAuthor = {}): Promise<VersionSummary> {
+  const summary = await keepVersion(kv, site, cause, author);
   await putSite(kv, site);
   return summary;
 }
@@ -70,3 +81,9 @@ export async function listVersions(kv: KVNamespace, site: string): Promise<Versi
 export function versionBefore(current: VersionSummary): number {
   return (current.origin === "rollback" ? current.restores : current.version) - 1;
 }
+
+/** How a version names who made it: the admin token, or a key by its id (never the key itself). */
+export const authorOf = (caller: Caller): string => (caller.kind === "admin" ? "admin" : caller.id);
+
+/** The longest note a version keeps: it rides in the KV entry's metadata, which holds 1024 bytes. */
+export const NOTE_MAX = 200;
