@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createSite, customer, edge, launch, newPage, uid } from "./harness";
+import { createSite, customer, edge, launch, newPage, signIn, uid } from "./harness";
 
 const admin = { Authorization: `Bearer ${inject("adminToken")}`, "Content-Type": "application/json" };
 const RESULTS = path.resolve(import.meta.dirname, "../../test-results");
@@ -34,9 +34,7 @@ describe("leads pages", () => {
     mkdirSync(RESULTS, { recursive: true });
     const page = await newPage(browser);
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${edge}/dashboard`);
-    await page.fill("#token", inject("adminToken"));
-    await Promise.all([page.waitForURL(`${edge}/dashboard`), page.click("form.login button")]);
+    await signIn(page);
 
     await page.goto(`${edge}/dashboard/leads?site=${site}`);
     await page.fill("#q", "lovelace");

@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createSite, customer, edge, launch, newPage, uid, until } from "./harness";
+import { createSite, customer, edge, launch, newPage, signIn, uid, until } from "./harness";
 
 const admin = { Authorization: `Bearer ${inject("adminToken")}` };
 const RESULTS = path.resolve(import.meta.dirname, "../../test-results");
@@ -46,9 +46,7 @@ describe("scoring rules page", () => {
     const violations: string[] = [];
     page.on("console", (m) => m.type() === "error" && violations.push(m.text()));
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${edge}/dashboard`);
-    await page.fill("#token", inject("adminToken"));
-    await Promise.all([page.waitForURL(`${edge}/dashboard`), page.click("form.login button")]);
+    await signIn(page);
 
     // By the site navigation, then the keyboard: start a draft.
     await page.goto(`${edge}/dashboard?site=${site}`);

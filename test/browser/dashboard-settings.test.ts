@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createSite, customer, edge, launch, newPage } from "./harness";
+import { createSite, customer, edge, launch, newPage, signIn } from "./harness";
 
 const admin = { Authorization: `Bearer ${inject("adminToken")}` };
 const RESULTS = path.resolve(import.meta.dirname, "../../test-results");
@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 describe("settings in the browser", () => {
-  it("adds an origin, sets a webhook, shows a refused field's error beside it, and creates a key shown once", async () => {
+  it("adds an origin, sets a webhook, shows a refused field's error beside it, creates a read-only key shown once, and that key cannot edit", async () => {
     mkdirSync(RESULTS, { recursive: true });
     const site = await createSite();
     const page = await newPage(browser);
@@ -44,9 +44,7 @@ describe("settings in the browser", () => {
     // What the CSP refused (the refused origin's 400 is logged too, and expected).
     page.on("console", (m) => m.type() === "error" && m.text().includes("Content Security Policy") && refused.push(m.text()));
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${edge}/dashboard`);
-    await page.fill("#token", inject("adminToken"));
-    await Promise.all([page.waitForURL(`${edge}/dashboard`), page.click("form.login button")]);
+    await signIn(page);
     await page.goto(`${edge}/dashboard/settings?site=${site}`);
     expect(await page.getAttribute('.site-nav a[aria-current="page"]', "href")).toBe(`/dashboard/settings?site=${site}`);
 
@@ -108,6 +106,17 @@ describe("settings in the browser", () => {
     await page.screenshot({ path: path.join(RESULTS, "install-phone.png"), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: path.join(RESULTS, "install.png"), fullPage: true });
+
+    // Signed in with that key: it reads the reports, and sees no page or button that edits.
+    await page.click("button:text-is('Sign out')");
+    await signIn(page, token);
+    expect(await page.$$eval("nav.site-nav a", (links) => links.map((a) => a.textContent))).toEqual(["Overview", "Install"]);
+    expect(await page.locator("main form[method='post']").count()).toBe(0);
+    expect(await page.isVisible('[data-kpi="mqls"]')).toBe(true);
+    for (const pagePath of ["/dashboard/rules", "/dashboard/settings", "/dashboard/spend", "/dashboard/leads"]) {
+      const res = await page.goto(`${edge}${pagePath}?site=${site}`);
+      expect(res?.status(), pagePath).toBe(403);
+    }
     expect(refused).toEqual([]);
     await page.close();
   });

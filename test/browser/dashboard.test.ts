@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createSite, customer, edge, launch, newPage, uid, until } from "./harness";
+import { collectBatch as collect, createSite, customer, edge, launch, newPage, signIn, uid, until } from "./harness";
 
 const admin = { Authorization: `Bearer ${inject("adminToken")}` };
 const RESULTS = path.resolve(import.meta.dirname, "../../test-results");
@@ -16,14 +16,6 @@ const event = (type: string, extra: Record<string, unknown> = {}, page = "/prici
   ({ id: uid("e"), type, ts: Date.now(), url: `${customer}${page}`, ...extra });
 const vital = (name: string, value: number, page: string) => event("vitals", { props: { name, value, rating: "good" } }, page);
 
-async function collect(site: string, events: unknown[]): Promise<void> {
-  const res = await fetch(`${edge}/v1/collect`, {
-    method: "POST",
-    headers: { "Content-Type": "text/plain", Origin: customer },
-    body: JSON.stringify({ site, vid: uid("v"), sid: "s1", events }),
-  });
-  if (!res.ok) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
-}
 
 /** A VP at a 201–500 company who views pricing and requests a demo (and does `more`): an MQL under the default model. */
 const mql = (site: string, name: string, company: string, source: Record<string, string>, lcp: number, more: unknown[] = []) =>
@@ -90,9 +82,7 @@ describe("dashboard", () => {
     page.on("console", (m) => m.type() === "error" && violations.push(m.text()));
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    await page.goto(`${edge}/dashboard`);
-    await page.fill("#token", inject("adminToken"));
-    await Promise.all([page.waitForURL(`${edge}/dashboard`), page.click("form.login button")]);
+    await signIn(page);
     // The admin token sees every site: pick the seeded one.
     await page.selectOption("select[name=site]", site);
     await page.selectOption("select[name=days]", "7");

@@ -114,3 +114,20 @@ export async function stageOf(site: string, vid: string) {
   const res = await fetch(`${edge}/v1/stage?site=${site}&vid=${vid}`);
   return res.json() as Promise<{ stage: string; mql: boolean; score: { fit: number; engagement: number; total: number } }>;
 }
+
+/** Signs `page` in to the dashboard through its login form: the admin token unless another is given. */
+export async function signIn(page: Page, token: string = inject("adminToken")): Promise<void> {
+  await page.goto(`${edge}/dashboard`);
+  await page.fill("#token", token);
+  await Promise.all([page.waitForURL(`${edge}/dashboard`), page.click("form.login button")]);
+}
+
+/** Posts one batch to /v1/collect as a new visitor's browser on the customer's site does. */
+export async function collectBatch(site: string, events: unknown[]): Promise<void> {
+  const res = await fetch(`${edge}/v1/collect`, {
+    method: "POST",
+    headers: { "Content-Type": "text/plain", Origin: customer },
+    body: JSON.stringify({ site, vid: uid("v"), sid: "s1", events }),
+  });
+  if (!res.ok) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
+}

@@ -5,9 +5,9 @@
  * the overview's MQL → SQL and cost per MQL moving. Only the visitor's own browser batch
  * comes from outside the dashboard, as it would from the site.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { createSite, customer, edge, launch, newPage, uid, until } from "./harness";
+import { collectBatch as collect, createSite, customer, edge, launch, newPage, signIn, uid, until } from "./harness";
 
 let browser: Awaited<ReturnType<typeof launch>>;
 let site: string;
@@ -16,15 +16,10 @@ beforeAll(async () => {
   site = await createSite({ name: "Loop Co" });
   // A VP at a 201–500 company who saw pricing from LinkedIn: fit 20, engagement 15, a lead short of MQL.
   const event = (type: string, extra: Record<string, unknown>) => ({ id: uid("e"), type, ts: Date.now(), url: `${customer}/pricing`, ...extra });
-  const res = await fetch(`${edge}/v1/collect`, {
-    method: "POST",
-    headers: { "Content-Type": "text/plain", Origin: customer },
-    body: JSON.stringify({ site, vid: uid("v"), sid: "s1", events: [
-      event("pageview", { props: { title: "Pricing", utm_source: "linkedin", utm_medium: "social" } }),
-      event("identify", { traits: { email: "noor@example.com", name: "Noor Haddad", title: "VP Sales", companySize: "201-500" } }),
-    ] }),
-  });
-  if (!res.ok) throw new Error(`collect answered ${res.status}`);
+  await collect(site, [
+    event("pageview", { props: { title: "Pricing", utm_source: "linkedin", utm_medium: "social" } }),
+    event("identify", { traits: { email: "noor@example.com", name: "Noor Haddad", title: "VP Sales", companySize: "201-500" } }),
+  ]);
 });
 afterAll(() => browser?.close());
 
@@ -42,9 +37,7 @@ describe("a marketer's loop, in the dashboard only", () => {
   it("changes a rule, previews and publishes it, sees the lead become an MQL, marks it SQL, and sees MQL → SQL and cost per MQL move", async () => {
     const page = await newPage(browser);
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${edge}/dashboard`);
-    await page.fill("#token", inject("adminToken"));
-    await Promise.all([page.waitForURL(`${edge}/dashboard`), page.click("form.login button")]);
+    await signIn(page);
 
     const overview = `/dashboard?site=${site}`;
     await page.goto(`${edge}${overview}`);

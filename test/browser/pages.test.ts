@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createSite, customer, edge, launch, newPage, uid, until } from "./harness";
+import { collectBatch as collect, createSite, customer, edge, launch, newPage, signIn, uid, until } from "./harness";
 
 const RESULTS = path.resolve(import.meta.dirname, "../../test-results");
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -33,14 +33,6 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
-async function collect(site: string, events: unknown[]): Promise<void> {
-  const res = await fetch(`${edge}/v1/collect`, {
-    method: "POST",
-    headers: { "Content-Type": "text/plain", Origin: customer },
-    body: JSON.stringify({ site, vid: uid("v"), sid: "s1", events }),
-  });
-  if (!res.ok) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
-}
 
 let browser: Awaited<ReturnType<typeof launch>>;
 let site: string;
@@ -89,9 +81,7 @@ describe("every dashboard page, by axe-core", () => {
 
   it("no page the admin token opens has a serious or critical violation, at laptop or phone width", async () => {
     const page = await newPage(browser);
-    await page.goto(`${edge}/dashboard`);
-    await page.fill("#token", inject("adminToken"));
-    await Promise.all([page.waitForURL(`${edge}/dashboard`), page.click("form.login button")]);
+    await signIn(page);
     await page.goto(`${edge}/dashboard?site=${site}`);
     // The pages are the navigation's (the admin token sees every one), and a lead's page.
     const nav = await page.$$eval("nav.site-nav a", (links) => links.map((a) => [a.textContent!, a.getAttribute("href")!] as const));

@@ -4,18 +4,10 @@
  * per MQL for the MQL's first-touch source.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createSite, customer, edge, launch, newPage, uid, until } from "./harness";
+import { collectBatch as collect, createSite, customer, edge, launch, newPage, signIn, uid, until } from "./harness";
 
 const admin = { Authorization: `Bearer ${inject("adminToken")}` };
 
-async function collect(site: string, events: unknown[]): Promise<void> {
-  const res = await fetch(`${edge}/v1/collect`, {
-    method: "POST",
-    headers: { "Content-Type": "text/plain", Origin: customer },
-    body: JSON.stringify({ site, vid: uid("v"), sid: "s1", events }),
-  });
-  if (!res.ok) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
-}
 
 const event = (type: string, extra: Record<string, unknown>) => ({ id: uid("e"), type, ts: Date.now(), url: `${customer}/pricing`, ...extra });
 
@@ -48,9 +40,7 @@ afterAll(() => browser?.close());
 describe("spend", () => {
   it("entered on the spend page, shows as the overview's cost per MQL", async () => {
     const page = await newPage(browser);
-    await page.goto(`${edge}/dashboard`);
-    await page.fill("#token", inject("adminToken"));
-    await Promise.all([page.waitForURL(`${edge}/dashboard`), page.click("form.login button")]);
+    await signIn(page);
     await page.goto(`${edge}/dashboard/spend?site=${site}`);
 
     // A refused amount: the page again, its error beside the field, what was typed kept.

@@ -1,29 +1,11 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { ADMIN, call, collect, createSite, ev, json, lookup, serverEvents, uid, until } from "./helpers";
+import {
+  ADMIN, call, collect, createSite, dashboardSession as session, ev, json, lookup, openPage as open, serverEvents, submitForm as submit, uid, until,
+} from "./helpers";
 
-const SELF = "https://edge.test";
 const receiver = inject("receiver");
 const received = async (name: string): Promise<Array<{ body: string }>> => (await fetch(`${receiver}/received/${name}`)).json();
 
-/** A signed session cookie for `token`, as the login form sets it. */
-async function session(token = "test-admin-token"): Promise<string> {
-  const res = await call("/dashboard/login", {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: SELF },
-    body: new URLSearchParams({ token }).toString(),
-    redirect: "manual",
-  });
-  expect(res.status).toBe(303);
-  return res.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
-const open = (path: string, cookie: string) => call(path, { headers: { Cookie: cookie }, redirect: "manual" });
-const submit = (path: string, cookie: string, fields: Record<string, string>) => call(path, {
-  method: "POST",
-  headers: { Cookie: cookie, Origin: SELF, "Content-Type": "application/x-www-form-urlencoded" },
-  body: new URLSearchParams(fields).toString(),
-  redirect: "manual",
-});
 
 async function keySession(site: string, scopes: string[]): Promise<string> {
   const res = await call(`/v1/sites/${site}/keys`, json({ scopes }));

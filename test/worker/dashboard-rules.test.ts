@@ -6,20 +6,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MODEL, validateModel, type ScoringModel } from "../../shared/rules";
 import { ruleFields, type RuleFields } from "../../worker/src/dashboard/rules/fields";
-import { ADMIN, call, collect, createSite, ev, json, lookup, uid, until } from "./helpers";
+import {
+  ADMIN, call, collect, createSite, dashboardSession as session, ev, json, lookup, openPage as open, submitForm as post, uid, until,
+} from "./helpers";
 
-const SELF = "https://edge.test";
-
-async function session(token = "test-admin-token"): Promise<string> {
-  const res = await call("/dashboard/login", {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: SELF },
-    body: new URLSearchParams({ token }).toString(),
-    redirect: "manual",
-  });
-  expect(res.status).toBe(303);
-  return res.headers.get("Set-Cookie")!.split(";")[0]!;
-}
 
 async function createKey(site: string, scopes: string[]): Promise<{ id: string; key: string }> {
   const res = await call(`/v1/sites/${site}/keys`, json({ scopes }));
@@ -27,16 +17,6 @@ async function createKey(site: string, scopes: string[]): Promise<{ id: string; 
   return res.json();
 }
 
-/** Posts a dashboard form as a browser on this origin would. */
-const post = (path: string, cookie: string, fields: [string, string][] = []) =>
-  call(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: SELF, Cookie: cookie },
-    body: new URLSearchParams(fields).toString(),
-    redirect: "manual",
-  });
-
-const open = (path: string, cookie: string) => call(path, { headers: { Cookie: cookie } });
 
 /** A rule's form as the page fills it, posted as name/value pairs. */
 function ruleForm(fields: RuleFields): [string, string][] {

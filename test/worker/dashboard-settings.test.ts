@@ -6,36 +6,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { recordFailure } from "../../worker/src/webhooks/failed";
-import { ADMIN, call, collect, createSite, ev, hmacHex, json, lookup, uid, until } from "./helpers";
+import {
+  ADMIN, call, collect, createSite, DASHBOARD_ORIGIN as SELF, dashboardSession as session, ev, hmacHex, json, lookup, openPage as open, submitForm as submit, uid, until,
+} from "./helpers";
 
-const SELF = "https://edge.test";
 const receiver = inject("receiver");
 const SECRET = "whsec-settings-0123456789";
-
-async function session(token = "test-admin-token"): Promise<string> {
-  const res = await call("/dashboard/login", {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: SELF },
-    body: new URLSearchParams({ token }).toString(),
-    redirect: "manual",
-  });
-  expect(res.status).toBe(303);
-  return res.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
-const open = (path: string, cookie: string) => call(path, { headers: { Cookie: cookie } });
-
-/** Posts a form as a browser on the dashboard's origin does (repeated fields: an array). */
-function submit(path: string, cookie: string, fields: Record<string, string | string[]> = {}): Promise<Response> {
-  const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
-  return call(path, {
-    method: "POST",
-    headers: { Cookie: cookie, Origin: SELF, "Content-Type": "application/x-www-form-urlencoded" },
-    body: body.toString(),
-    redirect: "manual",
-  });
-}
 
 async function config(site: string): Promise<Record<string, any>> {
   const res = await call(`/v1/sites/${site}`, { headers: ADMIN });

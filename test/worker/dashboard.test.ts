@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { recordFailure } from "../../worker/src/webhooks/failed";
-import { ADMIN, call, collect, createSite, ev, json, uid } from "./helpers";
+import { ADMIN, call, collect, createSite, dashboardSession as session, ev, json, uid } from "./helpers";
 
 const SELF = "https://edge.test";
 const XSS_COMPANY = "<script>alert(1)</script>";
@@ -41,13 +41,6 @@ function login(token: string, origin = SELF): Promise<Response> {
     body: new URLSearchParams({ token }).toString(),
     redirect: "manual",
   });
-}
-
-/** The session cookie a login set, as a browser would send it back. */
-async function session(token = "test-admin-token"): Promise<string> {
-  const res = await login(token);
-  expect(res.status).toBe(303);
-  return res.headers.get("Set-Cookie")!.split(";")[0]!;
 }
 
 const open = (path: string, cookie?: string) => call(path, { headers: cookie ? { Cookie: cookie } : {} });

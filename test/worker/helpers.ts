@@ -129,3 +129,36 @@ export async function until<T>(check: () => Promise<T | null | undefined | false
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+// --- the dashboard, as a signed-in browser uses it ---------------------------
+
+/** The dashboard's own origin: its forms post from it. */
+export const DASHBOARD_ORIGIN = "https://edge.test";
+
+/** The session cookie the dashboard's login form sets for `token`, as a browser sends it back. */
+export async function dashboardSession(token = "test-admin-token"): Promise<string> {
+  const res = await call("/dashboard/login", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: DASHBOARD_ORIGIN },
+    body: new URLSearchParams({ token }).toString(),
+    redirect: "manual",
+  });
+  if (res.status !== 303) throw new Error(`login answered ${res.status}`);
+  return res.headers.get("Set-Cookie")!.split(";")[0]!;
+}
+
+/** A dashboard page asked for with the session `cookie`; a redirect is answered, not followed. */
+export const openPage = (path: string, cookie: string) => call(path, { headers: { Cookie: cookie }, redirect: "manual" });
+
+/** Posts a dashboard form as a browser on its origin does: fields by name (a repeated one as an array) or as pairs. */
+export function submitForm(path: string, cookie: string, fields: Record<string, string | string[]> | [string, string][] = {}): Promise<Response> {
+  const body = new URLSearchParams();
+  const pairs = Array.isArray(fields) ? fields : Object.entries(fields).flatMap(([name, value]) => [value].flat().map((v) => [name, v] as const));
+  for (const [name, value] of pairs) body.append(name, value);
+  return call(path, {
+    method: "POST",
+    headers: { Cookie: cookie, Origin: DASHBOARD_ORIGIN, "Content-Type": "application/x-www-form-urlencoded" },
+    body: body.toString(),
+    redirect: "manual",
+  });
+}

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { recordStageChange } from "../../worker/src/metrics";
 import type { StageChangeRecord } from "../../worker/src/metrics/types";
-import { ADMIN, call, createSite, json, uid } from "./helpers";
+import { ADMIN, call, createSite, dashboardSession as session, json, submitForm as submit, uid } from "./helpers";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -187,23 +187,6 @@ describe("cost per MQL and time to MQL in the metrics", () => {
 });
 
 describe("the spend page (/dashboard/spend)", () => {
-  const SELF = "https://edge.test";
-  async function session(token: string): Promise<string> {
-    const res = await call("/dashboard/login", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: SELF },
-      body: new URLSearchParams({ token }).toString(),
-      redirect: "manual",
-    });
-    expect(res.status).toBe(303);
-    return res.headers.get("Set-Cookie")!.split(";")[0]!;
-  }
-  const submit = (path: string, cookie: string, fields: Record<string, string>) => call(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: SELF, Cookie: cookie },
-    body: new URLSearchParams(fields).toString(),
-    redirect: "manual",
-  });
   const spendOf = async (site: string) => (await call(`/v1/sites/${site}/spend`, { headers: ADMIN })).json<Record<string, any>>();
 
   it("adds, changes and removes entries through the API's checks, saying what it did", async () => {

@@ -22,6 +22,11 @@ export const PAGES = {
 
 export type PageName = keyof typeof PAGES;
 
+/** `path` on the dashboard for `site`, with more query parameters: how pages link and redirect. */
+export function pageUrl(path: string, site: string, query: Record<string, string> = {}, hash = ""): string {
+  return `${path}?${new URLSearchParams({ site, ...query })}${hash}`;
+}
+
 /** Where a signed-in page sits: its site, which page it is, and what the caller may open. */
 export interface NavContext {
   site: string;

@@ -129,8 +129,8 @@ export function DashboardPage(data: DashboardData) {
         </Card>
         {data.admin && (
           <>
-            <Card title="Failed webhooks" note="Deliveries that gave up after a day of retries; retry one with POST …/webhooks/failed/:id/retry.">
-              <Failures failures={data.admin.failures} />
+            <Card title="Failed webhooks" note="Deliveries that gave up after a day of retries; the webhook itself is in Settings.">
+              <Failures site={site.id} failures={data.admin.failures} />
             </Card>
           </>
         )}

@@ -255,21 +255,25 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
   );
 }
 
-/** Webhook deliveries that gave up after a day of retries (retry one with the API). */
-export function Failures({ failures }: { failures: FailedDelivery[] }) {
+/** Webhook deliveries that gave up after a day of retries, each with a button that retries it (Settings' route). */
+export function Failures({ site, failures }: { site: string; failures: FailedDelivery[] }) {
   if (!failures.length) return <Empty>No failed deliveries.</Empty>;
   return (
-    <Scroll label="Failed webhooks">
+    <Scroll label="Failed deliveries">
       <table>
-        <thead><tr><th>Failed at</th><th>Event</th><th class="num">Attempts</th><th>Last error</th><th>Delivery</th></tr></thead>
+        <thead><tr><th>Failed at</th><th>Event</th><th class="num">Attempts</th><th>Last error</th><th>Retry</th></tr></thead>
         <tbody>
           {failures.map((f) => (
             <tr>
               <td>{time(f.failedAt)}</td>
-              <td>{f.to ? `${f.type} → ${f.to}` : f.type}</td>
+              <td>{f.to ? `${f.type} → ${f.to}` : f.type}<span class="path sub">{f.id}</span></td>
               <td class="num">{count(f.attempts)}</td>
               <td class="error-text">{f.lastError}</td>
-              <td class="path">{f.id}</td>
+              <td>
+                <form class="inline" method="post" action={`/dashboard/settings/webhook/failed/${encodeURIComponent(f.id)}/retry?${new URLSearchParams({ site })}`}>
+                  <button class="small" type="submit" aria-label={`Retry delivery ${f.id}`}>Retry</button>
+                </form>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -68,7 +68,16 @@ button:hover { filter: brightness(1.1); }
 .funnel .step-3 { fill: #2447b8; } .funnel .step-4 { fill: #1b3690; } .funnel .step-5 { fill: #12805c; }
 .bars + .scroll { margin-top: 0.75rem; }
 
-.scroll { overflow-x: auto; }
+/* A table wider than its box casts a shadow on the side with more to see: the cue that it scrolls. */
+.scroll {
+  overflow-x: auto;
+  background:
+    linear-gradient(to right, var(--card) 30%, rgb(255 255 255 / 0)) left / 2rem 100% no-repeat local,
+    linear-gradient(to left, var(--card) 30%, rgb(255 255 255 / 0)) right / 2rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgb(0 0 0 / 0.2), transparent) left / 0.8rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgb(0 0 0 / 0.2), transparent) right / 0.8rem 100% no-repeat scroll;
+}
+.scroll:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 .scroll + .scroll { margin-top: 1rem; }
 table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
 th, td { text-align: left; padding: 0.45rem 0.6rem 0.45rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }

@@ -4,7 +4,7 @@ import type { FieldIssue } from "../../../../shared/validation";
 import type { LeadLinks, ProfileDetails, TimelineEntry } from "../../objects/profile";
 import { count, signed, time, traitText } from "../format";
 import { Notice, Page, type NavContext } from "../layout";
-import { Card } from "../sections";
+import { Card, Scroll } from "../sections";
 
 /** Why an event gave nothing, in a marketer's words (docs/api.md, Profiles). */
 export const UNSCORED: Record<Unscored, string> = {
@@ -82,7 +82,7 @@ export function LeadPage({ nav, view, notice, sales, can }: {
         {can.feedback && view.links && <SalesActions action={`${base}/feedback${site}`} form={sales} />}
         <Card title="Stage history">
           {d.stages.length ? (
-            <div class="scroll" tabindex={0} role="region" aria-label="Stage history">
+            <Scroll label="Stage history">
               <table>
                 <thead><tr><th>Stage</th><th>When</th><th>Why</th></tr></thead>
                 <tbody>
@@ -95,7 +95,7 @@ export function LeadPage({ nav, view, notice, sales, can }: {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </Scroll>
           ) : <p class="empty">Still a visitor: no stage change yet.</p>}
         </Card>
         <Card title="Devices, account and hand-off">
@@ -118,7 +118,7 @@ export function LeadPage({ nav, view, notice, sales, can }: {
 function Explanation({ lines, events }: { lines: ExplanationLine[]; events: Map<string, TimelineEntry> }) {
   if (!lines.length) return <p class="empty">No points yet.</p>;
   return (
-    <div class="scroll" tabindex={0} role="region" aria-label="Score explanation">
+    <Scroll label="Score explanation">
       <table class="explanation">
         <thead><tr><th>Rule</th><th>Dimension</th><th class="num">Points</th><th>Events behind it</th></tr></thead>
         <tbody>
@@ -140,14 +140,14 @@ function Explanation({ lines, events }: { lines: ExplanationLine[]; events: Map<
           ))}
         </tbody>
       </table>
-    </div>
+    </Scroll>
   );
 }
 
 function Timeline({ entries }: { entries: TimelineEntry[] }) {
   if (!entries.length) return <p class="empty">No events kept.</p>;
   return (
-    <div class="scroll" tabindex={0} role="region" aria-label="Timeline">
+    <Scroll label="Timeline">
       <table class="timeline">
         <thead><tr><th>When</th><th>Event</th><th>Page</th><th class="num">Points</th><th>Why none</th></tr></thead>
         <tbody>
@@ -162,7 +162,7 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </Scroll>
   );
 }
 

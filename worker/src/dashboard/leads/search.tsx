@@ -3,6 +3,7 @@ import type { Score, Stage } from "../../../../shared/rules";
 import type { FoundLead } from "../../sites/leads";
 import { count } from "../format";
 import { Notice, Page, type NavContext } from "../layout";
+import { Scroll } from "../sections";
 
 export interface LeadResult extends FoundLead {
   stage: Stage;
@@ -46,7 +47,7 @@ function Results({ nav, search }: { nav: NavContext; search: LeadSearch }) {
       <h2 id="results-title">{leads.length ? `${leads.length} lead${leads.length === 1 ? "" : "s"} found` : "No lead found"}</h2>
       {!complete && <p class="note">Only the first leads found are shown, or not every lead was searched: make the search longer.</p>}
       {leads.length > 0 && (
-        <div class="scroll" tabindex={0} role="region" aria-label="Leads found">
+        <Scroll label="Leads found">
           <table>
             <thead><tr><th>Name</th><th>Email</th><th>Company</th><th>Stage</th><th class="num">Score</th><th>Lead</th></tr></thead>
             <tbody>
@@ -62,7 +63,7 @@ function Results({ nav, search }: { nav: NavContext; search: LeadSearch }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       )}
     </section>
   );

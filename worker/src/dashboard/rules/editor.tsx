@@ -3,7 +3,7 @@
  * model's settings. A refused form comes back as typed, each error beside its field.
  */
 import { EVENT_TYPES } from "../../../../shared/rules";
-import { pageUrl } from "../../routes/dashboard/access";
+import { pageUrl } from "../layout";
 import { FormError, Select, TextArea, TextField } from "./controls";
 import { BLANK_ROWS, OPERATORS, type ConditionFields, type FieldErrors, type ModelFields, type RuleFields } from "./fields";
 

@@ -2,12 +2,8 @@
 import type { Child } from "hono/jsx";
 import { DEFAULT_ACCOUNT_THRESHOLDS, type Rule, type ScoringModel } from "../../../../shared/rules";
 import { signed } from "../format";
+import { Scroll } from "../sections";
 import { limitsOf, whenFires } from "./describe";
-
-/** A wide table, scrollable by keyboard at phone width. */
-export const Scroll = ({ label, children }: { label: string; children: Child }) => (
-  <div class="scroll" tabindex={0} role="region" aria-label={label}>{children}</div>
-);
 
 export function RulesTable({ model, label, actions }: { model: ScoringModel; label: string; actions?: (rule: Rule) => Child }) {
   if (!model.rules.length) return <p class="empty">No rules: no event gives points.</p>;

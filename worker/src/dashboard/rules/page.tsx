@@ -3,13 +3,12 @@
  * with its editor, its preview on request, publishing, and the version history.
  */
 import type { Rule, ScoringModel } from "../../../../shared/rules";
-import { pageUrl } from "../../routes/dashboard/access";
 import { NOTE_MAX } from "../../sites/versions";
 import type { ModelDiff } from "../../sites/diff";
 import type { Draft } from "../../sites/draft";
 import type { LeadName, PreviewSummary } from "../../sites/preview";
 import { time } from "../format";
-import { Notice, Page, type NavContext } from "../layout";
+import { Notice, Page, pageUrl, type NavContext } from "../layout";
 import { Card } from "../sections";
 import { TextField } from "./controls";
 import { ModelEditor, RuleEditor } from "./editor";

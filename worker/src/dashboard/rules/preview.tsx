@@ -3,7 +3,7 @@ import type { ExplanationLine } from "../../../../shared/rules";
 import type { LeadPreview } from "../../objects/profile";
 import type { LeadName, PreviewSummary } from "../../sites/preview";
 import { count, counted, signed } from "../format";
-import { Scroll } from "./model";
+import { Scroll } from "../sections";
 
 /** Samples whose explanations are shown in full. */
 const EXPLAINED = 5;

@@ -1,11 +1,11 @@
 /** What changed between two models, and the rules' version history with compare and roll back. */
 import { isEmptyDiff, type ModelDiff } from "../../sites/diff";
-import { pageUrl } from "../../routes/dashboard/access";
+import { pageUrl } from "../layout";
 import { NOTE_MAX, type VersionSummary } from "../../sites/versions";
 import { signed, time } from "../format";
 import { TextField } from "./controls";
 import { limitsOf, whenFires } from "./describe";
-import { Scroll } from "./model";
+import { Scroll } from "../sections";
 
 const value = (n: number | null) => (n === null ? "not set" : String(n));
 

@@ -10,7 +10,7 @@ import { DEFAULT_SCOPES, SCOPES, type ListedKey, type Scope } from "../../sites/
 import type { FailedDelivery } from "../../webhooks/failed";
 import { count, time } from "../format";
 import { Notice, Page, type NavContext } from "../layout";
-import { Card } from "../sections";
+import { Card, Failures, Scroll } from "../sections";
 import { CheckField, CheckGroup, TextArea, TextField } from "./fields";
 import type { SettingsForm, Values } from "./forms";
 
@@ -142,36 +142,10 @@ export function SettingsPage({ nav, site, values, posted, notice, keys, failures
   );
 }
 
-function Failures({ site, failures }: { site: string; failures: FailedDelivery[] }) {
-  if (!failures.length) return <p class="empty">No failed deliveries.</p>;
-  return (
-    <div class="scroll" tabindex={0} role="region" aria-label="Failed deliveries">
-      <table>
-        <thead><tr><th>Failed at</th><th>Event</th><th class="num">Attempts</th><th>Last error</th><th>Retry</th></tr></thead>
-        <tbody>
-          {failures.map((f) => (
-            <tr>
-              <td>{time(f.failedAt)}</td>
-              <td>{f.to ? `${f.type} → ${f.to}` : f.type}<span class="path sub">{f.id}</span></td>
-              <td class="num">{count(f.attempts)}</td>
-              <td class="error-text">{f.lastError}</td>
-              <td>
-                <form class="inline" method="post" action={action(site, `/webhook/failed/${encodeURIComponent(f.id)}/retry`)}>
-                  <button class="small" type="submit" aria-label={`Retry delivery ${f.id}`}>Retry</button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 function Keys({ site, keys }: { site: string; keys: ListedKey[] }) {
   if (!keys.length) return <p class="empty">No keys yet.</p>;
   return (
-    <div class="scroll" tabindex={0} role="region" aria-label="Site keys">
+    <Scroll label="Site keys">
       <table class="keys">
         <thead><tr><th>Key</th><th>Scopes</th><th>Created</th><th>Last used</th><th>Revoke</th></tr></thead>
         <tbody>
@@ -190,7 +164,7 @@ function Keys({ site, keys }: { site: string; keys: ListedKey[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </Scroll>
   );
 }
 

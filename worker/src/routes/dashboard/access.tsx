@@ -52,8 +52,3 @@ export async function access(c: Context<AppEnv>, scope: Scope = DASHBOARD_SCOPE)
 export function messagePage(c: Context<AppEnv>, status: 400 | 403 | 404 | 409, title: string, message: string): Response | Promise<Response> {
   return c.html(documentOf(<MessagePage title={title} message={message} signedIn />), status);
 }
-
-/** `path` on the dashboard for `site`, with more query parameters: how pages link and redirect. */
-export function pageUrl(path: string, site: string, query: Record<string, string> = {}, hash = ""): string {
-  return `${path}?${new URLSearchParams({ site, ...query })}${hash}`;
-}

@@ -12,7 +12,8 @@ import { boundedEach } from "../../lib/concurrency";
 import { leadProfile, profileById } from "../../lib/identity";
 import { FeedbackSchema, giveFeedback } from "../../sites/feedback";
 import { searchLeads } from "../../sites/leads";
-import { access, messagePage, pageUrl, type Access } from "./access";
+import { pageUrl } from "../../dashboard/layout";
+import { access, messagePage, type Access } from "./access";
 
 /** Leads a search shows at most: each one's stage and score is read from its object. */
 const RESULTS_SHOWN = 50;

@@ -20,7 +20,8 @@ import { deleteDraft, getDraft, putDraft } from "../../sites/draft";
 import { nameLeads, previewLeads, summarise } from "../../sites/preview";
 import { publishDraft, rollBack, type Refusal } from "../../sites/publish";
 import { authorOf, currentVersion, getVersion, listVersions, NOTE_MAX, versionBefore } from "../../sites/versions";
-import { access, messagePage, pageUrl, type Access } from "./access";
+import { pageUrl } from "../../dashboard/layout";
+import { access, messagePage, type Access } from "./access";
 
 /** Leads a preview names and explains: those that would move first. */
 const SAMPLES = 20;

@@ -11,7 +11,8 @@ import { createKey, KeyRequestSchema, listKeys, revokeKey } from "../../sites/ke
 import { patchSite } from "../../sites/save";
 import { pingWebhook } from "../../webhooks/deliver";
 import { listFailures, retryFailure } from "../../webhooks/failed";
-import { access, messagePage, pageUrl, type Access } from "./access";
+import { pageUrl } from "../../dashboard/layout";
+import { access, messagePage, type Access } from "./access";
 
 /** What each action did, by the code it returns with (`?done=`): never text from the address itself. */
 const NOTICES: Record<string, string> = {

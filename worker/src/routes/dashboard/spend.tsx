@@ -7,7 +7,8 @@ import { documentOf } from "../../dashboard/layout";
 import { SpendPage, type FieldErrors, type Refused } from "../../dashboard/spend";
 import { limitBody } from "../../lib/body";
 import { getSpend, putSpend, sourceKey, type Spend } from "../../metrics/spend";
-import { access, messagePage, pageUrl, type Access } from "./access";
+import { pageUrl } from "../../dashboard/layout";
+import { access, messagePage, type Access } from "./access";
 
 /** What each `done` code says: the page never shows text from its query. */
 const DONE = { saved: "Spend saved.", removed: "Spend entry removed.", currency: "Currency changed." } as const;
