@@ -148,10 +148,10 @@ export interface Activity {
   /** Points each rule gave (or took) in the batch. */
   points: Record<string, number>;
   /**
-   * The person was an MQL or later once the batch was applied; null when that waits on a
-   * forward under way after the answer (a claimed browser's: `qualifiedAfterForward`).
+   * The person was an MQL or later once the batch was applied (a claimed browser, whose
+   * events reach the lead after the answer: as its lead last answered it).
    */
-  qualified: boolean | null;
+  qualified: boolean;
 }
 
 type Applied = { accepted: number; duplicates: number; activity: Omit<Activity, "qualified"> };
@@ -282,6 +282,8 @@ const quietRescore = (now: number): Cause => ({ origin: "rescore", notify: false
 
 /** A failed forward to a lead is retried by the alarm after this long. */
 const FORWARD_RETRY_MS = 30_000;
+/** How long after a claimed browser's answer its events leave for the lead (docs/api.md, Trust model). */
+const CLAIM_FORWARD_DELAY_MS = 100;
 /** Events forwarded per call to a lead (a merge may carry a long history). */
 const FORWARD_CHUNK = 500;
 const TIMELINE_LIMIT = 1000;
@@ -305,6 +307,10 @@ export class Profile extends DurableObject<Env> {
   private webhookStages: readonly Stage[] | null | undefined;
   /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
   private forwarding: Promise<unknown> = Promise.resolve();
+  /** The lead's stage as the last forward to it answered (none since this instance started: undefined). */
+  private leadStage: Stage | undefined;
+  /** The last forward to a lead failed: the next waits FORWARD_RETRY_MS. */
+  private forwardFailed = false;
   /** Deliveries too: export records must reach KV in the order written. */
   private delivering: Promise<unknown> = Promise.resolve();
   /** An erasure is taking the person out of its accounts: nothing more is told them. */
@@ -332,29 +338,17 @@ export class Profile extends DurableObject<Env> {
       row.registered = false;
       this.transaction(() => saveRow(this.sql, row));
     }
-    // A browser that only claimed its lead's email is answered its own state, which needs
-    // nothing of the lead: its events go on after the answer, so how long the answer takes
-    // tells nothing of the lead (docs/api.md, Trust model). The alarm is set first, to retry.
+    // A browser that only claimed its lead's email is answered its own state, which needs nothing
+    // of the lead: its events go on from its alarm, due at once, after the answer has gone, so
+    // how long the answer takes tells nothing of the lead (docs/api.md, Trust model).
     const claimed = this.row!.lead !== null && !this.row!.verified;
     // A visitor not listed keeps its own timers: its retention's too, which new events may need.
     if (claimed || !this.row!.registered || activity.firstSeen || told || shortened) await this.schedule(batch.now);
-    const forwarded = this.forward(batch.site, batch.now);
-    // Once the lead has them, the retry is no longer due.
-    if (claimed) this.ctx.waitUntil(forwarded.then(() => (this.erased() ? undefined : this.schedule(batch.now))));
-    const leadState = claimed ? null : await forwarded;
+    const leadState = claimed ? null : await this.forward(batch.site, batch.now);
     const state = await this.shown(batch.now, leadState);
-    // The person's stage: its lead's, or its own.
-    const qualified = claimed ? null : isQualified(leadState?.stage ?? this.row!.stage);
+    // The person's stage: its lead's (a claimed browser's as its last forward left it), or its own.
+    const qualified = isQualified(leadState?.stage ?? (this.row!.lead ? this.leadStage : undefined) ?? this.row!.stage);
     return { state, ...counts, activity: { ...activity, qualified }, profileId: this.ctx.id.toString() };
-  }
-
-  /** The person's stage once the forwards under way are done, for the metrics of a batch answered before them. */
-  async qualifiedAfterForward(now: number): Promise<boolean> {
-    await this.forwarding;
-    const row = this.erased() ? null : this.load();
-    if (!row) return false;
-    const lead = row.lead ? await this.env.PROFILES.getByName(row.lead).state(now) : null;
-    return isQualified(lead?.stage ?? row.stage);
   }
 
   /** What the browser may see now (GET /v1/stage): a verified browser its lead, any other itself. */
@@ -1036,7 +1030,11 @@ export class Profile extends DurableObject<Env> {
   private forward(site: ScoringSite, now: number): Promise<ProfileState | null> {
     const run = this.forwarding.then(() => this.sendUnsentEvents(site, now));
     this.forwarding = run.catch(() => undefined);
-    return run.catch(async (err) => {
+    return run.then((state) => {
+      this.forwardFailed = false;
+      return state;
+    }, async (err) => {
+      this.forwardFailed = true;
       console.error(`profile: forwarding to a lead failed, retrying later: ${err}`);
       if (!this.erased()) await this.setAlarm(Date.now() + FORWARD_RETRY_MS);
       return null;
@@ -1062,8 +1060,21 @@ export class Profile extends DurableObject<Env> {
       });
       if (this.erased()) return null;
       this.sql.exec("UPDATE events SET forwarded = 1 WHERE lead = ? AND forwarded = 0 AND seq <= ?", lead, events.at(-1)!.seq);
-      if (lead === row.lead) state = result.state;
+      if (lead === row.lead) {
+        state = result.state;
+        this.leadStage = result.state?.stage;
+      }
     }
+  }
+
+  /**
+   * When a visitor's unsent events go to its lead: a claimed browser's from its alarm, just
+   * after the answer has gone (so the lead's work never runs beside the answer, even in one
+   * isolate), unless a forward just failed; a verified browser's within its own request, so
+   * its alarm is only the retry.
+   */
+  private forwardDue(row: ProfileRow, now: number): number {
+    return row.verified || this.forwardFailed ? now + FORWARD_RETRY_MS : Date.now() + CLAIM_FORWARD_DELAY_MS;
   }
 
   /** Only a visitor that gave an email has events bound for a lead (most never do: no query). */
@@ -1093,7 +1104,7 @@ export class Profile extends DurableObject<Env> {
     const row = this.load();
     const times = [
       row?.kind === "lead" ? nextDecayAt(this.rules!.model, row.scoring, now) : null,
-      row?.kind === "visitor" && this.hasUnsentEvents(row) ? now + FORWARD_RETRY_MS : null,
+      row?.kind === "visitor" && this.hasUnsentEvents(row) ? this.forwardDue(row, now) : null,
       // A visitor listed in its cohort leaves its retention to it.
       row && !(row.kind === "visitor" && row.registered) ? this.retentionDue(row) : null,
       row ? this.slaDue(row) : null,

@@ -96,7 +96,7 @@ export const collect = new Hono<AppEnv>()
     const result = events.length
       ? await profile.collect({ site: scoringSite(site), events, edgeCountry: cf?.country, edgeOrganization: cf?.asOrganization, now })
       : { ...await profile.seen(now), accepted: 0, duplicates: 0 };
-    if (result.activity) c.executionCtx.waitUntil(recordBatch(c.env, site.id, result, events, now, () => profile.qualifiedAfterForward(now)));
+    if (result.activity) c.executionCtx.waitUntil(recordBatch(c.env, site.id, result, events, now));
     const body: CollectResponse = {
       vid: batch.vid,
       profile: result.state?.profile ?? profile.id.toString(),
