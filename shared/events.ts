@@ -1,6 +1,7 @@
 /**
- * Wire types of the collect API (CONTRACT §3, §5): the one source of truth for the
- * browser script, which sends these, and the worker, which checks them.
+ * Wire types of the collect API (docs/api.md#post-v1collect, docs/sdk.md#what-it-captures):
+ * the one source of truth for the browser script, which sends these, and the worker,
+ * which checks them.
  * The browser imports types only; the schemas are for the worker.
  */
 import * as v from "valibot";
@@ -151,7 +152,7 @@ const serverCommon = {
 };
 
 /**
- * A server-side event about a person known by email (CONTRACT §7 `POST
+ * A server-side event about a person known by email (docs/api.md#post-v1sitessiteevents `POST
  * /v1/sites/:site/events`): an email open, a webinar attended, an unsubscribe, or
  * traits from a CRM or enrichment tool. Trusted: the caller holds a site key.
  */
@@ -193,7 +194,7 @@ export interface RejectedEvent {
   path?: string;
 }
 
-/** What the browser may see of its profile: never traits (CONTRACT §5). */
+/** What the browser may see of its profile: never traits (docs/api.md#post-v1collect). */
 export interface StageView {
   stage: Stage;
   mql: boolean;

@@ -1,5 +1,5 @@
 /**
- * Downloads (CONTRACT §3): a left or middle click on a link whose path ends, whatever its
+ * Downloads (docs/sdk.md#what-it-captures): a left or middle click on a link whose path ends, whatever its
  * case, in one of the extensions (`data-downloads`), or that has a `download` attribute.
  * The click is never delayed or prevented. Sent at once, as such a click often leaves the page.
  * (The links clicked on a page left before its lazy chunk ran come from the next page's: lazy.ts.)

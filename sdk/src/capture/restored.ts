@@ -1,4 +1,4 @@
-/** Page views of back/forward-cache restores (CONTRACT §3): `pageshow` with `persisted`. */
+/** Page views of back/forward-cache restores (docs/sdk.md#what-it-captures): `pageshow` with `persisted`. */
 import type { Add, Listen } from "../lazy.js";
 import { clean } from "../url.js";
 

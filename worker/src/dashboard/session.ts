@@ -1,5 +1,5 @@
 /**
- * The dashboard's session (CONTRACT §7 `GET /dashboard`): the token typed once on
+ * The dashboard's session (docs/dashboard.md#overview, The session): the token typed once on
  * the login form is exchanged for a cookie naming who it was, never the token:
  *
  *   es_dashboard=<base64url JSON { sub: "admin" } | { sub: "key", key: <key id> }, with sid (random) and exp (unix s)>.<HMAC-SHA256, base64>

@@ -1,5 +1,5 @@
 /**
- * The MQL export as CSV (CONTRACT §7), importable unchanged into HubSpot and
+ * The MQL export as CSV (docs/api.md#mql-export), importable unchanged into HubSpot and
  * Salesforce: CRM column names, RFC 4180 quoting, CRLF rows. Text cells that a
  * spreadsheet would run as a formula (starting with = + - @, tab or CR) get a
  * leading apostrophe, but for an international phone number (`+44 20 7946 0000`);

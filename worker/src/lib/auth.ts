@@ -15,7 +15,7 @@ function bearer(header: string | undefined): string | null {
 }
 
 /**
- * Who `token` names (CONTRACT §7): the admin token, compared in constant time, or
+ * Who `token` names (docs/api.md#management-routes): the admin token, compared in constant time, or
  * a site key, which costs one KV read; null when it is neither. Without a Hono
  * context, so the dashboard's login checks a token by the same rules.
  */

@@ -5,7 +5,7 @@ import type { RejectedEvent } from "../../../shared/events";
 import type { FieldIssue } from "../../../shared/validation";
 
 /**
- * The one error shape of the API (CONTRACT §5):
+ * The one error shape of the API (docs/api.md#http-api):
  * `{ "error": { "code", "message", "path"?, "issues"? } }`.
  * Routes throw; `onError` below is the only place that answers errors.
  */
@@ -37,7 +37,7 @@ export function joinPath(prefix: string, path: string): string {
 
 /**
  * An item of a batch that failed its check (`events[3].url: …`): listed in the
- * answer's `rejected`, while its batch-mates are kept (CONTRACT §5).
+ * answer's `rejected`, while its batch-mates are kept (docs/api.md#post-v1collect).
  */
 export function rejection(list: string, index: number, issues: FieldIssue[], code = "invalid_event"): RejectedEvent {
   const named = issues.map((i) => ({ ...i, path: joinPath(`${list}[${index}]`, i.path) }));

@@ -1,5 +1,5 @@
 /**
- * Site metrics (CONTRACT §7 `GET /v1/sites/:site/metrics`), from two inputs kept
+ * Site metrics (docs/api.md#metrics), from two inputs kept
  * apart by how often they come. Stage changes are rare: all of a site's go to its
  * one Funnel object. Collect batches are not: their activity goes to Activity
  * objects by (UTC day, shard of the profile), which the Funnel lists. A read asks

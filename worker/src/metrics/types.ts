@@ -1,5 +1,5 @@
 /**
- * What the metrics are made of (two inputs) and what they answer (CONTRACT §7
+ * What the metrics are made of (two inputs) and what they answer (docs/api.md#metrics
  * `GET /v1/sites/:site/metrics`, with a few more fields).
  */
 import type { Stage } from "../../../shared/events";

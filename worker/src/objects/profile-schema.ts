@@ -76,7 +76,7 @@ export const MIGRATIONS: Migrations = [
   // The rules version a profile scores with, kept on its row: an anonymous visitor stores
   // no model (PERSON_MIGRATIONS); null in objects from before, whose model table says it.
   [`ALTER TABLE profile ADD COLUMN rules_version INTEGER`],
-  // The MQL service level (CONTRACT extension: mqlSlaDays), as the profile last heard it.
+  // The MQL service level (docs/api.md#patch-v1sitessite, `mqlSlaDays`), as the profile last heard it.
   [`ALTER TABLE profile ADD COLUMN mql_sla_days INTEGER`],
 ];
 

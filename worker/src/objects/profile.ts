@@ -95,7 +95,7 @@ export interface ScoringSite {
    * not known (then every change is queued, and the delivery checks the site).
    */
   webhookStages?: readonly Stage[] | null;
-  /** Events older than this are folded into the scoring state and dropped (CONTRACT §7). */
+  /** Events older than this are folded into the scoring state and dropped (docs/api.md#patch-v1sitessite, `retentionDays`). */
   retentionDays: number;
   /** Days sales have to touch an MQL before it goes back to `lead`; null: no limit. */
   mqlSlaDays: number | null;
@@ -159,7 +159,7 @@ type Applied = { accepted: number; duplicates: number; activity: Omit<Activity, 
 /** Why a stage changed: events scored, sales said, new rules, or an MQL's service level ran out. */
 export type StageOrigin = "scoring" | "feedback" | "rescore" | "expiry";
 
-/** A rollback's rescore (CONTRACT §7 `…/rules/rollback`): the version rolled back, and the one whose rules it restores. */
+/** A rollback's rescore (docs/api.md#publish-and-rollback): the version rolled back, and the one whose rules it restores. */
 export interface Rollback {
   rolledBack: number;
   restores: number;
@@ -277,7 +277,7 @@ interface Cause {
 /** What a stage change keeps beside its stage (stages.detail): why, and a recycle's moment. */
 type StageDetail = { reasonCode?: string } & Record<string, unknown>;
 
-/** A new rules version met on a profile's next touch: its changes are not sent (CONTRACT §8). */
+/** A new rules version met on a profile's next touch: its changes are not sent (docs/api.md#webhooks). */
 const quietRescore = (now: number): Cause => ({ origin: "rescore", notify: false, at: now });
 
 /** A failed forward to a lead is retried by the alarm after this long. */
@@ -868,7 +868,7 @@ export class Profile extends DurableObject<Env> {
   }
 
   /**
-   * Retention (CONTRACT §7): events older than the site's retentionDays leave. What
+   * Retention (docs/api.md#patch-v1sitessite, `retentionDays`): events older than the site's retentionDays leave. What
    * they gave stays: the state after them is kept as `folded`, where replays start,
    * so scores hold and a new rules version rescores what is still kept. Events not
    * yet forwarded to their lead wait until they are.

@@ -38,7 +38,7 @@ function fromSiteOrigin(origin: string | undefined, origins: string[], events: u
 const StageQuerySchema = v.pick(CollectEnvelopeSchema, ["site", "vid"]);
 
 /**
- * The public routes the browser script calls (CONTRACT §5): a batch of events in,
+ * The public routes the browser script calls (docs/api.md#public-routes-the-browser-script): a batch of events in,
  * the profile's stage out, in one round trip and one call to its Durable Object.
  */
 export const collect = new Hono<AppEnv>()

@@ -23,7 +23,7 @@ const ServerBatchSchema = v.pipe(
 const LEADS_AT_ONCE = 8;
 
 /**
- * Server-side events by email (CONTRACT §7): from an email tool, a webinar
+ * Server-side events by email (docs/api.md#post-v1sitessiteevents): from an email tool, a webinar
  * platform, a CRM. Each person's events go to their lead in one call, scored like
  * the browser's; invalid events are listed in `rejected`, the valid ones kept.
  */

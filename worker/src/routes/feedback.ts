@@ -27,8 +27,9 @@ const unknown = (index: number, item: FeedbackItem): Result => ({
 });
 
 /**
- * Sales feedback (CONTRACT §6, §7): one item or many, each moving a profile (by
- * email or id) to any stage; `lead` recycles it to nurture. Answers per item.
+ * Sales feedback (docs/api.md#post-v1sitessitefeedback, docs/rules.md#recycling): one item
+ * or many, each moving a profile (by email or id) to any stage; `lead` recycles it to
+ * nurture. Answers per item.
  */
 export const feedback = new Hono<AppEnv>()
   .post("/v1/sites/:site/feedback", requireScope("feedback:write"), limitBody(512 * 1024), async (c) => {

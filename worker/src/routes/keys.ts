@@ -7,7 +7,7 @@ import { requireSite } from "../lib/site";
 import { createKey, KeyRequestSchema, listKeys, revokeKey } from "../sites/keys";
 
 /**
- * A site's keys (CONTRACT §7): only the admin token creates one; the admin token
+ * A site's keys (docs/api.md#post-v1sitessitekeys): only the admin token creates one; the admin token
  * or a `site:admin` key of the site lists and revokes them.
  */
 export const keys = new Hono<AppEnv>()

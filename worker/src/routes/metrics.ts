@@ -14,7 +14,7 @@ const DEFAULT_PERIOD_DAYS = 30;
 const MetricsQuery = v.object(PeriodQuery);
 
 /**
- * A site's metrics (CONTRACT §7) for [since, until): by default the 30 days up to
+ * A site's metrics (docs/api.md#metrics) for [since, until): by default the 30 days up to
  * `until` (now). `exports:read`, not `profiles:read`: metrics are a report, read
  * by the same dashboards and BI jobs as the MQL export, and name nobody, so they
  * should not need a key that can look people up one by one.

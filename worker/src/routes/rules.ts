@@ -29,8 +29,8 @@ const ChangeSchema = v.optional(
 const noDraft = () => new ApiError(404, "no_draft", "this site has no rules draft");
 
 /**
- * A site's rules versions and its draft (CONTRACT §7): every published version is
- * kept; a draft is previewed against every lead, then published as the next
+ * A site's rules versions and its draft (docs/api.md#rules-versions and the
+ * sections after it): every published version is kept; a draft is previewed against every lead, then published as the next
  * version, or the previous version's rules are restored as the next one (versions
  * only rise: a profile never goes back to an older one). Publishing and rolling
  * back rescore every lead after the answer, as `POST …/rescore` does.

@@ -8,7 +8,7 @@ import { requireSite } from "../lib/site";
 import { getSpend, putSpend } from "../metrics/spend";
 
 /**
- * A site's marketing spend per source and month (docs/api.md#put-get-v1sitessitespend),
+ * A site's marketing spend per source and month (docs/api.md#spend),
  * which the metrics divide by MQLs as cost per MQL. `site:admin`: spend is the site's
  * own business figures, entered by whoever runs its configuration.
  */

@@ -1,5 +1,5 @@
 /**
- * Site keys (CONTRACT §7): bearer tokens valid for one site and a set of scopes.
+ * Site keys (docs/api.md#management-routes): bearer tokens valid for one site and a set of scopes.
  *
  * A key reads `esk_<id>.<secret>`, so the one KV read a request costs finds it
  * by id. Three KV records per key:

@@ -1,5 +1,5 @@
 /**
- * A site's rules versions (CONTRACT §7 `GET /v1/sites/:site/rules`): every version
+ * A site's rules versions (docs/api.md#rules-versions): every version
  * the site has published, kept immutable in KV under `rules:<site>:<version>`, with
  * what a listing shows as the entry's metadata (a listing reads no values). A version
  * is written before the site config that takes it up, so the config never names a

@@ -1,5 +1,5 @@
 /**
- * Sending one webhook (CONTRACT §8): the body signed afresh at every attempt as
+ * Sending one webhook (docs/api.md#webhooks): the body signed afresh at every attempt as
  * `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, the same id on every
  * retry, a short timeout so a slow receiver cannot hold its profile's alarm.
  */
