@@ -2,8 +2,8 @@
  * What the metrics are made of (two inputs) and what they answer (CONTRACT §7
  * `GET /v1/sites/:site/metrics`, with a few more fields).
  */
-import type { Stage } from "../../../shared/events";
-import type { StageOrigin } from "../objects/profile";
+import type { Stage } from "../../../shared/rules";
+import type { StageOrigin } from "../domain/profile";
 
 /** A profile's stage change, sent by the profile object's outbox (at least once: idempotent by profile + seq). */
 export interface StageChangeRecord {
