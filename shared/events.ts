@@ -5,6 +5,8 @@
  * The browser imports types only; the schemas are for the worker.
  */
 import * as v from "valibot";
+import { EVENT_TYPES } from "./rules/event-types";
+import type { Stage } from "./stages";
 import { isHttpUrl } from "./urls";
 
 import {
@@ -14,9 +16,6 @@ import {
 export { TRAIT_KEYS, type TraitKey } from "./traits";
 /** A form's fields as the browser captures them: the allow-listed keys only, as texts (docs/rules.md#traits). */
 export type FormFields = Partial<Record<TraitKey, string>>;
-export const EVENT_TYPES = [
-  "pageview", "download", "form", "track", "identify", "engagement", "vitals",
-] as const;
 
 /** Most events one collect request may carry; the body is also capped at 64 KiB. */
 export const MAX_EVENTS_PER_BATCH = 50;
@@ -178,8 +177,6 @@ export const CollectEnvelopeSchema = v.object({
 export type CollectRequest = Omit<v.InferInput<typeof CollectEnvelopeSchema>, "events"> & {
   events: v.InferInput<typeof EventSchema>[];
 };
-
-export type Stage = "visitor" | "lead" | "mql" | "sql" | "opportunity" | "customer" | "disqualified";
 
 export interface ScoreView {
   fit: number;

@@ -5,7 +5,7 @@
  * (The links clicked on a page left before its lazy chunk ran come from the next page's: lazy.ts.)
  */
 import { isDownload } from "../ext.js";
-import type { Add, Listen } from "../lazy.js";
+import type { Add, Listen } from "./types.js";
 import { clean } from "../url.js";
 
 export const downloads = (add: Add, listen: Listen, list?: string | string[]): void => {

@@ -4,7 +4,7 @@
  * first time, as this code loads after the page), and the deepest scroll so far, in percent
  * of the page's height seen.
  */
-import type { Add } from "../lazy.js";
+import type { Add } from "./types.js";
 import { on } from "../util.js";
 
 export const engagement = (add: Add): void => {

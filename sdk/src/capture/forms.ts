@@ -6,7 +6,7 @@
  */
 import type { FormFields } from "../../../shared/events.js";
 import { fieldKey, put } from "../fields.js";
-import type { Add, Listen } from "../lazy.js";
+import type { Add, Listen } from "./types.js";
 import { clean } from "../url.js";
 
 export const forms = (add: Add, listen: Listen): void => {

@@ -7,7 +7,7 @@
  * HubSpot's only, so no other frame can claim an identity for the visitor).
  */
 import { traits } from "../fields.js";
-import type { Add, Listen } from "../lazy.js";
+import type { Add, Listen } from "./types.js";
 import { fromHubSpot } from "../url.js";
 import { safe } from "../util.js";
 

@@ -17,7 +17,7 @@ import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import { decodeBase64Url, encodeBase64Url } from "hono/utils/encode";
 import type { AppEnv } from "../app-env";
-import type { Caller } from "../lib/auth";
+import type { Caller } from "../sites/keys";
 import { hmacHex } from "../lib/crypto";
 import { keyById } from "../sites/keys";
 

@@ -9,7 +9,7 @@
  * (when any is known; missing parts empty) then `; referrer` when known, and Reasons is
  * `rule +points` pairs joined by `; ` (e.g. `demo_request +25; decay -10`).
  */
-import type { Stage } from "../../../shared/events";
+import type { Stage } from "../../../shared/rules";
 import type { ExportRecord } from "./record";
 
 /** HubSpot's internal lifecycle stage values. */

@@ -7,13 +7,12 @@
  */
 import { DAY_MS } from "../../../shared/rules";
 import { boundedEach, coalescer } from "../lib/concurrency";
-import type { ActivityWrite } from "../objects/activity";
 import {
   ACTIVITY_DAYS, activityName, dayOf, HOUR_MS, MAX_PERIOD_DAYS, profileKey, type ActivityShard,
 } from "./shards";
 import { costPerMql, getSpend } from "./spend";
 import { ActivityTotals } from "./totals";
-import type { ActivityRecord, Metrics, StageChangeRecord } from "./types";
+import type { ActivityRecord, ActivityWrite, Metrics, StageChangeRecord } from "./types";
 import { bucketOf } from "./vitals";
 
 /** Activity objects called at once by a read or an erasure. */

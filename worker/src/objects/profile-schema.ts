@@ -2,8 +2,7 @@
  * The Profile object's SQLite schema (see profile.ts for its invariants) and the
  * mapping between rows and the rules engine's plain data.
  */
-import type { Stage } from "../../../shared/events";
-import type { NotScored, ProfileEvent, ScoringState } from "../../../shared/rules";
+import type { NotScored, ProfileEvent, ScoringState, Stage } from "../../../shared/rules";
 import type { Migrations } from "./migrate";
 
 export const MIGRATIONS: Migrations = [

@@ -58,11 +58,11 @@
  * claimed visitor's erasure, at its lead).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Stage } from "../../../shared/events";
 import {
   applyEvent, companyTraits, emptyState, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, replay, scoreOf, settleDecay,
-  DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Traits, type Unscored,
+  DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Stage, type Traits, type Unscored,
 } from "../../../shared/rules";
+import type { LeadPreview, Rollback, ScoringSite, StageAndScore, StageOrigin } from "../domain/profile";
 import { deleteExport, exportKey, putExport } from "../exports/store";
 import { exportRecord, sourceOf, type Claims, type ExportRecord } from "../exports/record";
 import { accountObject } from "../lib/identity";
@@ -82,24 +82,6 @@ import {
   type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 import { demotedStage, stagesTo } from "./stages";
-
-/** What a profile needs to know of its site to score. */
-export interface ScoringSite {
-  id: string;
-  rulesVersion: number;
-  model: ScoringModel;
-  /** Email domains of the site's own staff: their profiles are recorded, never scored. */
-  internalDomains: string[];
-  /**
-   * The stage changes the site's webhook wants: null when it has none, absent when
-   * not known (then every change is queued, and the delivery checks the site).
-   */
-  webhookStages?: readonly Stage[] | null;
-  /** Events older than this are folded into the scoring state and dropped (docs/api.md#patch-v1sitessite, `retentionDays`). */
-  retentionDays: number;
-  /** Days sales have to touch an MQL before it goes back to `lead`; null: no limit. */
-  mqlSlaDays: number | null;
-}
 
 /** The identity an event gives: its email's lead, and whether the site vouched for it. */
 export interface Identity {
@@ -155,29 +137,6 @@ export interface Activity {
 }
 
 type Applied = { accepted: number; duplicates: number; activity: Omit<Activity, "qualified"> };
-
-/** Why a stage changed: events scored, sales said, new rules, or an MQL's service level ran out. */
-export type StageOrigin = "scoring" | "feedback" | "rescore" | "expiry";
-
-/** A rollback's rescore (docs/api.md#publish-and-rollback): the version rolled back, and the one whose rules it restores. */
-export interface Rollback {
-  rolledBack: number;
-  restores: number;
-}
-
-/** A lead's stage and score, with its explanation: a preview's before or after. */
-export interface StageAndScore {
-  stage: Stage;
-  score: Score;
-  explanation: ExplanationLine[];
-}
-
-/** What a rescore with other rules would make of a lead. */
-export interface LeadPreview {
-  profile: string;
-  before: StageAndScore;
-  after: StageAndScore;
-}
 
 export interface Feedback {
   stage: Stage;

@@ -7,16 +7,16 @@ import {
 import { parseUrl } from "../../../shared/urls";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { limitBody, readJson } from "../lib/body";
+import { limitBody, readJson } from "../http/body";
 import { isBotRequest } from "../lib/bots";
 import { ApiError, rejection } from "../lib/errors";
-import { limitCollect } from "../lib/rate-limit";
+import { limitCollect } from "../http/rate-limit";
 import { isVerified, leadProfileName, visitorProfileName } from "../lib/identity";
 import { toProfileEvent } from "../lib/normalise";
-import { siteCors } from "../lib/site-cors";
-import { requireSite } from "../lib/site";
-import { stageView } from "../lib/view";
-import { recordBatch } from "../lib/activity";
+import { siteCors } from "../http/site-cors";
+import { requireSite } from "../http/site";
+import { stageView } from "../http/view";
+import { recordBatch } from "../http/batch-metrics";
 import type { IncomingEvent } from "../objects/profile";
 import { scoringSite } from "../sites/config";
 

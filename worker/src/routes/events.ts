@@ -4,14 +4,14 @@ import { MAX_SERVER_EVENTS, ServerEventSchema, type RejectedEvent } from "../../
 import type { ProfileEvent } from "../../../shared/rules";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
-import { recordBatch } from "../lib/activity";
+import { requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
+import { recordBatch } from "../http/batch-metrics";
 import { boundedEach } from "../lib/concurrency";
 import { rejection } from "../lib/errors";
 import { leadProfile } from "../lib/identity";
 import { serverProfileEvent } from "../lib/normalise";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { scoringSite } from "../sites/config";
 
 const ServerBatchSchema = v.pipe(

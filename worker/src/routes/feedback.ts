@@ -2,11 +2,11 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
+import { requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
 import { boundedEach } from "../lib/concurrency";
 import { rejection } from "../lib/errors";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { FeedbackSchema, feedbackProfile, giveFeedback, type FeedbackItem, type PersonStub } from "../sites/feedback";
 
 const MAX_ITEMS = 500;

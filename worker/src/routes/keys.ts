@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { requireAdmin, requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
+import { requireAdmin, requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
 import { ApiError } from "../lib/errors";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { createKey, KeyRequestSchema, listKeys, revokeKey } from "../sites/keys";
 
 /**

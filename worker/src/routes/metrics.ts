@@ -3,10 +3,10 @@ import * as v from "valibot";
 import { DAY_MS } from "../../../shared/rules";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
+import { requireScope } from "../http/auth";
 import { ApiError } from "../lib/errors";
 import { PeriodQuery, periodOf } from "../lib/period";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { siteMetrics } from "../metrics";
 import { MAX_PERIOD_DAYS } from "../metrics/shards";
 

@@ -1,12 +1,12 @@
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
+import { requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
 import { ApiError } from "../lib/errors";
 import { leadProfile, profileById } from "../lib/identity";
-import { requireSite } from "../lib/site";
-import { profileView } from "../lib/view";
+import { requireSite } from "../http/site";
+import { profileView } from "../http/view";
 
 /** Look-ups and erasure by email take the email in a body, never in a path (docs/api.md#profiles). */
 const ByEmailSchema = v.strictObject({

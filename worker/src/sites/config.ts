@@ -3,12 +3,11 @@
  * sends, how it is checked, and the record kept in KV.
  */
 import * as v from "valibot";
-import type { Stage } from "../../../shared/events";
-import { DEFAULT_MODEL, STAGES, validateModel, type ScoringModel } from "../../../shared/rules";
+import { DEFAULT_MODEL, STAGES, validateModel, type ScoringModel, type Stage } from "../../../shared/rules";
 import { check, type Checked, type FieldIssue } from "../../../shared/validation";
 import { isHttpUrl, parseUrl } from "../../../shared/urls";
 import { joinPath } from "../lib/errors";
-import type { ScoringSite, StageOrigin } from "../objects/profile";
+import type { ScoringSite, StageOrigin } from "../domain/profile";
 
 export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 

@@ -43,6 +43,9 @@ export interface SiteKey {
   createdAt: number;
 }
 
+/** Who called a management route: the admin token, or a site key. */
+export type Caller = { kind: "admin" } | ({ kind: "key" } & SiteKey);
+
 /** A key as its site's listing shows it: never the key or its hash. */
 export interface ListedKey {
   id: string;

@@ -7,8 +7,8 @@
  */
 import type { ScoringModel } from "../../../shared/rules";
 import { listAll } from "../lib/kv";
-import type { Caller } from "../lib/auth";
 import type { Site } from "./config";
+import type { Caller } from "./keys";
 import { putSite } from "./store";
 
 /** How a version came: a site PUT that changed the rules (or created the site), a draft published, a rollback. */

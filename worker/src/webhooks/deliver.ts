@@ -3,8 +3,8 @@
  * `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, the same id on every
  * retry, a short timeout so a slow receiver cannot hold its profile's alarm.
  */
-import type { Stage } from "../../../shared/events";
-import type { StageOrigin } from "../objects/profile";
+import type { Stage } from "../../../shared/rules";
+import type { StageOrigin } from "../domain/profile";
 import { hmacHex } from "../lib/crypto";
 import { webhookRefusal } from "../lib/webhook-host";
 import { webhookHears, type Site } from "../sites/config";

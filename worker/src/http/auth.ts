@@ -1,12 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
-import { findKey, markUsed, type Scope, type SiteKey } from "../sites/keys";
-import { ApiError } from "./errors";
-import { ExpiringMap } from "./expiring-map";
-
-/** Who called a management route: the admin token, or a site key. */
-export type Caller = { kind: "admin" } | ({ kind: "key" } & SiteKey);
+import { findKey, markUsed, type Caller, type Scope } from "../sites/keys";
+import { ApiError } from "../lib/errors";
+import { ExpiringMap } from "../lib/expiring-map";
 
 /** The bearer token of a request, or null. */
 function bearer(header: string | undefined): string | null {
