@@ -1,6 +1,6 @@
 /**
  * The public types of the browser script (CONTRACT §2, §4). Self-contained, so that the
- * published `.d.ts` needs nothing else; core.ts checks them against shared/events.ts.
+ * published `.d.ts` needs nothing else; core/start.ts checks them against shared/events.ts.
  */
 
 /** A funnel stage, as the collect API shows it to the browser. */

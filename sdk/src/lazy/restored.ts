@@ -1,6 +1,6 @@
 /** Page views of back/forward-cache restores (CONTRACT §3): `pageshow` with `persisted`. */
-import type { Add, Listen } from "../lazy.js";
-import { clean } from "../url.js";
+import type { Add, Listen } from "./extras.js";
+import { clean } from "../core/url.js";
 
 export const restored = (add: Add, listen: Listen): void =>
   listen("pageshow", (e: PageTransitionEvent) => {

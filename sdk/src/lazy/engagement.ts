@@ -4,8 +4,8 @@
  * first time, as this code loads after the page), and the deepest scroll so far, in percent
  * of the page's height seen.
  */
-import type { Add } from "../lazy.js";
-import { on } from "../util.js";
+import type { Add } from "./extras.js";
+import { on } from "../core/util.js";
 
 export const engagement = (add: Add): void => {
   let shown = document.hidden ? 0 : Date.now() - performance.now();

@@ -5,7 +5,7 @@
  * next batch or the page's hide, when LCP, CLS and INP are final: no request of their own.
  */
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from "web-vitals";
-import type { Add } from "../lazy.js";
+import type { Add } from "./extras.js";
 
 export const vitals = (add: Add): void => {
   const seen: Record<string, 1> = {};
