@@ -1,10 +1,10 @@
 // Builds the browser script (docs/sdk.md#how-it-is-built-performance) with esbuild, and prints each file's size:
 //   dist/public/es.js          the classic script (IIFE; esbuild, then terser), served at the site root
-//   dist/public/es-vitals.js   its lazy chunk (Web Vitals and the captures that wait for load),
-//                              which es.js imports from its own directory
+//   dist/public/es-captures.js its lazy chunk (sdk/src/lazy: the captures that wait for load,
+//                              Web Vitals among them), which es.js imports from its own directory
 //   dist/public/v/<version>/   immutable copies of both
 //   dist/public/_headers       Workers Static Assets headers: CORS and caching of the scripts
-//   dist/sdk/index.js          the ES module build (+ its vitals chunk, split), with .d.ts types
+//   dist/sdk/index.js          the ES module build (+ its lazy chunk, split), with .d.ts types
 // `node scripts/build-sdk.mjs`, or `import { buildSdk } from "./build-sdk.mjs"`.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -49,7 +49,7 @@ export async function buildSdk({ types = true, quiet = false, out = join(root, "
     tsconfigRaw: {},
   };
   mkdirSync(pub, { recursive: true });
-  for (const [entry, file] of [["index", "es.js"], ["chunk", "es-vitals.js"]]) {
+  for (const [entry, file] of [["index", "es.js"], ["chunk", "es-captures.js"]]) {
     const { outputFiles } = await build({ ...classic, entryPoints: [`sdk/src/${entry}.ts`], write: false });
     // Terser after esbuild: its compression saves the core ~3% more (about 60 bytes gzipped).
     const { code } = await minify(outputFiles[0].text, { ecma: 2020, compress: { passes: 2 }, format: { comments: false } });
@@ -61,7 +61,7 @@ export async function buildSdk({ types = true, quiet = false, out = join(root, "
 
   const versioned = join(pub, "v", version);
   mkdirSync(versioned, { recursive: true });
-  for (const f of ["es.js", "es-vitals.js"]) copyFileSync(join(pub, f), join(versioned, f));
+  for (const f of ["es.js", "es-captures.js"]) copyFileSync(join(pub, f), join(versioned, f));
   writeFileSync(join(pub, "_headers"), headers());
 
   rmSync(esm, { recursive: true, force: true });
@@ -79,7 +79,7 @@ export async function buildSdk({ types = true, quiet = false, out = join(root, "
   });
   if (types) declarations(esm);
 
-  const files = [join(pub, "es.js"), join(pub, "es-vitals.js"), ...readdirSync(esm).filter((f) => f.endsWith(".js")).map((f) => join(esm, f))];
+  const files = [join(pub, "es.js"), join(pub, "es-captures.js"), ...readdirSync(esm).filter((f) => f.endsWith(".js")).map((f) => join(esm, f))];
   const report = files.map((file) => ({ file: relative(dirname(out), file).split(sep).join("/"), ...sizes(readFileSync(file)) }));
   if (!quiet) {
     console.log("file".padEnd(34) + "raw".padStart(8) + "gzip -9".padStart(9) + "brotli".padStart(8));
@@ -93,7 +93,7 @@ function headers() {
   const rule = (path, cache) => `${path}\n  Access-Control-Allow-Origin: *\n  Cache-Control: ${cache}\n`;
   return [
     rule("/es.js", "public, max-age=300"),
-    rule("/es-vitals.js", "public, max-age=300"),
+    rule("/es-captures.js", "public, max-age=300"),
     rule("/v/*", "public, max-age=31536000, immutable"),
   ].join("");
 }

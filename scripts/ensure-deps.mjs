@@ -11,7 +11,10 @@ export function ensureDeps() {
   const hash = createHash("sha256").update(readFileSync("package-lock.json")).digest("hex");
   if (existsSync(STAMP) && readFileSync(STAMP, "utf8") === hash) return;
   console.log("edgescore: installing dependencies (npm ci)…");
-  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit" });
+  // Errors only: npm warns about the install scripts it leaves unapproved, which none
+  // of this project's tools need (esbuild and workerd ship prebuilt binaries), and a
+  // newcomer's first `npm start` would read that as a failure.
+  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
   writeFileSync(STAMP, hash);
 }

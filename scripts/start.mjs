@@ -34,7 +34,8 @@ console.log(`\nedgescore is running at ${worker.url}
   script     ${worker.url}/es.js
   dashboard  ${worker.url}/dashboard   (sign in with the admin token below, pick the demo site)
   health     ${worker.url}/healthz
-  admin      Authorization: Bearer ${adminToken === "dev-admin-token" ? "dev-admin-token" : "<ADMIN_TOKEN>"}\n`);
+  admin      Authorization: Bearer ${adminToken === "dev-admin-token" ? "dev-admin-token" : "<ADMIN_TOKEN>"}
+  stop       Ctrl-C (the data stays in .wrangler/state)\n`);
 
 async function ensureDemoSite(base) {
   const auth = { Authorization: `Bearer ${adminToken}` };

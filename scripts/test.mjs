@@ -1,5 +1,5 @@
 // `npm test`: installs what is missing, then runs every check: types (worker and
-// shared, the browser script, the browser tests), import cycles (dpdm), then every test project (unit
+// shared, the browser script, the browser tests, the benchmarks), import cycles (dpdm), then every test project (unit
 // in Node, worker inside workerd, browser script in real Chromium), closing on one
 // plain "N passed, N failed" line.
 import { spawnSync } from "node:child_process";
@@ -22,7 +22,7 @@ function run(command, args) {
   return spawnSync(command, args, { stdio: "inherit" }).status ?? 1;
 }
 
-for (const project of ["tsconfig.json", "sdk/tsconfig.json", "test/browser/tsconfig.json"]) {
+for (const project of ["tsconfig.json", "sdk/tsconfig.json", "test/browser/tsconfig.json", "bench/tsconfig.json"]) {
   if (run("npx", ["tsc", "-p", project]) !== 0) process.exit(1);
 }
 // Any import cycle fails, type-only ones too: the folders are layers, and imports run one way (docs/architecture.md).

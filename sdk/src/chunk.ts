@@ -1,5 +1,5 @@
-/** es-vitals.js: the classic script's lazy chunk (lazy.ts), which es.js imports from its own directory. */
-import { extras } from "./lazy.js";
+/** es-captures.js: the classic script's lazy chunk (lazy/extras.ts), which es.js imports from its own directory. */
+import { extras } from "./lazy/extras.js";
 
 try {
   extras((window as any).edgescore);

@@ -4,11 +4,11 @@
  *   <script async src="https://EDGE_HOST/es.js" data-site="acme"></script>
  *
  * Reads its own tag's attributes, exposes `window.edgescore`, replays the calls the snippet
- * queued before it loaded (`edgescore.q`), and after the page's load imports es-vitals.js, the
- * lazy chunk (lazy.ts), from its own directory. Loaded twice, it starts once.
+ * queued before it loaded (`edgescore.q`), and after the page's load imports es-captures.js, the
+ * lazy chunk (lazy/extras.ts), from its own directory. Loaded twice, it starts once.
  */
-import { E } from "./api.js";
-import { start } from "./core.js";
+import { E } from "./core/api.js";
+import { start } from "./core/start.js";
 
 try {
   const w = window as any;
@@ -21,7 +21,7 @@ try {
       d as any,
       s.src,
       // A dynamic import of the classic chunk: it is served with Access-Control-Allow-Origin: *.
-      () => import(new URL("es-vitals.js", s.src) as any).catch(() => {}),
+      () => import(new URL("es-captures.js", s.src) as any).catch(() => {}),
       queued?.q,
     );
   }

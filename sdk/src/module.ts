@@ -8,8 +8,8 @@
  * `init()` takes the script tag's attributes as options, then the same API as
  * `window.edgescore`. Calls made before `init()` wait in memory: nothing is sent before it.
  */
-import { E } from "./api.js";
-import { start } from "./core.js";
+import { E } from "./core/api.js";
+import { start } from "./core/start.js";
 import type { Edgescore, Options, StageInfo } from "./types.js";
 
 export type { Capture, Edgescore, IdentityProof, Options, Stage, StageInfo, Traits } from "./types.js";
@@ -20,7 +20,7 @@ let started = false;
 export function init(options: Options): Edgescore {
   if (!started) {
     started = true;
-    start(options, location.href, () => import("./lazy.js").then((m) => m.extras(E as any), () => {}));
+    start(options, location.href, () => import("./lazy/extras.js").then((m) => m.extras(E as any), () => {}));
   }
   return E;
 }

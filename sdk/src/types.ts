@@ -1,6 +1,6 @@
 /**
  * The public types of the browser script (docs/sdk.md#options, docs/sdk.md#api). Self-contained, so that the
- * published `.d.ts` needs nothing else; core.ts checks them against shared/events.ts.
+ * published `.d.ts` needs nothing else; core/start.ts checks them against shared/events.ts.
  */
 
 /** A funnel stage, as the collect API shows it to the browser. */

@@ -25,7 +25,7 @@ const idsOf = (events: Array<Record<string, any>>) => [...new Set(events.map((e)
 async function hold(page: Page) {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  await page.route("**/es-vitals.js", (route) => released.then(() => route.continue()).catch(() => {}));
+  await page.route("**/es-captures.js", (route) => released.then(() => route.continue()).catch(() => {}));
   return { release };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DOWNLOADS, isDownload } from "../../../sdk/src/ext";
+import { DOWNLOADS, isDownload } from "../../../sdk/src/lazy/ext";
 
 describe("isDownload: a link's path ends in a download extension", () => {
   it("matches the built-in list whatever the case", () => {

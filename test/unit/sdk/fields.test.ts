@@ -2,7 +2,7 @@ import fc from "fast-check";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { FormFieldsSchema, type FormFields } from "../../../shared/events";
-import { fieldKey, put, traits, words } from "../../../sdk/src/fields";
+import { fieldKey, put, traits, words } from "../../../sdk/src/lazy/fields";
 
 describe("fieldKey: which trait a form field gives", () => {
   it("maps names, ids and autocomplete tokens, whatever their case and separators", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoff, bound, cut, MAX_BACKOFF, MAX_BATCH, MAX_BATCH_CHARS, MAX_QUEUE, MAX_QUEUE_CHARS } from "../../../sdk/src/queue";
+import { backoff, bound, cut, MAX_BACKOFF, MAX_BATCH, MAX_BATCH_CHARS, MAX_QUEUE, MAX_QUEUE_CHARS } from "../../../sdk/src/core/queue";
 
 const events = (n: number, size = 10) => Array.from({ length: n }, (_, i) => ({ id: `e${i}`, pad: "x".repeat(size) }));
 const chars = (q: unknown[]) => JSON.stringify(q).length;

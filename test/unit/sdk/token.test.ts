@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readToken } from "../../../sdk/src/token";
+import { readToken } from "../../../sdk/src/lazy/token";
 
 const sig = "a".repeat(40) + "0123456789abcdef01234567";
 const base64url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { keptUrl } from "../../../shared/urls";
-import { clean, fromHubSpot } from "../../../sdk/src/url";
+import { clean, fromHubSpot } from "../../../sdk/src/core/url";
 
 const href = (u: string, base?: string) => clean(u, base)?.href;
 

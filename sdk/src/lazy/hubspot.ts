@@ -6,10 +6,10 @@
  * postMessage with `eventName: "onFormSubmitted"` (accepted from this page's origin or
  * HubSpot's only, so no other frame can claim an identity for the visitor).
  */
-import { traits } from "../fields.js";
+import { traits } from "./fields.js";
 import type { Add, Listen } from "./types.js";
-import { fromHubSpot } from "../url.js";
-import { safe } from "../util.js";
+import { fromHubSpot } from "../core/url.js";
+import { safe } from "../core/util.js";
 
 export const hubspot = (add: Add, listen: Listen): void => {
   const form = safe((id: unknown, values: unknown) =>

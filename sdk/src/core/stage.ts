@@ -1,6 +1,6 @@
 /** Personalisation (docs/sdk.md#personalisation): the stage on <html>, an `edgescore:stage` event and onStage callbacks. */
 import { E } from "./api.js";
-import type { StageInfo } from "./types.js";
+import type { StageInfo } from "../types.js";
 import { on } from "./util.js";
 
 /**

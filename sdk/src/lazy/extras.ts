@@ -1,32 +1,32 @@
 /**
- * The lazily loaded chunk (es-vitals.js for the classic script, a split chunk of the ES
+ * The lazily loaded chunk (es-captures.js for the classic script, a split chunk of the ES
  * module), loaded after the page's load: the captures that can wait for it: forms, HubSpot
  * forms, downloads, `data-es-event` tagging, back/forward-cache page views, engagement and
  * Web Vitals, each as `data-auto` (or `auto`) asks; and the identify of an `es_t` link token.
  *
  * Nothing happening before it runs is lost while the page stays: the core holds the events
- * these captures listen to (core.ts HELD) and this handles them first, in order. A page left
- * before its chunk ran keeps the links clicked on it (core.ts, `es_h`), and the next page's
+ * these captures listen to (core/start.ts HELD) and this handles them first, in order. A page left
+ * before its chunk ran keeps the links clicked on it (core/start.ts, `es_h`), and the next page's
  * chunk handles them as clicks of that page, at that time: downloads and tagged links are
  * sent. The left page's other held events (a tagged button, a form that posts) are lost with
- * it. It reaches the core through the public object's internals (core.ts Internals): `_a`
+ * it. It reaches the core through the public object's internals (core/start.ts Internals): `_a`
  * adds an event, `_o` holds the options, `_t` the token, `_b` the held events.
  */
-import { downloads } from "./capture/downloads.js";
-import { engagement } from "./capture/engagement.js";
-import { forms } from "./capture/forms.js";
-import { hubspot } from "./capture/hubspot.js";
-import { restored } from "./capture/restored.js";
-import { tagged } from "./capture/tagged.js";
-import { vitals } from "./capture/vitals.js";
-import type { Add, Listen } from "./capture/types.js";
-import type { Internals } from "./core.js";
+import type { Internals } from "../core/start.js";
+import { clean } from "../core/url.js";
+import { on, safe, store } from "../core/util.js";
+import type { Capture, Edgescore } from "../types.js";
+import { downloads } from "./downloads.js";
+import { engagement } from "./engagement.js";
+import { forms } from "./forms.js";
+import { hubspot } from "./hubspot.js";
+import { restored } from "./restored.js";
+import { tagged } from "./tagged.js";
+import type { Add, Listen } from "./types.js";
 import { readToken } from "./token.js";
-import type { Capture, Edgescore } from "./types.js";
-import { clean } from "./url.js";
-import { on, safe, store } from "./util.js";
+import { vitals } from "./vitals.js";
 
-/** What a page left before its lazy chunk ran kept (core.ts): its address, when, and each held event's button and link. */
+/** What a page left before its lazy chunk ran kept (core/start.ts): its address, when, and each held event's button and link. */
 type Left = [string, number, [number, string | undefined][]];
 
 /** Starts the lazy captures on the core's public object; once (the chunk may be loaded twice). */
@@ -58,7 +58,7 @@ export const extras = (api: Internals & Edgescore): void => {
 };
 
 /**
- * The links clicked on a page left before its chunk ran (core.ts), taken once, as clicks
+ * The links clicked on a page left before its chunk ran (core/start.ts), taken once, as clicks
  * (a middle click as an auxclick) on an inert copy of each link (parsed: nothing loads or
  * runs; its address resolved against the page it was on), each with that page and time.
  */

@@ -1,4 +1,4 @@
-// The benchmark's baselines (scripts/bench.mjs), run in the same workerd as the
+// The collect benchmark's baselines (bench/collect), run in the same workerd as the
 // worker and reached through the same Miniflare entry by route:
 //
 //   POST /__bench/noop     a no-op: reads the request body and answers, nothing more.

@@ -1,13 +1,13 @@
 /**
  * Page views (docs/sdk.md#what-it-captures): on load, and on every SPA navigation (pushState / replaceState /
  * popstate) that changes the path; a change of the query alone (utm tags) is no new page
- * view. (A back/forward-cache restore's is the lazy chunk's: restored.ts.) `ref` is the
+ * view. (A back/forward-cache restore's is the lazy chunk's: lazy/restored.ts.) `ref` is the
  * referrer's origin; a session's first page (`first`) also carries its utm tags and
  * `landing`. `page` is the address the script found, less its es_t token.
  */
-import { add } from "../send.js";
-import { clean } from "../url.js";
-import { on } from "../util.js";
+import { add } from "./send.js";
+import { clean } from "./url.js";
+import { on } from "./util.js";
 
 export const pageviews = (first: boolean, page: URL): void => {
   let path = location.pathname;

@@ -1,5 +1,5 @@
-/** What the lazy chunk (lazy.ts) hands each capture it starts: types only, so the captures need not import the chunk. */
-import type { Internals } from "../core.js";
+/** What the lazy chunk (extras.ts) hands each capture it starts: types only, so the captures need not import the chunk. */
+import type { Internals } from "../core/start.js";
 
 /** The core's add(type, fields): queues an event. */
 export type Add = Internals["_a"];

@@ -1,18 +1,18 @@
 /**
  * The core script (docs/sdk.md: options, API, delivery), started from the script tag's attributes or init()'s
  * options: the public API, delivery (send.ts), consent, the stage (stage.ts), page views
- * (capture/pageview.ts) and the `es_t` token's removal from the address bar. What can wait
+ * (pageview.ts) and the `es_t` token's removal from the address bar. What can wait
  * for the page's load (forms, HubSpot forms, downloads, `data-es-event` tagging, bfcache page
- * views, engagement, Web Vitals, the token's identify) is the lazily loaded chunk's (lazy.ts):
+ * views, engagement, Web Vitals, the token's identify) is the lazily loaded chunk's (lazy/extras.ts):
  * the core holds the events those captures need until it runs (HELD), and the chunk reaches
  * the core through the public object's internals (Internals).
  */
-import type { StageView, Traits as WireTraits } from "../../shared/events.js";
+import type { StageView, Traits as WireTraits } from "../../../shared/events.js";
 import { E } from "./api.js";
-import { pageviews } from "./capture/pageview.js";
+import { pageviews } from "./pageview.js";
 import { add, bye, consent, flush, forget, ok, setup, sid } from "./send.js";
 import { onStage, show } from "./stage.js";
-import type { Edgescore, IdentityProof, Options, StageInfo, Traits } from "./types.js";
+import type { Edgescore, IdentityProof, Options, StageInfo, Traits } from "../types.js";
 import { on, safe, store } from "./util.js";
 
 // The public types must stay what the wire carries (type-level only: no bytes); an undefined trait is left out of the JSON.
@@ -31,7 +31,7 @@ const methods: Omit<Edgescore, "stage"> & Pick<Internals, "_a"> = {
 for (const k in methods) (E as any)[k] = safe((methods as any)[k]);
 (E as { stage: StageInfo | null }).stage = null;
 
-/** What the lazy chunk (lazy.ts) reads on `window.edgescore` (or the module's object). */
+/** What the lazy chunk (lazy/extras.ts) reads on `window.edgescore` (or the module's object). */
 export interface Internals {
   /** Queues an event: add(type, fields, held). */
   _a: typeof add;
@@ -71,7 +71,7 @@ export const start = (o: Options, base: string, loadLazy: () => void, queued: Ar
   addEventListener("pagehide", () => {
     bye();
     // Left before the lazy chunk ran: the links clicked wait in storage (consent given) for the
-    // chunk of the next page, so that no download or tagged link is lost (lazy.ts).
+    // chunk of the next page, so that no download or tagged link is lost (lazy/extras.ts).
     (E as unknown as Internals)._b && ok && store("es_h", [location.href, Date.now(), held.map((e: any) => [e.button, e.target.closest?.("a")?.outerHTML])]);
   });
   // The lazy chunk: after the page's load.

@@ -4,7 +4,7 @@
  * `type=tel`: phone); never passwords, hidden inputs, files, nor any field one of whose
  * names looks like a secret, payment or identity-number field. Pure: no DOM. (In the lazy chunk: its bytes are not the core's.)
  */
-import type { FormFields, TraitKey } from "../../shared/events.js";
+import type { FormFields, TraitKey } from "../../../shared/events.js";
 
 /** Each trait key, then the other names (as words run together) that map to it: HubSpot, Marketo, autocomplete tokens. */
 const ALIASES =

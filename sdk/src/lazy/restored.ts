@@ -1,6 +1,6 @@
 /** Page views of back/forward-cache restores (docs/sdk.md#what-it-captures): `pageshow` with `persisted`. */
 import type { Add, Listen } from "./types.js";
-import { clean } from "../url.js";
+import { clean } from "../core/url.js";
 
 export const restored = (add: Add, listen: Listen): void =>
   listen("pageshow", (e: PageTransitionEvent) => {

@@ -6,13 +6,13 @@
  *
  * localStorage (JSON): es_v visitor id; es_q [next attempt ms, failures in a row, events]
  * (undelivered); es_s last stage; es_c consent choice; es_h links clicked on a page left
- * before its lazy chunk ran (core.ts). sessionStorage: es_i session id.
+ * before its lazy chunk ran (start.ts). sessionStorage: es_i session id.
  * With a cookie domain, the cookie es_v holds the visitor id too, and is read first.
  */
-import type { CollectRequest, CollectResponse } from "../../shared/events.js";
+import type { CollectRequest, CollectResponse } from "../../../shared/events.js";
 import { backoff, bound, cut, MAX_QUEUE } from "./queue.js";
 import { show } from "./stage.js";
-import type { Options } from "./types.js";
+import type { Options } from "../types.js";
 import { clean } from "./url.js";
 import { rid, safe, store } from "./util.js";
 
@@ -54,7 +54,7 @@ export const setup = (o: Options, base: string) => {
  * Queues an event of `type` on this page now, with its own fields; sends it soon. A `held`
  * event waits for the next batch or the page's hide instead of starting a batch of its own
  * (Web Vitals: one request less per page). What the page's hide queues (engagement, vitals)
- * leaves in one beacon, sent by the core's hide handlers once every other has run (core.ts).
+ * leaves in one beacon, sent by the core's hide handlers once every other has run (start.ts).
  */
 export const add = (type: Event["type"], fields?: object, held?: 1): void => {
   if (Q.push({ id: rid(), type, ts: Date.now(), url: clean(location as any)?.href, ...fields, bot: navigator.webdriver || undefined } as Event) > MAX_QUEUE) Q.shift();

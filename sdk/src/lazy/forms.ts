@@ -5,9 +5,9 @@
  * `[data-es-ignore]`, unchecked radios and checkboxes.
  */
 import type { FormFields } from "../../../shared/events.js";
-import { fieldKey, put } from "../fields.js";
+import { fieldKey, put } from "./fields.js";
 import type { Add, Listen } from "./types.js";
-import { clean } from "../url.js";
+import { clean } from "../core/url.js";
 
 export const forms = (add: Add, listen: Listen): void => {
   listen("submit", (e: SubmitEvent) => {

@@ -5,7 +5,7 @@
  * of the page's height seen.
  */
 import type { Add } from "./types.js";
-import { on } from "../util.js";
+import { on } from "../core/util.js";
 
 export const engagement = (add: Add): void => {
   let shown = document.hidden ? 0 : Date.now() - performance.now();
