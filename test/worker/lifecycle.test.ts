@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DAY_MS, DEFAULT_MODEL, type ProfileEvent } from "../../shared/rules";
 import { leadProfileName, visitorProfileName } from "../../worker/src/lib/identity";
-import type { ScoringSite } from "../../worker/src/objects/profile";
+import type { ScoringSite } from "../../worker/src/objects/profile/types";
 import { DEFAULT_SCORING_MODEL } from "../../worker/src/sites/config";
 import {
   ADMIN, BROWSER_UA, call, collect, createSite, ev, explained, forwarded, json, lookup, ORIGIN, serverEvents, uid,

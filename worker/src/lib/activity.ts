@@ -2,7 +2,7 @@ import { parseUrl } from "../../../shared/urls";
 import type { ProfileEvent } from "../../../shared/rules";
 import { recordActivity } from "../metrics";
 import type { ActivityRecord } from "../metrics/types";
-import type { BatchResult } from "../objects/profile";
+import type { BatchResult } from "../objects/profile/types";
 
 const VITALS = new Set(["LCP", "INP", "CLS", "FCP", "TTFB"]);
 
@@ -10,7 +10,7 @@ const VITALS = new Set(["LCP", "INP", "CLS", "FCP", "TTFB"]);
  * What a batch did, for the site's metrics, after the answer. Sent once, never
  * retried (its sums are not idempotent); a resent batch (duplicates) gives no
  * vitals samples, so a retried beacon is not counted twice. `qualifiedLater` answers
- * whether the person is an MQL when the batch's answer could not (Activity.qualified).
+ * whether the person is an MQL when the batch's answer could not (BatchActivity.qualified).
  */
 export async function recordBatch(
   env: Env, site: string, result: BatchResult, events: ProfileEvent[], now: number, qualifiedLater?: () => Promise<boolean>,

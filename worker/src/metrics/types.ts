@@ -3,7 +3,7 @@
  * `GET /v1/sites/:site/metrics`, with a few more fields).
  */
 import type { Stage } from "../../../shared/events";
-import type { StageOrigin } from "../objects/profile";
+import type { StageOrigin } from "../objects/profile/types";
 
 /** A profile's stage change, sent by the profile object's outbox (at least once: idempotent by profile + seq). */
 export interface StageChangeRecord {

@@ -36,6 +36,7 @@ import type { Site } from "../sites/config";
 import { getSite } from "../sites/store";
 import { deliverWebhook } from "../webhooks/deliver";
 import { clearFailure, recordGiveUp } from "../webhooks/failed";
+import type { MemberState } from "./account-report";
 import { hasSchema, migrate, type Migrations } from "./migrate";
 import { Outbox, OUTBOX_TABLE, type OutboxItem } from "./outbox";
 
@@ -61,9 +62,6 @@ const MIGRATIONS: Migrations = [
     OUTBOX_TABLE,
   ],
 ];
-
-/** A member's state as its profile tells it. */
-export type MemberState = Omit<AccountMember, "profile">;
 
 interface AccountRow {
   site: string;

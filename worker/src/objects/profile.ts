@@ -61,7 +61,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
   applyEvent, companyTraits, emptyState, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, replay, scoreOf, settleDecay,
-  DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Traits, type Unscored,
+  DAY_MS, type ProfileEvent, type Replayed, type Scored, type ScoringModel, type ScoringState, type Traits,
 } from "../../../shared/rules";
 import { deleteExport, exportKey, putExport } from "../exports/store";
 import { exportRecord, sourceOf, type Claims, type ExportRecord } from "../exports/record";
@@ -73,8 +73,8 @@ import { getSite } from "../sites/store";
 import { leadSummary, registerLead, unregisterLead } from "../sites/leads";
 import { clearFailure, listFailures, recordGiveUp } from "../webhooks/failed";
 import { deliverWebhook } from "../webhooks/deliver";
-import type { MemberState } from "./account";
-import { disenrol, enrol } from "./cohort";
+import type { AccountReport, MemberState } from "./account-report";
+import { disenrol, enrol } from "./enrolment";
 import { migrate, setMeta } from "./migrate";
 import { Outbox, type OutboxItem } from "./outbox";
 import {
@@ -82,179 +82,14 @@ import {
   type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 import { demotedStage, stagesTo } from "./stages";
-
-/** What a profile needs to know of its site to score. */
-export interface ScoringSite {
-  id: string;
-  rulesVersion: number;
-  model: ScoringModel;
-  /** Email domains of the site's own staff: their profiles are recorded, never scored. */
-  internalDomains: string[];
-  /**
-   * The stage changes the site's webhook wants: null when it has none, absent when
-   * not known (then every change is queued, and the delivery checks the site).
-   */
-  webhookStages?: readonly Stage[] | null;
-  /** Events older than this are folded into the scoring state and dropped (CONTRACT §7). */
-  retentionDays: number;
-  /** Days sales have to touch an MQL before it goes back to `lead`; null: no limit. */
-  mqlSlaDays: number | null;
-}
-
-/** The identity an event gives: its email's lead, and whether the site vouched for it. */
-export interface Identity {
-  lead: string;
-  verified: boolean;
-}
-
-export type IncomingEvent = ProfileEvent & { identity?: Identity };
-
-export interface Batch {
-  site: ScoringSite;
-  events: IncomingEvent[];
-  /** The country the edge saw the request come from, if any. */
-  edgeCountry?: string;
-  /** The organisation whose network the request came from (the edge's `asOrganization`), if any. */
-  edgeOrganization?: string;
-  now: number;
-}
-
-/** A lead's events: forwarded by one of its visitors (`from`), or sent by a server. */
-export interface LeadBatch extends Batch {
-  from?: { visitor: string; verified: boolean };
-}
-
-export interface ProfileState {
-  profile: string;
-  stage: Stage;
-  score: Score;
-}
-
-export interface BatchResult {
-  /** What the sender may see: null for a profile that holds nothing. */
-  state: ProfileState | null;
-  accepted: number;
-  duplicates: number;
-  /** The visitor was erased: its browser must forget its id. */
-  reset?: true;
-  /** What the batch did, for the site's metrics, and the object it did it to. */
-  activity?: Activity;
-  profileId?: string;
-}
-
-export interface Activity {
-  /** The batch created the profile. */
-  firstSeen: boolean;
-  /** Points each rule gave (or took) in the batch. */
-  points: Record<string, number>;
-  /**
-   * The person was an MQL or later once the batch was applied; null when that waits on a
-   * forward under way after the answer (a claimed browser's: `qualifiedAfterForward`).
-   */
-  qualified: boolean | null;
-}
-
-type Applied = { accepted: number; duplicates: number; activity: Omit<Activity, "qualified"> };
-
-/** Why a stage changed: events scored, sales said, new rules, or an MQL's service level ran out. */
-export type StageOrigin = "scoring" | "feedback" | "rescore" | "expiry";
-
-/** A rollback's rescore (CONTRACT §7 `…/rules/rollback`): the version rolled back, and the one whose rules it restores. */
-export interface Rollback {
-  rolledBack: number;
-  restores: number;
-}
-
-/** A lead's stage and score, with its explanation: a preview's before or after. */
-export interface StageAndScore {
-  stage: Stage;
-  score: Score;
-  explanation: ExplanationLine[];
-}
-
-/** What a rescore with other rules would make of a lead. */
-export interface LeadPreview {
-  profile: string;
-  before: StageAndScore;
-  after: StageAndScore;
-}
-
-export interface Feedback {
-  stage: Stage;
-  /** When sales made the change (ms); now when absent. */
-  at?: number;
-  reasonCode?: string;
-  reason?: string;
-  crmId?: string;
-}
-
-export interface StageChange {
-  stage: Stage;
-  at: number;
-  origin: StageOrigin;
-  reasonCode?: string;
-  reason?: string;
-  crmId?: string;
-}
-
-export interface TimelineEntry {
-  id: string;
-  type: ProfileEvent["type"];
-  ts: number;
-  receivedAt: number;
-  url?: string;
-  name?: string;
-  points: number;
-  scored: boolean;
-  /** Why the event gave no points (with `points: 0` only). */
-  reason?: Unscored;
-  /** Sent by a browser that only claimed the lead's email. */
-  claimed?: true;
-}
-
-export interface LeadLinks {
-  visitors: { id: string; verified: boolean; firstAt: number }[];
-  exported: boolean;
-  webhooks: { pending: number; failed: number };
-}
-
-/** Everything the profile API shows of a profile. */
-export interface ProfileDetails {
-  id: string;
-  kind: ProfileKind;
-  site: string;
-  stage: Stage;
-  traits: Traits;
-  score: Score;
-  explanation: ExplanationLine[];
-  stages: StageChange[];
-  timeline: TimelineEntry[];
-  /** Events older than the newest TIMELINE_LIMIT are left out of `timeline`. */
-  timelineTruncated: boolean;
-  rulesVersion: number;
-  firstSeenAt: number;
-  lastSeenAt: number;
-  mqlAt: number | null;
-  /** A lead: how many browsers merged into it, and whether any was verified. */
-  visitors?: { count: number; verified: boolean };
-  /** A lead: whether a trusted source vouched for its email (docs/api.md, Trust model). */
-  verified?: boolean;
-  /** A lead: what only claims gave. */
-  claimedTraits?: string[];
-  claimedEvents?: number;
-}
+import type {
+  Batch, BatchActivity, BatchResult, Feedback, Identity, IncomingEvent, LeadBatch, LeadLinks, LeadPreview, ProfileDetails, ProfileState,
+  Rollback, ScoringSite, StageAndScore, StageChange, StageOrigin,
+} from "./profile/types";
 
 /** The rules a profile scores with: a site's at one version. */
 type Rules = Pick<ScoringSite, "rulesVersion" | "model" | "internalDomains">;
 const rulesOf = ({ rulesVersion, model, internalDomains }: ScoringSite): Rules => ({ rulesVersion, model, internalDomains });
-
-/** What a profile tells one of its accounts: its state, or null when it leaves. */
-interface AccountReport {
-  site: string;
-  account: string;
-  seq: number;
-  member: MemberState | null;
-}
 
 /** What an object's storage held when it was first read in this lifetime (Profile.open). */
 interface Held {
@@ -285,6 +120,8 @@ const FORWARD_RETRY_MS = 30_000;
 /** Events forwarded per call to a lead (a merge may carry a long history). */
 const FORWARD_CHUNK = 500;
 const TIMELINE_LIMIT = 1000;
+
+type Applied = { accepted: number; duplicates: number; activity: Omit<BatchActivity, "qualified"> };
 
 export class Profile extends DurableObject<Env> {
   private readonly sql = this.ctx.storage.sql;
@@ -327,9 +164,9 @@ export class Profile extends DurableObject<Env> {
     const { activity, ...counts } = this.apply("visitor", batch, listed);
     const told = this.tellAccounts(batch.now, batch.edgeOrganization);
     // A shorter retention than the cohort heard: it must hear it, or the visitor keeps its own timer.
-    const shortened = row?.registered === true && row.retentionDays < retentionDays!;
+    const shortened = row?.inCohort === true && row.retentionDays < retentionDays!;
     if (shortened && !(await this.joinCohort(row.site, row.firstSeenAt, row.retentionDays))) {
-      row.registered = false;
+      row.inCohort = false;
       this.transaction(() => saveRow(this.sql, row));
     }
     // A browser that only claimed its lead's email is answered its own state, which needs
@@ -337,7 +174,7 @@ export class Profile extends DurableObject<Env> {
     // tells nothing of the lead (docs/api.md, Trust model). The alarm is set first, to retry.
     const claimed = this.row!.lead !== null && !this.row!.verified;
     // A visitor not listed keeps its own timers: its retention's too, which new events may need.
-    if (claimed || !this.row!.registered || activity.firstSeen || told || shortened) await this.schedule(batch.now);
+    if (claimed || !this.row!.inCohort || activity.firstSeen || told || shortened) await this.schedule(batch.now);
     const forwarded = this.forward(batch.site, batch.now);
     // Once the lead has them, the retry is no longer due.
     if (claimed) this.ctx.waitUntil(forwarded.then(() => (this.erased() ? undefined : this.schedule(batch.now))));
@@ -386,10 +223,10 @@ export class Profile extends DurableObject<Env> {
    */
   private async list(row: ProfileRow, listed: string | null): Promise<void> {
     const summary = leadSummary(row.scoring.traits);
-    if (row.registered && JSON.stringify(summary) === listed) return;
+    if (row.inRegistry && JSON.stringify(summary) === listed) return;
     await registerLead(this.env.SITES, row.site, this.ctx.id.toString(), summary);
-    if (row.registered) return;
-    row.registered = true;
+    if (row.inRegistry) return;
+    row.inRegistry = true;
     saveRow(this.sql, row);
   }
 
@@ -607,7 +444,7 @@ export class Profile extends DurableObject<Env> {
   async forget(): Promise<void> {
     const row = this.load();
     if (row) await this.leaveAccounts(row);
-    if (row?.kind === "visitor" && row.registered) {
+    if (row?.inCohort) {
       await disenrol(this.env, row.site, row.firstSeenAt, this.ctx.id.toString());
     }
     const kind = row?.kind ?? "visitor";
@@ -621,7 +458,7 @@ export class Profile extends DurableObject<Env> {
 
   /**
    * Lists the visitor in its cohort (objects/cohort.ts), which keeps its retention
-   * while it is listed (`registered`); false when that failed (logged): then it
+   * while it is listed (`inCohort`); false when that failed (logged): then it
    * keeps its own timer.
    */
   private async joinCohort(site: string, firstSeenAt: number, retentionDays: number): Promise<boolean> {
@@ -637,8 +474,8 @@ export class Profile extends DurableObject<Env> {
   /** Its cohort's time has come: what is past retention goes, and the visitor keeps its own timer from now on. */
   async leaveCohort(now: number): Promise<void> {
     const row = this.erased() ? null : this.load();
-    if (!row?.registered) return;
-    row.registered = false;
+    if (!row?.inCohort) return;
+    row.inCohort = false;
     this.transaction(() => saveRow(this.sql, row));
     await this.wake(now);
   }
@@ -705,7 +542,7 @@ export class Profile extends DurableObject<Env> {
     if (kind === "lead") this.ensurePersonPart();
     else this.ensureSchema();
     const stored = this.load();
-    const row = stored ?? { ...this.newRow(kind, batch), registered: listed };
+    const row = stored ?? { ...this.newRow(kind, batch), inCohort: listed };
     // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
     row.edgeCountry ??= batch.edgeCountry ?? null;
     let accepted = 0;
@@ -1095,7 +932,7 @@ export class Profile extends DurableObject<Env> {
       row?.kind === "lead" ? nextDecayAt(this.rules!.model, row.scoring, now) : null,
       row?.kind === "visitor" && this.hasUnsentEvents(row) ? now + FORWARD_RETRY_MS : null,
       // A visitor listed in its cohort leaves its retention to it.
-      row && !(row.kind === "visitor" && row.registered) ? this.retentionDue(row) : null,
+      row && !row.inCohort ? this.retentionDue(row) : null,
       row ? this.slaDue(row) : null,
       this.hasPersonPart() ? this.outbox.nextDue() : null,
     ].filter((t): t is number => t !== null);
@@ -1249,7 +1086,8 @@ export class Profile extends DurableObject<Env> {
       mqlAt: null,
       lead: null,
       verified: false,
-      registered: false,
+      inRegistry: false,
+      inCohort: false,
       exportKey: null,
       folded: null,
       retentionDays: batch.site.retentionDays,

@@ -4,7 +4,7 @@
  */
 import type { Stage } from "../../../shared/events";
 import { qualifies, scoredStage, scoreOf, STAGES, type ScoringModel } from "../../../shared/rules";
-import type { StageOrigin } from "./profile";
+import type { StageOrigin } from "./profile/types";
 import type { ProfileRow } from "./profile-schema";
 
 /** What the stage depends on: where the profile stands, its scoring state, the country first seen at the edge. */

@@ -17,7 +17,7 @@ import { siteCors } from "../lib/site-cors";
 import { requireSite } from "../lib/site";
 import { stageView } from "../lib/view";
 import { recordBatch } from "../lib/activity";
-import type { IncomingEvent } from "../objects/profile";
+import type { IncomingEvent } from "../objects/profile/types";
 import { scoringSite } from "../sites/config";
 
 /**

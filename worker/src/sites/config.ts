@@ -8,7 +8,7 @@ import { DEFAULT_MODEL, STAGES, validateModel, type ScoringModel } from "../../.
 import { check, type Checked, type FieldIssue } from "../../../shared/validation";
 import { isHttpUrl, parseUrl } from "../../../shared/urls";
 import { joinPath } from "../lib/errors";
-import type { ScoringSite, StageOrigin } from "../objects/profile";
+import type { ScoringSite, StageOrigin } from "../objects/profile/types";
 
 export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 

@@ -7,7 +7,7 @@
  */
 import { STAGES, type Score, type ScoringModel, type Stage } from "../../../shared/rules";
 import { boundedEach } from "../lib/concurrency";
-import type { LeadPreview } from "../objects/profile";
+import type { LeadPreview } from "../objects/profile/types";
 import { listLeads } from "./leads";
 import { LEADS_AT_ONCE } from "./rescore";
 

@@ -5,7 +5,7 @@
  * once. Anonymous visitors are not listed anywhere: they rescore when next seen.
  */
 import { boundedEach } from "../lib/concurrency";
-import type { Rollback } from "../objects/profile";
+import type { Rollback } from "../objects/profile/types";
 import { scoringSite, type Site } from "./config";
 import { listLeads } from "./leads";
 

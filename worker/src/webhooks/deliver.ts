@@ -4,7 +4,7 @@
  * retry, a short timeout so a slow receiver cannot hold its profile's alarm.
  */
 import type { Stage } from "../../../shared/events";
-import type { StageOrigin } from "../objects/profile";
+import type { StageOrigin } from "../objects/profile/types";
 import { hmacHex } from "../lib/crypto";
 import { webhookRefusal } from "../lib/webhook-host";
 import { webhookHears, type Site } from "../sites/config";
