@@ -63,20 +63,20 @@ import {
   applyEvent, companyTraits, emptyState, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, replay, scoreOf, settleDecay,
   DAY_MS, type ProfileEvent, type Replayed, type Scored, type ScoringModel, type ScoringState, type Traits,
 } from "../../../shared/rules";
-import { deleteExport, exportKey, putExport } from "../exports/store";
+import { deleteExport, exportKey } from "../exports/store";
 import { exportRecord, sourceOf, type Claims, type ExportRecord } from "../exports/record";
 import { accountObject } from "../lib/identity";
-import { eraseFromMetrics, recordStageChange } from "../metrics";
+import { eraseFromMetrics } from "../metrics";
 import type { StageChangeRecord } from "../metrics/types";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
 import { leadSummary, registerLead, unregisterLead } from "../sites/leads";
-import { clearFailure, listFailures, recordGiveUp } from "../webhooks/failed";
-import { deliverWebhook } from "../webhooks/deliver";
+import { clearFailure, listFailures } from "../webhooks/failed";
 import type { AccountReport, MemberState } from "./account-report";
 import { disenrol, enrol } from "./enrolment";
 import { migrate, setMeta } from "./migrate";
-import { Outbox, type OutboxItem } from "./outbox";
+import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
+import { Outbox } from "./outbox";
 import {
   BARE_SCHEMA_VERSION, CURRENT_SCHEMA, EVENT_ID, eventOf, STAFF_CODE, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
   type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
@@ -129,7 +129,13 @@ export class Profile extends DurableObject<Env> {
   /** The stored profile and its rules, read once per object lifetime (undefined: not read yet). */
   private row: ProfileRow | null | undefined;
   private rules: Rules | undefined;
-  private readonly outbox = new Outbox(this.sql);
+  private readonly outbox = new Outbox(this.sql, {
+    webhook: webhookCourier(this.env, () => ({ profile: this.ctx.id.toString() })),
+    export: exportCourier(this.env),
+    metrics: metricsCourier(this.env),
+    // Kept, not sent: the erasure under way tells the accounts itself, and then deletes it.
+    account: accountCourier(this.env, this.ctx.id.toString(), () => (this.leaving ? "the person is being erased" : null)),
+  });
   /** What the object's storage held when first read this lifetime (undefined: not read yet). */
   private held: Held | undefined;
   /** Whether the object has the person part of the schema, up to date (undefined: not known yet). */
@@ -142,8 +148,6 @@ export class Profile extends DurableObject<Env> {
   private webhookStages: readonly Stage[] | null | undefined;
   /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
   private forwarding: Promise<unknown> = Promise.resolve();
-  /** Deliveries too: export records must reach KV in the order written. */
-  private delivering: Promise<unknown> = Promise.resolve();
   /** An erasure is taking the person out of its accounts: nothing more is told them. */
   private leaving = false;
 
@@ -1002,7 +1006,7 @@ export class Profile extends DurableObject<Env> {
     if (!keys.length) return;
     this.leaving = true;
     try {
-      await this.delivering;
+      await this.outbox.settled();
       for (const key of keys) await accountObject(this.env, row.site, key).erase(row.site, key, this.ctx.id.toString());
     } catch (err) {
       this.leaving = false;
@@ -1014,42 +1018,7 @@ export class Profile extends DurableObject<Env> {
 
   /** Delivers what is due, after any delivery under way. */
   private deliver(now: number): Promise<void> {
-    const run = this.delivering.then(() => this.deliverDue(now));
-    this.delivering = run.catch(() => undefined);
-    return run;
-  }
-
-  private deliverDue(now: number): Promise<void> {
-    return this.outbox.deliver(now, {
-      send: (item) => this.deliverItem(item, now),
-      stopped: () => this.erased() || !this.open().profile,
-      gaveUp: (item, error) => recordGiveUp(this.env.SITES, item, { profile: this.ctx.id.toString() }, now, error),
-    });
-  }
-
-  /** Sends one item; null when it is delivered (or no longer wanted), else the error. */
-  private async deliverItem(item: OutboxItem, now: number): Promise<string | null> {
-    try {
-      if (item.kind === "metrics") {
-        await recordStageChange(this.env, JSON.parse(item.payload));
-        return null;
-      }
-      if (item.kind === "export") {
-        const { key, previous, record } = JSON.parse(item.payload) as { key: string; previous: string | null; record: ExportRecord };
-        await putExport(this.env.SITES, key, previous, record);
-        return null;
-      }
-      if (item.kind === "account") {
-        // Kept, not sent: the erasure under way tells the accounts itself, and then deletes it.
-        if (this.leaving) return "the person is being erased";
-        const { site, account, seq, member } = JSON.parse(item.payload) as AccountReport;
-        await accountObject(this.env, site, account).update(site, account, this.ctx.id.toString(), seq, member);
-        return null;
-      }
-      return await deliverWebhook(this.env, item, now);
-    } catch (err) {
-      return String(err);
-    }
+    return this.outbox.deliver(now, () => this.erased() || !this.open().profile);
   }
 
   // --- storage -------------------------------------------------------------
