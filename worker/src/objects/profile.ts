@@ -82,6 +82,7 @@ import {
   type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
 } from "./profile-schema";
 import { demotedStage, stagesTo } from "./stages";
+import { FORWARD_RETRY_MS, nextWake, slaDue } from "./profile/timers";
 import type {
   Batch, BatchActivity, BatchResult, Feedback, Identity, IncomingEvent, LeadBatch, LeadLinks, LeadPreview, ProfileDetails, ProfileState,
   Rollback, ScoringSite, StageAndScore, StageChange, StageOrigin,
@@ -115,8 +116,6 @@ type StageDetail = { reasonCode?: string } & Record<string, unknown>;
 /** A new rules version met on a profile's next touch: its changes are not sent (CONTRACT §8). */
 const quietRescore = (now: number): Cause => ({ origin: "rescore", notify: false, at: now });
 
-/** A failed forward to a lead is retried by the alarm after this long. */
-const FORWARD_RETRY_MS = 30_000;
 /** Events forwarded per call to a lead (a merge may carry a long history). */
 const FORWARD_CHUNK = 500;
 const TIMELINE_LIMIT = 1000;
@@ -502,12 +501,12 @@ export class Profile extends DurableObject<Env> {
     if (row?.kind === "lead") {
       this.transaction(() => {
         let changed = settleDecay(this.rules!.model, row.scoring, now).length > 0;
-        const due = this.slaDue(row);
+        const due = slaDue(row, () => this.lastStageChange()?.origin);
         if (due !== null && due <= now) changed = (this.expire(row, due, now), true);
         if (changed) saveRow(this.sql, row);
       });
       this.tellAccounts(now);
-    } else if (row && this.hasUnsentEvents(row)) {
+    } else if (row?.lead && this.hasUnsentEvents()) {
       await this.forward(this.storedSite(row), now);
     }
     if (this.hasPersonPart()) await this.deliver(now);
@@ -735,16 +734,6 @@ export class Profile extends DurableObject<Env> {
     this.oldestArrival = undefined;
   }
 
-  /**
-   * When a lead's MQL runs out of its service level (mqlSlaDays after it qualified), or
-   * null: not an MQL, no limit, or touched by sales (the last change, into mql, was theirs).
-   */
-  private slaDue(row: ProfileRow): number | null {
-    if (row.kind !== "lead" || row.stage !== "mql" || row.mqlAt === null || !row.mqlSlaDays) return null;
-    const last = this.sql.exec<{ origin: StageOrigin }>("SELECT origin FROM stages ORDER BY seq DESC LIMIT 1").toArray()[0];
-    return last?.origin === "feedback" ? null : row.mqlAt + row.mqlSlaDays * DAY_MS;
-  }
-
   /** An MQL sales left untouched past its service level goes back to `lead`, recycled as sales' recycling does. */
   private expire(row: ProfileRow, due: number, now: number): void {
     const model = this.rules!.model;
@@ -753,12 +742,6 @@ export class Profile extends DurableObject<Env> {
     this.changeStage(row, ["lead"], model, now, { origin: "expiry", notify: true, at: due }, {
       reasonCode: "expired", reason: `not touched by sales within ${row.mqlSlaDays} days`, recycledAt: now,
     });
-  }
-
-  /** When the oldest kept event passes the retention period, or null. */
-  private retentionDue(row: ProfileRow): number | null {
-    const oldest = (this.oldestArrival ??= this.sql.exec<{ at: number | null }>("SELECT min(received_at) AS at FROM events").one().at);
-    return oldest === null ? null : oldest + row.retentionDays * DAY_MS;
   }
 
   /** Scoring moves the stage forward only; a jump (visitor → mql) records each stage passed. */
@@ -773,8 +756,7 @@ export class Profile extends DurableObject<Env> {
 
   /** A rollback sends an MQL that only a rescore made back where the restored rules put it (stages.ts). */
   private demote(row: ProfileRow, model: ScoringModel, now: number, cause: Cause, rollback: Rollback): void {
-    const last = this.sql.exec<{ stage: Stage; origin: StageOrigin }>("SELECT stage, origin FROM stages ORDER BY seq DESC LIMIT 1").toArray()[0];
-    const stage = demotedStage(row, last, model, now);
+    const stage = demotedStage(row, this.lastStageChange(), model, now);
     if (!stage) return;
     row.mqlAt = null; // no longer qualified: qualifying again is a new qualification
     const reason = `rules version ${rollback.rolledBack} rolled back to the rules of version ${rollback.restores}`;
@@ -907,10 +889,14 @@ export class Profile extends DurableObject<Env> {
     }
   }
 
-  /** Only a visitor that gave an email has events bound for a lead (most never do: no query). */
-  private hasUnsentEvents(row: ProfileRow): boolean {
-    return row.lead !== null
-      && this.sql.exec("SELECT 1 FROM events WHERE lead IS NOT NULL AND forwarded = 0 LIMIT 1").toArray().length > 0;
+  /** Events bound for a lead not sent yet: only a visitor that gave an email asks (most never do: no query). */
+  private hasUnsentEvents(): boolean {
+    return this.sql.exec("SELECT 1 FROM events WHERE lead IS NOT NULL AND forwarded = 0 LIMIT 1").toArray().length > 0;
+  }
+
+  /** The last stage change: its stage and why. */
+  private lastStageChange(): { stage: Stage; origin: StageOrigin } | undefined {
+    return this.sql.exec<{ stage: Stage; origin: StageOrigin }>("SELECT stage, origin FROM stages ORDER BY seq DESC LIMIT 1").toArray()[0];
   }
 
   /** What a browser may see: a verified browser its lead, any other its own state. */
@@ -932,15 +918,13 @@ export class Profile extends DurableObject<Env> {
   /** One alarm serves every timer: a lead's next inactivity loss and deliveries, a visitor's forward retry. */
   private async schedule(now: number): Promise<void> {
     const row = this.load();
-    const times = [
-      row?.kind === "lead" ? nextDecayAt(this.rules!.model, row.scoring, now) : null,
-      row?.kind === "visitor" && this.hasUnsentEvents(row) ? now + FORWARD_RETRY_MS : null,
-      // A visitor listed in its cohort leaves its retention to it.
-      row && !row.inCohort ? this.retentionDue(row) : null,
-      row ? this.slaDue(row) : null,
-      this.hasPersonPart() ? this.outbox.nextDue() : null,
-    ].filter((t): t is number => t !== null);
-    const due = times.length ? Math.min(...times) : null;
+    const due = nextWake(row, now, {
+      decayAt: () => nextDecayAt(this.rules!.model, row!.scoring, now),
+      unsent: () => this.hasUnsentEvents(),
+      oldestArrival: () => (this.oldestArrival ??= this.sql.exec<{ at: number | null }>("SELECT min(received_at) AS at FROM events").one().at),
+      lastStageOrigin: () => this.lastStageChange()?.origin,
+      outboxDue: () => (this.hasPersonPart() ? this.outbox.nextDue() : null),
+    });
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm(); // null is known too: no alarm
     if (due !== this.alarmAt) await this.setAlarm(due);
   }
