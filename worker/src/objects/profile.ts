@@ -61,10 +61,10 @@ import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
   applyEvent, companyTraits, emptyState, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, replay, scoreOf, settleDecay,
-  DAY_MS, type ProfileEvent, type Replayed, type Scored, type ScoringModel, type ScoringState, type Traits,
+  DAY_MS, type ProfileEvent, type Scored, type ScoringModel, type ScoringState, type Traits,
 } from "../../../shared/rules";
 import { deleteExport, exportKey } from "../exports/store";
-import { exportRecord, sourceOf, type Claims, type ExportRecord } from "../exports/record";
+import { exportRecord, sourceOf, type ExportRecord } from "../exports/record";
 import { accountObject } from "../lib/identity";
 import { eraseFromMetrics } from "../metrics";
 import type { StageChangeRecord } from "../metrics/types";
@@ -74,34 +74,17 @@ import { leadSummary, registerLead, unregisterLead } from "../sites/leads";
 import { clearFailure, listFailures } from "../webhooks/failed";
 import type { AccountReport, MemberState } from "./account-report";
 import { disenrol, enrol } from "./enrolment";
-import { migrate, setMeta } from "./migrate";
+import { setMeta } from "./migrate";
 import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
 import { Outbox } from "./outbox";
-import {
-  BARE_SCHEMA_VERSION, CURRENT_SCHEMA, EVENT_ID, eventOf, STAFF_CODE, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
-  type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
-} from "./profile-schema";
+import { EVENT_ID, eventOf, STAFF_CODE, insertEvents, saveRow, type EventRow, type NewEvent, type ProfileKind, type ProfileRow } from "./profile-schema";
 import { demotedStage, stagesTo } from "./stages";
+import { newRow, ProfileStore, rulesOf, type Rules } from "./profile/store";
 import { FORWARD_RETRY_MS, nextWake, slaDue } from "./profile/timers";
 import type {
   Batch, BatchActivity, BatchResult, Feedback, Identity, IncomingEvent, LeadBatch, LeadLinks, LeadPreview, ProfileDetails, ProfileState,
-  Rollback, ScoringSite, StageAndScore, StageChange, StageOrigin,
+  Rollback, ScoringSite, StageAndScore, StageOrigin,
 } from "./profile/types";
-
-/** The rules a profile scores with: a site's at one version. */
-type Rules = Pick<ScoringSite, "rulesVersion" | "model" | "internalDomains">;
-const rulesOf = ({ rulesVersion, model, internalDomains }: ScoringSite): Rules => ({ rulesVersion, model, internalDomains });
-
-/** What an object's storage held when it was first read in this lifetime (Profile.open). */
-interface Held {
-  /** It has the profile's tables: it was written as a profile (a visitor's tombstone alone is not). */
-  profile: boolean;
-  /** The versions of its schema and of its person part (0: none). */
-  version: number;
-  personVersion: number;
-  /** It is an erased visitor's tombstone. */
-  erased: boolean;
-}
 
 /** Why a stage changes, when, and whether the site's webhook hears of it. */
 interface Cause {
@@ -123,11 +106,8 @@ const TIMELINE_LIMIT = 1000;
 type Applied = { accepted: number; duplicates: number; activity: Omit<BatchActivity, "qualified"> };
 
 export class Profile extends DurableObject<Env> {
-  private readonly sql = this.ctx.storage.sql;
-  private migrated = false;
-  /** The stored profile and its rules, read once per object lifetime (undefined: not read yet). */
-  private row: ProfileRow | null | undefined;
-  private rules: Rules | undefined;
+  private readonly store = new ProfileStore(this.ctx.storage, () => (this.alarmAt = null));
+  private readonly sql = this.store.sql;
   private readonly outbox = new Outbox(this.sql, {
     webhook: webhookCourier(this.env, () => ({ profile: this.ctx.id.toString() })),
     export: exportCourier(this.env),
@@ -135,16 +115,8 @@ export class Profile extends DurableObject<Env> {
     // Kept, not sent: the erasure under way tells the accounts itself, and then deletes it.
     account: accountCourier(this.env, this.ctx.id.toString(), () => (this.leaving ? "the person is being erased" : null)),
   });
-  /** What the object's storage held when first read this lifetime (undefined: not read yet). */
-  private held: Held | undefined;
-  /** Whether the object has the person part of the schema, up to date (undefined: not known yet). */
-  private personPart: boolean | undefined;
-  /** When the oldest kept event arrived, null when none (undefined: not read yet). */
-  private oldestArrival: number | null | undefined;
   /** The alarm as this object last set or read it (undefined: not known yet). */
   private alarmAt: number | null | undefined;
-  /** What the site's webhook wants, as the latest caller knew it (ScoringSite.webhookStages). */
-  private webhookStages: readonly Stage[] | null | undefined;
   /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
   private forwarding: Promise<unknown> = Promise.resolve();
   /** An erasure is taking the person out of its accounts: nothing more is told them. */
@@ -154,10 +126,10 @@ export class Profile extends DurableObject<Env> {
 
   /** Applies a browser's batch, forwards it to the visitor's lead (a claimed browser's after the answer), and answers what the browser may see. */
   async collect(batch: Batch): Promise<BatchResult> {
-    if (this.erased()) return { state: null, accepted: 0, duplicates: 0, reset: true };
-    const row = this.load();
+    if (this.store.erased()) return { state: null, accepted: 0, duplicates: 0, reset: true };
+    const row = this.store.load();
     const retentionDays = row?.retentionDays;
-    if (row && !this.rules && row.rulesVersion > batch.site.rulesVersion) {
+    if (row && !this.store.rules && row.rulesVersion > batch.site.rulesVersion) {
       // This isolate's config lags the version the profile scored with, whose model it does not keep.
       const site = await getSite(this.env.SITES, row.site, { fresh: true });
       if (site) batch = { ...batch, site: { ...batch.site, ...rulesOf(scoringSite(site)) } };
@@ -175,23 +147,23 @@ export class Profile extends DurableObject<Env> {
     // A browser that only claimed its lead's email is answered its own state, which needs
     // nothing of the lead: its events go on after the answer, so how long the answer takes
     // tells nothing of the lead (docs/api.md, Trust model). The alarm is set first, to retry.
-    const claimed = this.row!.lead !== null && !this.row!.verified;
+    const claimed = this.store.row!.lead !== null && !this.store.row!.verified;
     // A visitor not listed keeps its own timers: its retention's too, which new events may need.
-    if (claimed || !this.row!.inCohort || activity.firstSeen || told || shortened) await this.schedule(batch.now);
+    if (claimed || !this.store.row!.inCohort || activity.firstSeen || told || shortened) await this.schedule(batch.now);
     const forwarded = this.forward(batch.site, batch.now);
     // Once the lead has them, the retry is no longer due.
-    if (claimed) this.ctx.waitUntil(forwarded.then(() => (this.erased() ? undefined : this.schedule(batch.now))));
+    if (claimed) this.ctx.waitUntil(forwarded.then(() => (this.store.erased() ? undefined : this.schedule(batch.now))));
     const leadState = claimed ? null : await forwarded;
     const state = await this.shown(batch.now, leadState);
     // The person's stage: its lead's, or its own.
-    const qualified = claimed ? null : isQualified(leadState?.stage ?? this.row!.stage);
+    const qualified = claimed ? null : isQualified(leadState?.stage ?? this.store.row!.stage);
     return { state, ...counts, activity: { ...activity, qualified }, profileId: this.ctx.id.toString() };
   }
 
   /** The person's stage once the forwards under way are done, for the metrics of a batch answered before them. */
   async qualifiedAfterForward(now: number): Promise<boolean> {
     await this.forwarding;
-    const row = this.erased() ? null : this.load();
+    const row = this.store.erased() ? null : this.store.load();
     if (!row) return false;
     const lead = row.lead ? await this.env.PROFILES.getByName(row.lead).state(now) : null;
     return isQualified(lead?.stage ?? row.stage);
@@ -199,8 +171,8 @@ export class Profile extends DurableObject<Env> {
 
   /** What the browser may see now (GET /v1/stage): a verified browser its lead, any other itself. */
   async seen(now: number): Promise<{ state: ProfileState | null; reset?: true }> {
-    if (this.erased()) return { state: null, reset: true };
-    const row = this.load();
+    if (this.store.erased()) return { state: null, reset: true };
+    const row = this.store.load();
     if (row) await this.rulesNow(row, now);
     return { state: await this.shown(now, null) };
   }
@@ -209,11 +181,11 @@ export class Profile extends DurableObject<Env> {
 
   /** Applies events to a lead: a visitor's forwarded history and batches, or server events. */
   async record(batch: LeadBatch): Promise<BatchResult> {
-    const held = this.load();
+    const held = this.store.load();
     const listed = held && JSON.stringify(leadSummary(held.scoring.traits));
     const { activity, ...counts } = this.apply("lead", batch);
     this.tellAccounts(batch.now);
-    const row = this.row!;
+    const row = this.store.row!;
     await this.list(row, listed);
     await this.schedule(batch.now);
     const state = this.stateOf(row, batch.now);
@@ -237,13 +209,13 @@ export class Profile extends DurableObject<Env> {
 
   /** Own state now, or null for a profile that holds nothing. */
   state(now: number): ProfileState | null {
-    const row = this.load();
+    const row = this.store.load();
     return row ? this.stateOf(row, now) : null;
   }
 
   /** Moves the stage where sales say (anywhere); `lead` recycles the profile to nurture. */
   async feedback(site: ScoringSite, item: Feedback, now: number): Promise<{ from: Stage; to: Stage } | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site.id) return null;
     const from = row.stage;
     this.transaction(() => {
@@ -274,7 +246,7 @@ export class Profile extends DurableObject<Env> {
   async rescore(
     site: ScoringSite, now: number, { notify = false, rollback }: { notify?: boolean; rollback?: Rollback } = {},
   ): Promise<{ from: Stage; to: Stage; rulesVersion: number } | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site.id) return null;
     const from = row.stage;
     this.transaction(() => {
@@ -286,7 +258,7 @@ export class Profile extends DurableObject<Env> {
     });
     this.tellAccounts(now);
     await this.schedule(now);
-    return { from, to: row.stage, rulesVersion: this.rules!.rulesVersion };
+    return { from, to: row.stage, rulesVersion: this.store.rules!.rulesVersion };
   }
 
   /**
@@ -295,28 +267,28 @@ export class Profile extends DurableObject<Env> {
    * object is no lead of `site`.
    */
   preview(site: string, model: ScoringModel, now: number): LeadPreview | null {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
-    const { result } = this.replayOf(row, model, now);
+    const { result } = this.store.replayOf(row, model, now);
     const stage = stagesTo({ ...row, scoring: result.state }, model, now).at(-1) ?? row.stage;
     return {
       profile: this.ctx.id.toString(),
-      before: stageAndScore(row.stage, scoreOf(this.rules!.model, row.scoring, now)),
+      before: stageAndScore(row.stage, scoreOf(this.store.rules!.model, row.scoring, now)),
       after: stageAndScore(stage, result.scored),
     };
   }
 
   /** The profile as the profile API shows it, or null when it holds nothing of `site`. */
   async details(site: string, now: number): Promise<ProfileDetails | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site) return null;
     await this.rulesNow(row, now);
-    const scored = scoreOf(this.rules!.model, row.scoring, now);
+    const scored = scoreOf(this.store.rules!.model, row.scoring, now);
     const events = this.sql.exec<EventRow>(
       "SELECT * FROM events WHERE lead IS ? ORDER BY received_at DESC, seq DESC LIMIT ?", row.lead, TIMELINE_LIMIT + 1,
     ).toArray();
     // Why an event gave nothing is what a replay of the person's events says (shared/rules/score.ts).
-    const replayed = this.replayOf(row, this.rules!.model, now);
+    const replayed = this.store.replayOf(row, this.store.rules!.model, now);
     const reasons = new Map(replayed.rows.map((r, i) => [r.id, replayed.result.reasons[i]]));
     const visitors = row.kind === "lead"
       ? this.sql.exec<{ count: number; verified: number }>("SELECT count(*) AS count, coalesce(max(verified), 0) AS verified FROM visitors").one()
@@ -329,7 +301,7 @@ export class Profile extends DurableObject<Env> {
       traits: row.scoring.traits,
       score: { fit: scored.fit, engagement: scored.engagement, total: scored.total },
       explanation: scored.explanation,
-      stages: this.stageHistory(),
+      stages: this.store.stageHistory(),
       timeline: events.slice(0, TIMELINE_LIMIT).reverse().map((e) => ({
         id: e.id, type: e.type, ts: e.ts, receivedAt: e.received_at, points: e.points, scored: e.scored === 1,
         ...(e.points === 0 && reasons.get(e.id) && { reason: reasons.get(e.id)! }),
@@ -338,11 +310,11 @@ export class Profile extends DurableObject<Env> {
         ...(e.claimed === 1 && { claimed: true as const }),
       })),
       timelineTruncated: events.length > TIMELINE_LIMIT,
-      rulesVersion: this.rules!.rulesVersion,
+      rulesVersion: this.store.rules!.rulesVersion,
       firstSeenAt: row.firstSeenAt,
       lastSeenAt: row.lastSeenAt,
       mqlAt: row.mqlAt,
-      ...(visitors && { visitors: { count: visitors.count, verified: visitors.verified === 1 }, verified: row.verified, ...this.claimsOf(row) }),
+      ...(visitors && { visitors: { count: visitors.count, verified: visitors.verified === 1 }, verified: row.verified, ...this.store.claimsOf(row) }),
     };
   }
 
@@ -352,7 +324,7 @@ export class Profile extends DurableObject<Env> {
    * Null when the object is no lead of `site`.
    */
   links(site: string): LeadLinks | null {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
     const visitors = this.sql.exec<{ id: string; verified: number; first_at: number }>("SELECT id, verified, first_at FROM visitors ORDER BY first_at")
       .toArray().map((v) => ({ id: v.id, verified: v.verified === 1, firstAt: v.first_at }));
@@ -369,7 +341,7 @@ export class Profile extends DurableObject<Env> {
    * object holds nothing of `site`.
    */
   async erase(site: string): Promise<{ lead: string | null } | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site) return null;
     if (row.kind === "visitor") {
       await this.forwarding; // a claimed browser's last batch may be on its way to the lead still
@@ -407,7 +379,7 @@ export class Profile extends DurableObject<Env> {
    * with nothing. Answers the lead's id when it was erased, else null.
    */
   async withdraw(site: string, visitor: string, events: string[], now: number): Promise<{ lead: string } | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
     const link = this.sql.exec<{ verified: number }>("SELECT verified FROM visitors WHERE id = ?", visitor).toArray()[0];
     const ids = JSON.stringify(events);
@@ -424,7 +396,7 @@ export class Profile extends DurableObject<Env> {
       if (row.exportKey !== null) this.queueExport(row, this.exportRecordOf(row, rules.model, now), `export.${visitor}`, now);
       saveRow(this.sql, row);
     });
-    this.oldestArrival = undefined;
+    this.store.oldestArrival = undefined;
     await this.list(row, listed); // a name only the claim gave is no longer found
     this.tellAccounts(now);
     await this.schedule(now);
@@ -437,7 +409,7 @@ export class Profile extends DurableObject<Env> {
    */
   private async announceErasure(site: string, now: number): Promise<void> {
     if (!(await getSite(this.env.SITES, site))?.webhook) return;
-    this.ensurePersonPart();
+    this.store.ensurePersonPart();
     const id = this.ctx.id.toString();
     this.outbox.add("webhook", `${id}.erased`, { id: `${id}.erased`, type: "profile.erased", site, at: new Date(now).toISOString(), profile: { profile: id } }, now);
     await this.schedule(now);
@@ -445,7 +417,7 @@ export class Profile extends DurableObject<Env> {
 
   /** Deletes everything this object holds; a visitor keeps a tombstone so its browser resets. */
   async forget(): Promise<void> {
-    const row = this.load();
+    const row = this.store.load();
     if (row) await this.leaveAccounts(row);
     if (row?.inCohort) {
       await disenrol(this.env, row.site, row.firstSeenAt, this.ctx.id.toString());
@@ -476,7 +448,7 @@ export class Profile extends DurableObject<Env> {
 
   /** Its cohort's time has come: what is past retention goes, and the visitor keeps its own timer from now on. */
   async leaveCohort(now: number): Promise<void> {
-    const row = this.erased() ? null : this.load();
+    const row = this.store.erased() ? null : this.store.load();
     if (!row?.inCohort) return;
     row.inCohort = false;
     this.transaction(() => saveRow(this.sql, row));
@@ -494,29 +466,29 @@ export class Profile extends DurableObject<Env> {
    * Idempotent: waking twice at the same time changes nothing.
    */
   async wake(now: number): Promise<void> {
-    if (this.erased()) return;
-    const row = this.load();
+    if (this.store.erased()) return;
+    const row = this.store.load();
     if (row) await this.rulesNow(row, now);
     if (row) this.transaction(() => this.fold(row, now));
     if (row?.kind === "lead") {
       this.transaction(() => {
-        let changed = settleDecay(this.rules!.model, row.scoring, now).length > 0;
-        const due = slaDue(row, () => this.lastStageChange()?.origin);
+        let changed = settleDecay(this.store.rules!.model, row.scoring, now).length > 0;
+        const due = slaDue(row, () => this.store.lastStageChange()?.origin);
         if (due !== null && due <= now) changed = (this.expire(row, due, now), true);
         if (changed) saveRow(this.sql, row);
       });
       this.tellAccounts(now);
-    } else if (row?.lead && this.hasUnsentEvents()) {
+    } else if (row?.lead && this.store.hasUnsentEvents()) {
       await this.forward(this.storedSite(row), now);
     }
-    if (this.hasPersonPart()) await this.deliver(now);
+    if (this.store.hasPersonPart()) await this.deliver(now);
     await this.schedule(now);
   }
 
   /** Tries a delivery that gave up once more, now; answers whether it went through. */
   async retryDelivery(id: string, now: number): Promise<boolean> {
-    if (!this.hasPersonPart()) return false;
-    const site = this.load()?.site;
+    if (!this.store.hasPersonPart()) return false;
+    const site = this.store.load()?.site;
     if (!this.outbox.revive(id, now)) return false;
     if (site) await clearFailure(this.env.SITES, site, id);
     await this.deliver(now);
@@ -542,10 +514,10 @@ export class Profile extends DurableObject<Env> {
   }
 
   private applyOnce(kind: ProfileKind, batch: LeadBatch, listed: boolean, lookUpStored: boolean): Applied {
-    if (kind === "lead") this.ensurePersonPart();
-    else this.ensureSchema();
-    const stored = this.load();
-    const row = stored ?? { ...this.newRow(kind, batch), inCohort: listed };
+    if (kind === "lead") this.store.ensurePersonPart();
+    else this.store.ensureSchema();
+    const stored = this.store.load();
+    const row = stored ?? { ...newRow(kind, batch), inCohort: listed };
     // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
     row.edgeCountry ??= batch.edgeCountry ?? null;
     let accepted = 0;
@@ -558,7 +530,7 @@ export class Profile extends DurableObject<Env> {
       let outOfOrder = false;
       // A lead marks what a browser that only claimed its email sent (docs/api.md, Trust model).
       const claimed = kind === "lead" && batch.from?.verified === false;
-      const seen = stored !== null && lookUpStored ? this.storedIds(batch.events) : new Set<string>();
+      const seen = stored !== null && lookUpStored ? this.store.storedIds(batch.events) : new Set<string>();
       // The batch's events are stored together, and before anything reads or changes the stored ones.
       const unwritten: NewEvent[] = [];
       const write = () => insertEvents(this.sql, unwritten.splice(0));
@@ -589,7 +561,7 @@ export class Profile extends DurableObject<Env> {
         if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now }, write);
         row.firstSeenAt = Math.min(row.firstSeenAt, event.receivedAt);
         // Known without a query when the object is new, or was read already.
-        if (stored === null || this.oldestArrival !== undefined) this.oldestArrival = Math.min(this.oldestArrival ?? Infinity, event.receivedAt);
+        if (stored === null || this.store.oldestArrival !== undefined) this.store.oldestArrival = Math.min(this.store.oldestArrival ?? Infinity, event.receivedAt);
         row.lastSeenAt = Math.max(row.lastSeenAt, event.receivedAt);
         accepted++;
       }
@@ -611,14 +583,8 @@ export class Profile extends DurableObject<Env> {
         if (change !== 0) points[rule] = change;
       }
     });
-    this.row = row;
+    this.store.row = row;
     return { accepted, duplicates, activity: { firstSeen: stored === null, points } };
-  }
-
-  /** Which of these events' ids the profile already holds (one query for the batch). */
-  private storedIds(events: readonly ProfileEvent[]): Set<string> {
-    const ids = JSON.stringify(events.map((e) => e.id));
-    return new Set(this.sql.exec<{ id: string }>("SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))", ids).toArray().map((r) => r.id));
   }
 
   /**
@@ -652,13 +618,13 @@ export class Profile extends DurableObject<Env> {
    */
   private rulesFor(row: ProfileRow, site: ScoringSite, now: number, cause: Cause): Rules {
     // What the profile keeps of its site's other settings comes with the rules.
-    this.webhookStages = site.webhookStages;
+    this.store.webhookStages = site.webhookStages;
     row.retentionDays = site.retentionDays;
     row.mqlSlaDays = site.mqlSlaDays;
-    const current = this.rules;
+    const current = this.store.rules;
     if (current && current.rulesVersion >= site.rulesVersion) return current;
-    const rules = (this.rules = rulesOf(site));
-    if (this.hasPersonPart()) this.storeModel(rules);
+    const rules = (this.store.rules = rulesOf(site));
+    if (this.store.hasPersonPart()) this.store.storeModel(rules);
     const scoredWith = current?.rulesVersion ?? row.rulesVersion;
     row.rulesVersion = Math.max(row.rulesVersion, rules.rulesVersion);
     if (scoredWith && rules.rulesVersion > scoredWith) this.replay(row, rules.model, now, cause);
@@ -670,7 +636,7 @@ export class Profile extends DurableObject<Env> {
    * anonymous visitor, which keeps only the version, its site's current ones.
    */
   private async rulesNow(row: ProfileRow, now: number): Promise<Rules> {
-    if (this.rules) return this.rules;
+    if (this.store.rules) return this.store.rules;
     const site = await getSite(this.env.SITES, row.site);
     if (!site) throw new Error(`profile: the site ${row.site} is gone`);
     const version = row.rulesVersion;
@@ -678,39 +644,17 @@ export class Profile extends DurableObject<Env> {
       this.rulesFor(row, scoringSite(site), now, quietRescore(now));
       if (row.rulesVersion !== version) saveRow(this.sql, row);
     });
-    return this.rules!;
-  }
-
-  private storeModel(rules: Rules): void {
-    this.sql.exec(
-      "INSERT OR REPLACE INTO model (id, version, rules, internal_domains) VALUES (1, ?, ?, ?)",
-      rules.rulesVersion, JSON.stringify(rules.model), JSON.stringify(rules.internalDomains),
-    );
+    return this.store.rules!;
   }
 
   /** Rescores the current person's events from nothing, in arrival order, rewriting each event's points. */
   private replay(row: ProfileRow, model: ScoringModel, now: number, cause: Cause): void {
-    const { rows, result } = this.replayOf(row, model, now);
+    const { rows, result } = this.store.replayOf(row, model, now);
     rows.forEach((r, i) => {
       if (r.points !== result.points[i]) this.sql.exec("UPDATE events SET points = ? WHERE seq = ?", result.points[i]!, r.seq);
     });
     row.scoring = result.state;
     this.advanceStage(row, model, now, cause);
-  }
-
-  /** A replay's reading half: what the current person's kept events give under `model`, from `folded`, with the recycles. */
-  private replayOf(row: ProfileRow, model: ScoringModel, now: number): { rows: EventRow[]; result: Replayed } {
-    const rows = this.sql.exec<EventRow>("SELECT * FROM events WHERE lead IS ? ORDER BY received_at, seq", row.lead).toArray();
-    const folded = row.folded;
-    const recycledAt = this.recycles().filter((at) => !folded || at >= folded.before);
-    return { rows, result: replay(model, rows.map(eventOf), now, recycledAt, folded?.state) };
-  }
-
-  /** When sales recycled the profile to nurture, or its MQL expired (replays recycle there too). */
-  private recycles(): number[] {
-    if (!this.hasPersonPart()) return [];
-    return this.sql.exec<{ detail: string }>("SELECT detail FROM stages WHERE origin IN ('feedback', 'expiry') AND stage = 'lead'")
-      .toArray().map((r) => JSON.parse(r.detail).recycledAt as number);
   }
 
   /**
@@ -726,17 +670,17 @@ export class Profile extends DurableObject<Env> {
     ).toArray();
     if (expired.length) {
       const from = row.folded;
-      const recycledAt = this.recycles().filter((at) => at < before && (!from || at >= from.before));
-      row.folded = { state: replay(this.rules!.model, expired.map(eventOf), before, recycledAt, from?.state).state, before };
+      const recycledAt = this.store.recycles().filter((at) => at < before && (!from || at >= from.before));
+      row.folded = { state: replay(this.store.rules!.model, expired.map(eventOf), before, recycledAt, from?.state).state, before };
       saveRow(this.sql, row);
     }
     this.sql.exec("DELETE FROM events WHERE received_at < ? AND (lead IS ? OR forwarded = 1)", before, row.lead);
-    this.oldestArrival = undefined;
+    this.store.oldestArrival = undefined;
   }
 
   /** An MQL sales left untouched past its service level goes back to `lead`, recycled as sales' recycling does. */
   private expire(row: ProfileRow, due: number, now: number): void {
-    const model = this.rules!.model;
+    const model = this.store.rules!.model;
     recycle(model, row.scoring);
     row.mqlAt = null;
     this.changeStage(row, ["lead"], model, now, { origin: "expiry", notify: true, at: due }, {
@@ -756,7 +700,7 @@ export class Profile extends DurableObject<Env> {
 
   /** A rollback sends an MQL that only a rescore made back where the restored rules put it (stages.ts). */
   private demote(row: ProfileRow, model: ScoringModel, now: number, cause: Cause, rollback: Rollback): void {
-    const stage = demotedStage(row, this.lastStageChange(), model, now);
+    const stage = demotedStage(row, this.store.lastStageChange(), model, now);
     if (!stage) return;
     row.mqlAt = null; // no longer qualified: qualifying again is a new qualification
     const reason = `rules version ${rollback.rolledBack} rolled back to the rules of version ${rollback.restores}`;
@@ -772,7 +716,7 @@ export class Profile extends DurableObject<Env> {
     row: ProfileRow, stages: Stage[], model: ScoringModel, now: number, cause: Cause, detail?: StageDetail,
   ): void {
     const from = row.stage;
-    this.ensurePersonPart();
+    this.store.ensurePersonPart();
     let seq = 0;
     for (const stage of stages) {
       seq = this.sql.exec<{ seq: number }>(
@@ -783,7 +727,7 @@ export class Profile extends DurableObject<Env> {
     row.stage = stages.at(-1)!;
     if (row.kind !== "lead") return;
     const id = this.ctx.id.toString();
-    const source = this.firstTouch();
+    const source = this.store.firstTouch();
     stages.forEach((stage, i) => {
       const change: StageChangeRecord = {
         site: row.site, profile: id, seq: seq - (stages.length - 1 - i), from: i ? stages[i - 1]! : from, to: stage,
@@ -797,8 +741,8 @@ export class Profile extends DurableObject<Env> {
     const record = this.exportRecordOf(row, model, now);
     if (exported) this.queueExport(row, record, `export.${seq}`, now);
     // Not known here (undefined) or an expiry, which only the webhook's own list can refuse: decided at delivery.
-    const hears = this.webhookStages === undefined || cause.origin === "expiry" || this.webhookStages?.includes(row.stage);
-    if (cause.notify && this.webhookStages !== null && hears) {
+    const hears = this.store.webhookStages === undefined || cause.origin === "expiry" || this.store.webhookStages?.includes(row.stage);
+    if (cause.notify && this.store.webhookStages !== null && hears) {
       const body = {
         id: `${id}.${seq}`, type: "profile.stage_changed", site: row.site, from, to: row.stage,
         at: new Date(cause.at).toISOString(), origin: cause.origin, ...(detail?.reasonCode && { reasonCode: detail.reasonCode }),
@@ -815,14 +759,6 @@ export class Profile extends DurableObject<Env> {
     row.exportKey = key;
   }
 
-  /** The person's first (or last) page view: where they came from. */
-  private firstTouch(order: "ASC" | "DESC" = "ASC"): ProfileEvent | null {
-    const r = this.sql.exec<EventRow>(
-      `SELECT * FROM events WHERE type = 'pageview' ORDER BY received_at ${order}, seq ${order} LIMIT 1`,
-    ).toArray()[0];
-    return r ? eventOf(r) : null;
-  }
-
   private exportRecordOf(row: ProfileRow, model: ScoringModel, now: number): ExportRecord {
     const scored = scoreOf(model, row.scoring, now);
     return exportRecord({
@@ -833,20 +769,14 @@ export class Profile extends DurableObject<Env> {
       stage: row.stage,
       mqlAt: row.mqlAt,
       firstSeenAt: row.firstSeenAt,
-      firstTouch: this.firstTouch(),
-      lastTouch: this.firstTouch("DESC"),
+      firstTouch: this.store.firstTouch(),
+      lastTouch: this.store.firstTouch("DESC"),
       verified: row.verified,
-      claimed: this.claimsOf(row),
-      account: leadAccount(row.scoring.traits, this.rules?.internalDomains ?? []),
-      rulesVersion: this.rules?.rulesVersion ?? 0,
+      claimed: this.store.claimsOf(row),
+      account: leadAccount(row.scoring.traits, this.store.rules?.internalDomains ?? []),
+      rulesVersion: this.store.rules?.rulesVersion ?? 0,
       updatedAt: now,
     });
-  }
-
-  /** What of a lead only claims gave (docs/api.md, Trust model): the traits they alone set, and their kept events. */
-  private claimsOf(row: ProfileRow): Claims {
-    const events = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM events WHERE claimed = 1").one().n;
-    return { claimedTraits: row.scoring.claimed ?? [], claimedEvents: events };
   }
 
   // --- forwarding to leads -------------------------------------------------
@@ -861,7 +791,7 @@ export class Profile extends DurableObject<Env> {
     this.forwarding = run.catch(() => undefined);
     return run.catch(async (err) => {
       console.error(`profile: forwarding to a lead failed, retrying later: ${err}`);
-      if (!this.erased()) await this.setAlarm(Date.now() + FORWARD_RETRY_MS);
+      if (!this.store.erased()) await this.setAlarm(Date.now() + FORWARD_RETRY_MS);
       return null;
     });
   }
@@ -869,7 +799,7 @@ export class Profile extends DurableObject<Env> {
   private async sendUnsentEvents(site: ScoringSite, now: number): Promise<ProfileState | null> {
     let state: ProfileState | null = null;
     for (;;) {
-      const row = this.erased() ? null : this.load();
+      const row = this.store.erased() ? null : this.store.load();
       if (!row?.lead) return state;
       const unsent = this.sql.exec<EventRow>(
         "SELECT * FROM events WHERE lead IS NOT NULL AND forwarded = 0 ORDER BY seq LIMIT ?", FORWARD_CHUNK,
@@ -883,25 +813,15 @@ export class Profile extends DurableObject<Env> {
         site, now, events: events.map(eventOf), edgeCountry: row.edgeCountry ?? undefined,
         from: { visitor: this.ctx.id.toString(), verified: row.verified && lead === row.lead },
       });
-      if (this.erased()) return null;
+      if (this.store.erased()) return null;
       this.sql.exec("UPDATE events SET forwarded = 1 WHERE lead = ? AND forwarded = 0 AND seq <= ?", lead, events.at(-1)!.seq);
       if (lead === row.lead) state = result.state;
     }
   }
 
-  /** Events bound for a lead not sent yet: only a visitor that gave an email asks (most never do: no query). */
-  private hasUnsentEvents(): boolean {
-    return this.sql.exec("SELECT 1 FROM events WHERE lead IS NOT NULL AND forwarded = 0 LIMIT 1").toArray().length > 0;
-  }
-
-  /** The last stage change: its stage and why. */
-  private lastStageChange(): { stage: Stage; origin: StageOrigin } | undefined {
-    return this.sql.exec<{ stage: Stage; origin: StageOrigin }>("SELECT stage, origin FROM stages ORDER BY seq DESC LIMIT 1").toArray()[0];
-  }
-
   /** What a browser may see: a verified browser its lead, any other its own state. */
   private async shown(now: number, leadState: ProfileState | null): Promise<ProfileState | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row) return null;
     if (row.lead && row.verified) {
       if (leadState) return leadState;
@@ -917,13 +837,13 @@ export class Profile extends DurableObject<Env> {
 
   /** One alarm serves every timer: a lead's next inactivity loss and deliveries, a visitor's forward retry. */
   private async schedule(now: number): Promise<void> {
-    const row = this.load();
+    const row = this.store.load();
     const due = nextWake(row, now, {
-      decayAt: () => nextDecayAt(this.rules!.model, row!.scoring, now),
-      unsent: () => this.hasUnsentEvents(),
-      oldestArrival: () => (this.oldestArrival ??= this.sql.exec<{ at: number | null }>("SELECT min(received_at) AS at FROM events").one().at),
-      lastStageOrigin: () => this.lastStageChange()?.origin,
-      outboxDue: () => (this.hasPersonPart() ? this.outbox.nextDue() : null),
+      decayAt: () => nextDecayAt(this.store.rules!.model, row!.scoring, now),
+      unsent: () => this.store.hasUnsentEvents(),
+      oldestArrival: () => this.store.oldestEventArrival(),
+      lastStageOrigin: () => this.store.lastStageChange()?.origin,
+      outboxDue: () => (this.store.hasPersonPart() ? this.outbox.nextDue() : null),
     });
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm(); // null is known too: no alarm
     if (due !== this.alarmAt) await this.setAlarm(due);
@@ -946,17 +866,17 @@ export class Profile extends DurableObject<Env> {
    * whether it queued anything. A visitor from no company's network costs no query.
    */
   private tellAccounts(now: number, organization?: string): boolean {
-    const row = this.row;
-    if (!row || !this.rules || this.leaving) return false;
-    const joins = row.kind === "lead" ? leadAccount(row.scoring.traits, this.rules.internalDomains)
+    const row = this.store.row;
+    if (!row || !this.store.rules || this.leaving) return false;
+    const joins = row.kind === "lead" ? leadAccount(row.scoring.traits, this.store.rules.internalDomains)
       : row.lead === null ? organizationAccount(organization) : null;
-    const held = this.hasPersonPart()
+    const held = this.store.hasPersonPart()
       ? this.sql.exec<{ key: string; seq: number; report: string | null }>("SELECT key, seq, report FROM accounts").toArray()
       : [];
     const members = held.filter((h) => h.report !== null).map((h) => h.key);
     if (joins === null && !members.length) return false;
 
-    const { engagement } = scoreOf(this.rules.model, row.scoring, now);
+    const { engagement } = scoreOf(this.store.rules.model, row.scoring, now);
     const wanted = new Set(row.kind === "visitor" && row.lead === null ? members : []);
     if (joins !== null && (row.kind === "lead" || engagement > 0)) wanted.add(joins);
     const state: MemberState = { kind: row.kind, stage: row.stage, engagement, traits: companyTraits(row.scoring.traits) };
@@ -967,7 +887,7 @@ export class Profile extends DurableObject<Env> {
     ].filter(({ key, report }) => held.find((h) => h.key === key)?.report !== report);
     if (!told.length) return false;
 
-    this.ensurePersonPart();
+    this.store.ensurePersonPart();
     this.transaction(() => {
       for (const { key, report } of told) {
         const seq = (held.find((h) => h.key === key)?.seq ?? 0) + 1;
@@ -985,7 +905,7 @@ export class Profile extends DurableObject<Env> {
    * way lands first; nothing more is told meanwhile.
    */
   private async leaveAccounts(row: ProfileRow): Promise<void> {
-    if (!this.hasPersonPart()) return;
+    if (!this.store.hasPersonPart()) return;
     const keys = this.sql.exec<{ key: string }>("SELECT key FROM accounts").toArray().map((r) => r.key);
     if (!keys.length) return;
     this.leaving = true;
@@ -1002,109 +922,19 @@ export class Profile extends DurableObject<Env> {
 
   /** Delivers what is due, after any delivery under way. */
   private deliver(now: number): Promise<void> {
-    return this.outbox.deliver(now, () => this.erased() || !this.open().profile);
+    return this.outbox.deliver(now, () => this.store.erased() || !this.store.open().profile);
   }
 
   // --- storage -------------------------------------------------------------
 
   private stateOf(row: ProfileRow, now: number): ProfileState {
-    const { fit, engagement, total } = scoreOf(this.rules!.model, row.scoring, now);
+    const { fit, engagement, total } = scoreOf(this.store.rules!.model, row.scoring, now);
     return { profile: this.ctx.id.toString(), stage: row.stage, score: { fit, engagement, total } };
-  }
-
-  private stageHistory(): StageChange[] {
-    if (!this.hasPersonPart()) return [];
-    return this.sql.exec<{ stage: Stage; at: number; origin: StageOrigin; detail: string | null }>(
-      "SELECT stage, at, origin, detail FROM stages ORDER BY seq",
-    ).toArray().map(({ stage, at, origin, detail }) => {
-      const { reasonCode, reason, crmId } = detail ? JSON.parse(detail) : {};
-      return { stage, at, origin, ...(reasonCode && { reasonCode }), ...(reason && { reason }), ...(crmId && { crmId }) };
-    });
   }
 
   /** The site as the profile last scored with it: enough to forward its unsent events. */
   private storedSite(row: ProfileRow): ScoringSite {
-    return { id: row.site, ...this.rules!, webhookStages: undefined, retentionDays: row.retentionDays, mqlSlaDays: row.mqlSlaDays };
-  }
-
-  private newRow(kind: ProfileKind, batch: Batch): ProfileRow {
-    return {
-      kind,
-      site: batch.site.id,
-      stage: "visitor",
-      scoring: emptyState(),
-      edgeCountry: batch.edgeCountry ?? null,
-      firstSeenAt: batch.now,
-      lastSeenAt: 0,
-      mqlAt: null,
-      lead: null,
-      verified: false,
-      inRegistry: false,
-      inCohort: false,
-      exportKey: null,
-      folded: null,
-      retentionDays: batch.site.retentionDays,
-      rulesVersion: 0,
-      mqlSlaDays: batch.site.mqlSlaDays,
-    };
-  }
-
-  /**
-   * What the object holds, read once per lifetime: its tables, and `meta` when it has
-   * one (versions, tombstone). Reading a never-written object must not create it.
-   */
-  private open(): Held {
-    if (this.held) return this.held;
-    const tables = new Set(this.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray().map((t) => t.name));
-    const meta = new Map(tables.has("meta")
-      ? this.sql.exec<{ key: string; value: number }>("SELECT key, value FROM meta").toArray().map((m) => [m.key, m.value])
-      : []);
-    return (this.held = {
-      profile: tables.has("profile"),
-      version: schemaVersionOf(tables, meta.get("schema_version")),
-      personVersion: meta.get(PERSON_SCHEMA_VERSION_KEY) ?? 0,
-      erased: meta.has("erased_at"),
-    });
-  }
-
-  private ensureSchema(): void {
-    if (this.migrated) return;
-    const from = this.open().version;
-    const done = migrate(this.ctx.storage, MIGRATIONS, { current: CURRENT_SCHEMA, from, bare: MIGRATIONS.length === BARE_SCHEMA_VERSION });
-    if (done === "created") {
-      // A new object: no alarm, no person part. No need to ask.
-      this.alarmAt = null;
-      this.personPart = false;
-      this.held = { ...this.held!, profile: true, version: MIGRATIONS.length };
-    } else if (done === "migrated") {
-      this.held = undefined; // a step may have written `meta` (the person part's version): read it again
-    }
-    this.migrated = true;
-  }
-
-  /** Creates (or brings up to date) the person part of the schema (profile-schema.ts). */
-  private ensurePersonPart(): void {
-    if (this.personPart) return;
-    this.ensureSchema();
-    const from = this.open().personVersion;
-    const made = migrate(this.ctx.storage, PERSON_MIGRATIONS, { versionKey: PERSON_SCHEMA_VERSION_KEY, from }) === "created";
-    this.held = { ...this.held!, personVersion: PERSON_MIGRATIONS.length };
-    this.personPart = true;
-    if (made && this.rules) this.storeModel(this.rules);
-  }
-
-  /** Whether the object has the person part (then brought up to date). */
-  private hasPersonPart(): boolean {
-    if (this.personPart === undefined) {
-      const { profile, personVersion } = this.open();
-      this.personPart = false;
-      if (profile && personVersion > 0) this.ensurePersonPart();
-    }
-    return this.personPart;
-  }
-
-  private erased(): boolean {
-    return this.open().erased;
+    return { id: row.site, ...this.store.rules!, webhookStages: undefined, retentionDays: row.retentionDays, mqlSlaDays: row.mqlSlaDays };
   }
 
   /** Runs `change` in one storage transaction; on failure forgets the in-memory copy it had begun to change. */
@@ -1118,26 +948,11 @@ export class Profile extends DurableObject<Env> {
   }
 
   private reset(): void {
-    this.row = this.rules = this.held = this.alarmAt = this.personPart = this.oldestArrival = undefined;
-    this.migrated = false;
+    this.store.forget();
+    this.alarmAt = undefined;
     this.leaving = false;
   }
 
-  private load(): ProfileRow | null {
-    if (this.row !== undefined) return this.row;
-    // Reading a never-written object must not create it; a written one may need migrating first.
-    if (this.open().profile) this.ensureSchema();
-    const stored = this.migrated ? this.sql.exec("SELECT * FROM profile").toArray()[0] : undefined;
-    // A person keeps its model; objects from before the version was on the row (null) all do.
-    const kept = stored && (stored.rules_version === null || this.hasPersonPart());
-    const m = kept && this.sql.exec("SELECT version, rules, internal_domains FROM model").toArray()[0];
-    this.rules = m
-      ? { rulesVersion: m.version as number, model: JSON.parse(m.rules as string), internalDomains: JSON.parse(m.internal_domains as string) }
-      : undefined;
-    this.row = stored ? rowOf(stored) : null;
-    if (this.row && this.rules) this.row.rulesVersion ||= this.rules.rulesVersion;
-    return this.row;
-  }
 }
 
 /** Points by rule of a score's explanation (decay included; the floor is no rule). A rule id is data: it may be `constructor`. */
