@@ -63,11 +63,9 @@ import {
   applyEvent, companyTraits, emptyState, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, replay, scoreOf, settleDecay,
   DAY_MS, type ProfileEvent, type Scored, type ScoringModel, type ScoringState, type Traits,
 } from "../../../shared/rules";
-import { deleteExport, exportKey } from "../exports/store";
-import { exportRecord, sourceOf, type ExportRecord } from "../exports/record";
+import { deleteExport } from "../exports/store";
 import { accountObject } from "../lib/identity";
 import { eraseFromMetrics } from "../metrics";
-import type { StageChangeRecord } from "../metrics/types";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
 import { leadSummary, registerLead, unregisterLead } from "../sites/leads";
@@ -78,26 +76,15 @@ import { setMeta } from "./migrate";
 import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
 import { Outbox } from "./outbox";
 import { EVENT_ID, eventOf, STAFF_CODE, insertEvents, saveRow, type EventRow, type NewEvent, type ProfileKind, type ProfileRow } from "./profile-schema";
-import { demotedStage, stagesTo } from "./stages";
+import { stagesTo } from "./stages";
 import { newRow, ProfileStore, rulesOf, type Rules } from "./profile/store";
+import { erasedWebhook, type Cause } from "./profile/messages";
+import { quietRescore, StageChanges } from "./profile/stage-changes";
 import { FORWARD_RETRY_MS, nextWake, slaDue } from "./profile/timers";
 import type {
   Batch, BatchActivity, BatchResult, Feedback, Identity, IncomingEvent, LeadBatch, LeadLinks, LeadPreview, ProfileDetails, ProfileState,
-  Rollback, ScoringSite, StageAndScore, StageOrigin,
+  Rollback, ScoringSite, StageAndScore,
 } from "./profile/types";
-
-/** Why a stage changes, when, and whether the site's webhook hears of it. */
-interface Cause {
-  origin: StageOrigin;
-  notify: boolean;
-  at: number;
-}
-
-/** What a stage change keeps beside its stage (stages.detail): why, and a recycle's moment. */
-type StageDetail = { reasonCode?: string } & Record<string, unknown>;
-
-/** A new rules version met on a profile's next touch: its changes are not sent (CONTRACT §8). */
-const quietRescore = (now: number): Cause => ({ origin: "rescore", notify: false, at: now });
 
 /** Events forwarded per call to a lead (a merge may carry a long history). */
 const FORWARD_CHUNK = 500;
@@ -108,13 +95,14 @@ type Applied = { accepted: number; duplicates: number; activity: Omit<BatchActiv
 export class Profile extends DurableObject<Env> {
   private readonly store = new ProfileStore(this.ctx.storage, () => (this.alarmAt = null));
   private readonly sql = this.store.sql;
-  private readonly outbox = new Outbox(this.sql, {
+  private readonly outbox: Outbox = new Outbox(this.sql, {
     webhook: webhookCourier(this.env, () => ({ profile: this.ctx.id.toString() })),
     export: exportCourier(this.env),
     metrics: metricsCourier(this.env),
     // Kept, not sent: the erasure under way tells the accounts itself, and then deletes it.
     account: accountCourier(this.env, this.ctx.id.toString(), () => (this.leaving ? "the person is being erased" : null)),
   });
+  private readonly stages = new StageChanges(this.store, this.outbox, this.ctx.id.toString());
   /** The alarm as this object last set or read it (undefined: not known yet). */
   private alarmAt: number | null | undefined;
   /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
@@ -226,10 +214,10 @@ export class Profile extends DurableObject<Env> {
         // Engagement restarts from 0 with fresh limits; the replay needs the moment it did.
         recycle(rules.model, row.scoring);
         row.mqlAt = null;
-        this.changeStage(row, ["lead"], rules.model, now, cause, { ...detail, recycledAt: now });
+        this.stages.change(row, ["lead"], rules.model, now, cause, { ...detail, recycledAt: now });
       } else if (item.stage !== row.stage) {
         if (item.stage === "mql" && row.mqlAt === null) row.mqlAt = now;
-        this.changeStage(row, [item.stage], rules.model, now, cause, detail);
+        this.stages.change(row, [item.stage], rules.model, now, cause, detail);
       }
       saveRow(this.sql, row);
     });
@@ -253,7 +241,7 @@ export class Profile extends DurableObject<Env> {
       const cause: Cause = { origin: "rescore", notify, at: now };
       const rules = this.rulesFor(row, site, now, cause);
       // Also when the lead met the restored rules before this rescore reached it; never under a later version's.
-      if (rollback && rules.rulesVersion === site.rulesVersion) this.demote(row, rules.model, now, cause, rollback);
+      if (rollback && rules.rulesVersion === site.rulesVersion) this.stages.demote(row, rules.model, now, cause, rollback);
       saveRow(this.sql, row);
     });
     this.tellAccounts(now);
@@ -393,7 +381,7 @@ export class Profile extends DurableObject<Env> {
       this.sql.exec("DELETE FROM events WHERE claimed = 1 AND id IN (SELECT value FROM json_each(?))", ids);
       this.sql.exec("DELETE FROM visitors WHERE id = ?", visitor);
       this.replay(row, rules.model, now, quietRescore(now));
-      if (row.exportKey !== null) this.queueExport(row, this.exportRecordOf(row, rules.model, now), `export.${visitor}`, now);
+      if (row.exportKey !== null) this.stages.queueExport(row, this.stages.exportRecordOf(row, rules.model, now), `export.${visitor}`, now);
       saveRow(this.sql, row);
     });
     this.store.oldestArrival = undefined;
@@ -410,8 +398,8 @@ export class Profile extends DurableObject<Env> {
   private async announceErasure(site: string, now: number): Promise<void> {
     if (!(await getSite(this.env.SITES, site))?.webhook) return;
     this.store.ensurePersonPart();
-    const id = this.ctx.id.toString();
-    this.outbox.add("webhook", `${id}.erased`, { id: `${id}.erased`, type: "profile.erased", site, at: new Date(now).toISOString(), profile: { profile: id } }, now);
+    const body = erasedWebhook(this.ctx.id.toString(), site, now);
+    this.outbox.add("webhook", body.id, body, now);
     await this.schedule(now);
   }
 
@@ -474,7 +462,7 @@ export class Profile extends DurableObject<Env> {
       this.transaction(() => {
         let changed = settleDecay(this.store.rules!.model, row.scoring, now).length > 0;
         const due = slaDue(row, () => this.store.lastStageChange()?.origin);
-        if (due !== null && due <= now) changed = (this.expire(row, due, now), true);
+        if (due !== null && due <= now) changed = (this.stages.expire(row, due, now), true);
         if (changed) saveRow(this.sql, row);
       });
       this.tellAccounts(now);
@@ -558,7 +546,7 @@ export class Profile extends DurableObject<Env> {
           this.sql.exec("UPDATE events SET scored = ?, points = 0 WHERE lead IS ?", STAFF_CODE, row.lead);
           outOfOrder = true;
         }
-        if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now }, write);
+        if (!outOfOrder) this.stages.advance(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now }, write);
         row.firstSeenAt = Math.min(row.firstSeenAt, event.receivedAt);
         // Known without a query when the object is new, or was read already.
         if (stored === null || this.store.oldestArrival !== undefined) this.store.oldestArrival = Math.min(this.store.oldestArrival ?? Infinity, event.receivedAt);
@@ -654,7 +642,7 @@ export class Profile extends DurableObject<Env> {
       if (r.points !== result.points[i]) this.sql.exec("UPDATE events SET points = ? WHERE seq = ?", result.points[i]!, r.seq);
     });
     row.scoring = result.state;
-    this.advanceStage(row, model, now, cause);
+    this.stages.advance(row, model, now, cause);
   }
 
   /**
@@ -676,107 +664,6 @@ export class Profile extends DurableObject<Env> {
     }
     this.sql.exec("DELETE FROM events WHERE received_at < ? AND (lead IS ? OR forwarded = 1)", before, row.lead);
     this.store.oldestArrival = undefined;
-  }
-
-  /** An MQL sales left untouched past its service level goes back to `lead`, recycled as sales' recycling does. */
-  private expire(row: ProfileRow, due: number, now: number): void {
-    const model = this.store.rules!.model;
-    recycle(model, row.scoring);
-    row.mqlAt = null;
-    this.changeStage(row, ["lead"], model, now, { origin: "expiry", notify: true, at: due }, {
-      reasonCode: "expired", reason: `not touched by sales within ${row.mqlSlaDays} days`, recycledAt: now,
-    });
-  }
-
-  /** Scoring moves the stage forward only; a jump (visitor → mql) records each stage passed. */
-  /** `beforeChange`: what must happen before a change (a batch's events stored: a lead's change reads them). */
-  private advanceStage(row: ProfileRow, model: ScoringModel, now: number, cause: Cause, beforeChange?: () => void): void {
-    const stages = stagesTo(row, model, now);
-    if (!stages.length) return;
-    beforeChange?.();
-    if (stages.at(-1) === "mql") row.mqlAt = now; // wall-clock time it qualified, once per qualification
-    this.changeStage(row, stages, model, now, cause);
-  }
-
-  /** A rollback sends an MQL that only a rescore made back where the restored rules put it (stages.ts). */
-  private demote(row: ProfileRow, model: ScoringModel, now: number, cause: Cause, rollback: Rollback): void {
-    const stage = demotedStage(row, this.store.lastStageChange(), model, now);
-    if (!stage) return;
-    row.mqlAt = null; // no longer qualified: qualifying again is a new qualification
-    const reason = `rules version ${rollback.rolledBack} rolled back to the rules of version ${rollback.restores}`;
-    this.changeStage(row, [stage], model, now, cause, { reasonCode: "rollback", reason });
-  }
-
-  /**
-   * The one place a stage changes: every stage passed is kept, the last one
-   * reached. A lead's change writes, in the same transaction, its export record
-   * (from its first MQL on) and one webhook delivery from the stage left.
-   */
-  private changeStage(
-    row: ProfileRow, stages: Stage[], model: ScoringModel, now: number, cause: Cause, detail?: StageDetail,
-  ): void {
-    const from = row.stage;
-    this.store.ensurePersonPart();
-    let seq = 0;
-    for (const stage of stages) {
-      seq = this.sql.exec<{ seq: number }>(
-        "INSERT INTO stages (stage, at, origin, detail) VALUES (?, ?, ?, ?) RETURNING seq",
-        stage, cause.at, cause.origin, detail ? JSON.stringify(detail) : null,
-      ).one().seq;
-    }
-    row.stage = stages.at(-1)!;
-    if (row.kind !== "lead") return;
-    const id = this.ctx.id.toString();
-    const source = this.store.firstTouch();
-    stages.forEach((stage, i) => {
-      const change: StageChangeRecord = {
-        site: row.site, profile: id, seq: seq - (stages.length - 1 - i), from: i ? stages[i - 1]! : from, to: stage,
-        at: cause.at, origin: cause.origin, firstSeenAt: row.firstSeenAt, mqlAt: row.mqlAt,
-        source: source && sourceOf(source),
-      };
-      this.outbox.add("metrics", `${id}.metrics.${change.seq}`, change, now);
-    });
-    const exported = isQualified(row.stage) || row.exportKey !== null;
-    if (!exported && !cause.notify) return;
-    const record = this.exportRecordOf(row, model, now);
-    if (exported) this.queueExport(row, record, `export.${seq}`, now);
-    // Not known here (undefined) or an expiry, which only the webhook's own list can refuse: decided at delivery.
-    const hears = this.store.webhookStages === undefined || cause.origin === "expiry" || this.store.webhookStages?.includes(row.stage);
-    if (cause.notify && this.store.webhookStages !== null && hears) {
-      const body = {
-        id: `${id}.${seq}`, type: "profile.stage_changed", site: row.site, from, to: row.stage,
-        at: new Date(cause.at).toISOString(), origin: cause.origin, ...(detail?.reasonCode && { reasonCode: detail.reasonCode }),
-        seq, profile: record,
-      };
-      this.outbox.add("webhook", body.id, body, now);
-    }
-  }
-
-  /** Writes the lead's export record anew (its delivery `name`d uniquely), in place of the last. */
-  private queueExport(row: ProfileRow, record: ExportRecord, name: string, now: number): void {
-    const key = exportKey(row.site, now, this.ctx.id.toString());
-    this.outbox.add("export", `${this.ctx.id.toString()}.${name}`, { key, previous: row.exportKey, record }, now);
-    row.exportKey = key;
-  }
-
-  private exportRecordOf(row: ProfileRow, model: ScoringModel, now: number): ExportRecord {
-    const scored = scoreOf(model, row.scoring, now);
-    return exportRecord({
-      profile: this.ctx.id.toString(),
-      traits: row.scoring.traits,
-      score: { fit: scored.fit, engagement: scored.engagement, total: scored.total },
-      explanation: scored.explanation,
-      stage: row.stage,
-      mqlAt: row.mqlAt,
-      firstSeenAt: row.firstSeenAt,
-      firstTouch: this.store.firstTouch(),
-      lastTouch: this.store.firstTouch("DESC"),
-      verified: row.verified,
-      claimed: this.store.claimsOf(row),
-      account: leadAccount(row.scoring.traits, this.store.rules?.internalDomains ?? []),
-      rulesVersion: this.store.rules?.rulesVersion ?? 0,
-      updatedAt: now,
-    });
   }
 
   // --- forwarding to leads -------------------------------------------------
