@@ -60,8 +60,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
-  applyEvent, companyTraits, emptyState, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, replay, scoreOf, settleDecay,
-  DAY_MS, type ProfileEvent, type Scored, type ScoringModel, type ScoringState, type Traits,
+  companyTraits, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, scoreOf, settleDecay, type Scored, type ScoringModel,
 } from "../../../shared/rules";
 import { deleteExport } from "../exports/store";
 import { accountObject } from "../lib/identity";
@@ -75,22 +74,22 @@ import { disenrol, enrol } from "./enrolment";
 import { setMeta } from "./migrate";
 import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
 import { Outbox } from "./outbox";
-import { EVENT_ID, eventOf, STAFF_CODE, insertEvents, saveRow, type EventRow, type NewEvent, type ProfileKind, type ProfileRow } from "./profile-schema";
+import { eventOf, saveRow, type EventRow, type ProfileRow } from "./profile-schema";
 import { stagesTo } from "./stages";
-import { newRow, ProfileStore, rulesOf, type Rules } from "./profile/store";
+import { ProfileStore, rulesOf, type Rules } from "./profile/store";
 import { erasedWebhook, type Cause } from "./profile/messages";
+import { Ingest } from "./profile/ingest";
+import { ProfileScoring } from "./profile/scoring";
 import { quietRescore, StageChanges } from "./profile/stage-changes";
 import { FORWARD_RETRY_MS, nextWake, slaDue } from "./profile/timers";
 import type {
-  Batch, BatchActivity, BatchResult, Feedback, Identity, IncomingEvent, LeadBatch, LeadLinks, LeadPreview, ProfileDetails, ProfileState,
+  Batch, BatchResult, Feedback, LeadBatch, LeadLinks, LeadPreview, ProfileDetails, ProfileState,
   Rollback, ScoringSite, StageAndScore,
 } from "./profile/types";
 
 /** Events forwarded per call to a lead (a merge may carry a long history). */
 const FORWARD_CHUNK = 500;
 const TIMELINE_LIMIT = 1000;
-
-type Applied = { accepted: number; duplicates: number; activity: Omit<BatchActivity, "qualified"> };
 
 export class Profile extends DurableObject<Env> {
   private readonly store = new ProfileStore(this.ctx.storage, () => (this.alarmAt = null));
@@ -103,6 +102,8 @@ export class Profile extends DurableObject<Env> {
     account: accountCourier(this.env, this.ctx.id.toString(), () => (this.leaving ? "the person is being erased" : null)),
   });
   private readonly stages = new StageChanges(this.store, this.outbox, this.ctx.id.toString());
+  private readonly scoring = new ProfileScoring(this.store, this.stages);
+  private readonly ingest = new Ingest(this.store, this.stages, this.scoring, (change) => this.transaction(change));
   /** The alarm as this object last set or read it (undefined: not known yet). */
   private alarmAt: number | null | undefined;
   /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
@@ -124,7 +125,7 @@ export class Profile extends DurableObject<Env> {
     }
     // A new visitor's retention is its cohort's to keep: listed first, its row says so from the start.
     const listed = row === null && (await this.joinCohort(batch.site.id, batch.now, batch.site.retentionDays));
-    const { activity, ...counts } = this.apply("visitor", batch, listed);
+    const { activity, ...counts } = this.ingest.apply("visitor", batch, listed);
     const told = this.tellAccounts(batch.now, batch.edgeOrganization);
     // A shorter retention than the cohort heard: it must hear it, or the visitor keeps its own timer.
     const shortened = row?.inCohort === true && row.retentionDays < retentionDays!;
@@ -171,7 +172,7 @@ export class Profile extends DurableObject<Env> {
   async record(batch: LeadBatch): Promise<BatchResult> {
     const held = this.store.load();
     const listed = held && JSON.stringify(leadSummary(held.scoring.traits));
-    const { activity, ...counts } = this.apply("lead", batch);
+    const { activity, ...counts } = this.ingest.apply("lead", batch);
     this.tellAccounts(batch.now);
     const row = this.store.row!;
     await this.list(row, listed);
@@ -207,7 +208,7 @@ export class Profile extends DurableObject<Env> {
     if (!row || row.site !== site.id) return null;
     const from = row.stage;
     this.transaction(() => {
-      const rules = this.rulesFor(row, site, now, quietRescore(now));
+      const rules = this.scoring.rulesFor(row, site, now, quietRescore(now));
       const detail = { reasonCode: item.reasonCode, reason: item.reason, crmId: item.crmId };
       const cause: Cause = { origin: "feedback", notify: true, at: item.at ?? now };
       if (item.stage === "lead") {
@@ -239,7 +240,7 @@ export class Profile extends DurableObject<Env> {
     const from = row.stage;
     this.transaction(() => {
       const cause: Cause = { origin: "rescore", notify, at: now };
-      const rules = this.rulesFor(row, site, now, cause);
+      const rules = this.scoring.rulesFor(row, site, now, cause);
       // Also when the lead met the restored rules before this rescore reached it; never under a later version's.
       if (rollback && rules.rulesVersion === site.rulesVersion) this.stages.demote(row, rules.model, now, cause, rollback);
       saveRow(this.sql, row);
@@ -380,7 +381,7 @@ export class Profile extends DurableObject<Env> {
     this.transaction(() => {
       this.sql.exec("DELETE FROM events WHERE claimed = 1 AND id IN (SELECT value FROM json_each(?))", ids);
       this.sql.exec("DELETE FROM visitors WHERE id = ?", visitor);
-      this.replay(row, rules.model, now, quietRescore(now));
+      this.scoring.replay(row, rules.model, now, quietRescore(now));
       if (row.exportKey !== null) this.stages.queueExport(row, this.stages.exportRecordOf(row, rules.model, now), `export.${visitor}`, now);
       saveRow(this.sql, row);
     });
@@ -457,7 +458,7 @@ export class Profile extends DurableObject<Env> {
     if (this.store.erased()) return;
     const row = this.store.load();
     if (row) await this.rulesNow(row, now);
-    if (row) this.transaction(() => this.fold(row, now));
+    if (row) this.transaction(() => this.scoring.fold(row, now));
     if (row?.kind === "lead") {
       this.transaction(() => {
         let changed = settleDecay(this.store.rules!.model, row.scoring, now).length > 0;
@@ -487,139 +488,6 @@ export class Profile extends DurableObject<Env> {
   // --- applying events -----------------------------------------------------
 
   /**
-   * Dedupes, stores and scores a batch in one transaction; a visitor also links
-   * identities. `listed`: a new visitor is in its cohort already. Most batches
-   * hold no event stored before, so stored ids are looked up only once an insert
-   * meets one (a resent batch): then the transaction is rolled back and run again.
-   */
-  private apply(kind: ProfileKind, batch: LeadBatch, listed = false): Applied {
-    try {
-      return this.applyOnce(kind, batch, listed, false);
-    } catch (err) {
-      if (!String(err).includes(`UNIQUE constraint failed: ${EVENT_ID}`)) throw err;
-      return this.applyOnce(kind, batch, listed, true);
-    }
-  }
-
-  private applyOnce(kind: ProfileKind, batch: LeadBatch, listed: boolean, lookUpStored: boolean): Applied {
-    if (kind === "lead") this.store.ensurePersonPart();
-    else this.store.ensureSchema();
-    const stored = this.store.load();
-    const row = stored ?? { ...newRow(kind, batch), inCohort: listed };
-    // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
-    row.edgeCountry ??= batch.edgeCountry ?? null;
-    let accepted = 0;
-    let duplicates = 0;
-    let points: Record<string, number> = {};
-    this.transaction(() => {
-      const rules = this.rulesFor(row, batch.site, batch.now, quietRescore(batch.now));
-      // A new profile has no points yet: nothing to compare with.
-      let before = stored === null ? new Map<string, number>() : pointsByRule(rules.model, row.scoring, batch.now);
-      let outOfOrder = false;
-      // A lead marks what a browser that only claimed its email sent (docs/api.md, Trust model).
-      const claimed = kind === "lead" && batch.from?.verified === false;
-      const seen = stored !== null && lookUpStored ? this.store.storedIds(batch.events) : new Set<string>();
-      // The batch's events are stored together, and before anything reads or changes the stored ones.
-      const unwritten: NewEvent[] = [];
-      const write = () => insertEvents(this.sql, unwritten.splice(0));
-      for (const event of batch.events) {
-        if (seen.has(event.id)) {
-          duplicates++;
-          continue;
-        }
-        seen.add(event.id);
-        if (kind === "visitor" && event.identity) {
-          write(); // a first email moves the stored events to the lead
-          if (this.link(row, event.identity)) before = new Map();
-        }
-        // A merge brings a history older than what the lead holds: arrival order needs a replay.
-        outOfOrder ||= event.receivedAt < row.lastSeenAt;
-        const internalBefore = isInternal(row.scoring.traits, rules);
-        const plain = withoutIdentity(event);
-        const marked = claimed ? { ...plain, claimed: true as const } : plain;
-        const kept = marked.scored && internalBefore ? { ...marked, scored: false, notScored: "staff" as const } : marked;
-        const points = outOfOrder ? 0 : applyEvent(rules.model, row.scoring, kept);
-        unwritten.push([kept, points, row.lead]);
-        if (!internalBefore && isInternal(row.scoring.traits, rules)) {
-          // Staff of the site: everything it did is recorded, none of it scored.
-          write();
-          this.sql.exec("UPDATE events SET scored = ?, points = 0 WHERE lead IS ?", STAFF_CODE, row.lead);
-          outOfOrder = true;
-        }
-        if (!outOfOrder) this.stages.advance(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now }, write);
-        row.firstSeenAt = Math.min(row.firstSeenAt, event.receivedAt);
-        // Known without a query when the object is new, or was read already.
-        if (stored === null || this.store.oldestArrival !== undefined) this.store.oldestArrival = Math.min(this.store.oldestArrival ?? Infinity, event.receivedAt);
-        row.lastSeenAt = Math.max(row.lastSeenAt, event.receivedAt);
-        accepted++;
-      }
-      write();
-      if (outOfOrder) this.replay(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now });
-      // Server events are trusted; a visitor's batch as its link is (docs/api.md, Trust model).
-      if (kind === "lead" && (!batch.from || batch.from.verified)) row.verified = true;
-      if (batch.from) {
-        this.sql.exec(
-          `INSERT INTO visitors (id, verified, first_at) VALUES (?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET verified = max(verified, excluded.verified)`,
-          batch.from.visitor, batch.from.verified ? 1 : 0, batch.now,
-        );
-      }
-      saveRow(this.sql, row);
-      const after = pointsByRule(rules.model, row.scoring, batch.now);
-      for (const rule of new Set([...before.keys(), ...after.keys()])) {
-        const change = (after.get(rule) ?? 0) - (before.get(rule) ?? 0);
-        if (change !== 0) points[rule] = change;
-      }
-    });
-    this.store.row = row;
-    return { accepted, duplicates, activity: { firstSeen: stored === null, points } };
-  }
-
-  /**
-   * A visitor gives an email. Its first email merges its whole history into that
-   * lead; another email afterwards means another person at this browser: from
-   * here on it belongs to that lead, its own view starting afresh (answers true).
-   */
-  private link(row: ProfileRow, identity: Identity): boolean {
-    if (identity.lead === row.lead) {
-      row.verified ||= identity.verified;
-      return false;
-    }
-    const anotherPerson = row.lead !== null;
-    if (anotherPerson) {
-      row.scoring = emptyState();
-      row.stage = "visitor";
-      row.mqlAt = null;
-    } else {
-      this.sql.exec("UPDATE events SET lead = ? WHERE lead IS NULL", identity.lead);
-    }
-    row.lead = identity.lead;
-    row.verified = identity.verified;
-    return anotherPerson;
-  }
-
-  /**
-   * The rules to score with: the site's, unless the profile has already seen a
-   * newer version (an isolate's cached config can lag). A newer version than the
-   * events were scored with replays them (a profile without its model in memory
-   * knows that version from its row). A person keeps the model (the person part).
-   */
-  private rulesFor(row: ProfileRow, site: ScoringSite, now: number, cause: Cause): Rules {
-    // What the profile keeps of its site's other settings comes with the rules.
-    this.store.webhookStages = site.webhookStages;
-    row.retentionDays = site.retentionDays;
-    row.mqlSlaDays = site.mqlSlaDays;
-    const current = this.store.rules;
-    if (current && current.rulesVersion >= site.rulesVersion) return current;
-    const rules = (this.store.rules = rulesOf(site));
-    if (this.store.hasPersonPart()) this.store.storeModel(rules);
-    const scoredWith = current?.rulesVersion ?? row.rulesVersion;
-    row.rulesVersion = Math.max(row.rulesVersion, rules.rulesVersion);
-    if (scoredWith && rules.rulesVersion > scoredWith) this.replay(row, rules.model, now, cause);
-    return rules;
-  }
-
-  /**
    * The rules when no caller brings its site: in memory, or kept (a person's), or for an
    * anonymous visitor, which keeps only the version, its site's current ones.
    */
@@ -629,41 +497,10 @@ export class Profile extends DurableObject<Env> {
     if (!site) throw new Error(`profile: the site ${row.site} is gone`);
     const version = row.rulesVersion;
     this.transaction(() => {
-      this.rulesFor(row, scoringSite(site), now, quietRescore(now));
+      this.scoring.rulesFor(row, scoringSite(site), now, quietRescore(now));
       if (row.rulesVersion !== version) saveRow(this.sql, row);
     });
     return this.store.rules!;
-  }
-
-  /** Rescores the current person's events from nothing, in arrival order, rewriting each event's points. */
-  private replay(row: ProfileRow, model: ScoringModel, now: number, cause: Cause): void {
-    const { rows, result } = this.store.replayOf(row, model, now);
-    rows.forEach((r, i) => {
-      if (r.points !== result.points[i]) this.sql.exec("UPDATE events SET points = ? WHERE seq = ?", result.points[i]!, r.seq);
-    });
-    row.scoring = result.state;
-    this.stages.advance(row, model, now, cause);
-  }
-
-  /**
-   * Retention (CONTRACT §7): events older than the site's retentionDays leave. What
-   * they gave stays: the state after them is kept as `folded`, where replays start,
-   * so scores hold and a new rules version rescores what is still kept. Events not
-   * yet forwarded to their lead wait until they are.
-   */
-  private fold(row: ProfileRow, now: number): void {
-    const before = now - row.retentionDays * DAY_MS;
-    const expired = this.sql.exec<EventRow>(
-      "SELECT * FROM events WHERE received_at < ? AND lead IS ? ORDER BY received_at, seq", before, row.lead,
-    ).toArray();
-    if (expired.length) {
-      const from = row.folded;
-      const recycledAt = this.store.recycles().filter((at) => at < before && (!from || at >= from.before));
-      row.folded = { state: replay(this.store.rules!.model, expired.map(eventOf), before, recycledAt, from?.state).state, before };
-      saveRow(this.sql, row);
-    }
-    this.sql.exec("DELETE FROM events WHERE received_at < ? AND (lead IS ? OR forwarded = 1)", before, row.lead);
-    this.store.oldestArrival = undefined;
   }
 
   // --- forwarding to leads -------------------------------------------------
@@ -842,27 +679,9 @@ export class Profile extends DurableObject<Env> {
 
 }
 
-/** Points by rule of a score's explanation (decay included; the floor is no rule). A rule id is data: it may be `constructor`. */
-function pointsByRule(model: ScoringModel, state: ScoringState, now: number): Map<string, number> {
-  const points = new Map<string, number>();
-  for (const line of scoreOf(model, state, now).explanation) {
-    if (line.rule !== "floor") points.set(line.rule, (points.get(line.rule) ?? 0) + line.points);
-  }
-  return points;
-}
 
 function stageAndScore(stage: Stage, { fit, engagement, total, explanation }: Scored): StageAndScore {
   return { stage, score: { fit, engagement, total }, explanation };
 }
 
-/** A profile of the site's own staff (by email domain): recorded, never scored. */
-function isInternal(traits: Traits, rules: Rules): boolean {
-  return traits.emailDomain !== undefined && rules.internalDomains.includes(traits.emailDomain);
-}
 
-/** The event as stored: its identity lives in the visitor's link, not on the event. */
-function withoutIdentity(event: IncomingEvent): ProfileEvent {
-  if (!event.identity) return event;
-  const { identity: _, ...rest } = event;
-  return rest;
-}
