@@ -60,16 +60,14 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import {
-  companyTraits, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, scoreOf, settleDecay, type Scored, type ScoringModel,
+  isQualified, nextDecayAt, recycle, scoreOf, settleDecay, type Scored, type ScoringModel,
 } from "../../../shared/rules";
 import { deleteExport } from "../exports/store";
-import { accountObject } from "../lib/identity";
 import { eraseFromMetrics } from "../metrics";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
 import { leadSummary, registerLead, unregisterLead } from "../sites/leads";
 import { clearFailure, listFailures } from "../webhooks/failed";
-import type { AccountReport, MemberState } from "./account-report";
 import { disenrol, enrol } from "./enrolment";
 import { setMeta } from "./migrate";
 import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
@@ -78,6 +76,7 @@ import { eventOf, saveRow, type EventRow, type ProfileRow } from "./profile-sche
 import { stagesTo } from "./stages";
 import { ProfileStore, rulesOf, type Rules } from "./profile/store";
 import { erasedWebhook, type Cause } from "./profile/messages";
+import { AccountReports } from "./profile/accounts";
 import { Ingest } from "./profile/ingest";
 import { ProfileScoring } from "./profile/scoring";
 import { quietRescore, StageChanges } from "./profile/stage-changes";
@@ -99,17 +98,16 @@ export class Profile extends DurableObject<Env> {
     export: exportCourier(this.env),
     metrics: metricsCourier(this.env),
     // Kept, not sent: the erasure under way tells the accounts itself, and then deletes it.
-    account: accountCourier(this.env, this.ctx.id.toString(), () => (this.leaving ? "the person is being erased" : null)),
+    account: accountCourier(this.env, this.ctx.id.toString(), () => (this.accounts.leaving ? "the person is being erased" : null)),
   });
   private readonly stages = new StageChanges(this.store, this.outbox, this.ctx.id.toString());
   private readonly scoring = new ProfileScoring(this.store, this.stages);
   private readonly ingest = new Ingest(this.store, this.stages, this.scoring, (change) => this.transaction(change));
+  private readonly accounts = new AccountReports(this.store, this.outbox, this.env, this.ctx.id.toString(), (change) => this.transaction(change));
   /** The alarm as this object last set or read it (undefined: not known yet). */
   private alarmAt: number | null | undefined;
   /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
   private forwarding: Promise<unknown> = Promise.resolve();
-  /** An erasure is taking the person out of its accounts: nothing more is told them. */
-  private leaving = false;
 
   // --- a browser's batch (visitor objects) ---------------------------------
 
@@ -126,7 +124,7 @@ export class Profile extends DurableObject<Env> {
     // A new visitor's retention is its cohort's to keep: listed first, its row says so from the start.
     const listed = row === null && (await this.joinCohort(batch.site.id, batch.now, batch.site.retentionDays));
     const { activity, ...counts } = this.ingest.apply("visitor", batch, listed);
-    const told = this.tellAccounts(batch.now, batch.edgeOrganization);
+    const told = this.accounts.tell(batch.now, batch.edgeOrganization);
     // A shorter retention than the cohort heard: it must hear it, or the visitor keeps its own timer.
     const shortened = row?.inCohort === true && row.retentionDays < retentionDays!;
     if (shortened && !(await this.joinCohort(row.site, row.firstSeenAt, row.retentionDays))) {
@@ -173,7 +171,7 @@ export class Profile extends DurableObject<Env> {
     const held = this.store.load();
     const listed = held && JSON.stringify(leadSummary(held.scoring.traits));
     const { activity, ...counts } = this.ingest.apply("lead", batch);
-    this.tellAccounts(batch.now);
+    this.accounts.tell(batch.now);
     const row = this.store.row!;
     await this.list(row, listed);
     await this.schedule(batch.now);
@@ -222,7 +220,7 @@ export class Profile extends DurableObject<Env> {
       }
       saveRow(this.sql, row);
     });
-    this.tellAccounts(now);
+    this.accounts.tell(now);
     await this.schedule(now);
     return { from, to: row.stage };
   }
@@ -245,7 +243,7 @@ export class Profile extends DurableObject<Env> {
       if (rollback && rules.rulesVersion === site.rulesVersion) this.stages.demote(row, rules.model, now, cause, rollback);
       saveRow(this.sql, row);
     });
-    this.tellAccounts(now);
+    this.accounts.tell(now);
     await this.schedule(now);
     return { from, to: row.stage, rulesVersion: this.store.rules!.rulesVersion };
   }
@@ -346,7 +344,7 @@ export class Profile extends DurableObject<Env> {
     const id = this.ctx.id.toString();
     const visitors = this.sql.exec<{ id: string }>("SELECT id FROM visitors").toArray();
     for (const visitor of visitors) await this.env.PROFILES.get(this.env.PROFILES.idFromString(visitor.id)).forget();
-    await this.leaveAccounts(row);
+    await this.accounts.leave(row);
     for (const key of new Set([row.exportKey, ...this.outbox.pendingExportKeys()])) {
       if (key) await deleteExport(this.env.SITES, key);
     }
@@ -387,7 +385,7 @@ export class Profile extends DurableObject<Env> {
     });
     this.store.oldestArrival = undefined;
     await this.list(row, listed); // a name only the claim gave is no longer found
-    this.tellAccounts(now);
+    this.accounts.tell(now);
     await this.schedule(now);
     return null;
   }
@@ -407,7 +405,7 @@ export class Profile extends DurableObject<Env> {
   /** Deletes everything this object holds; a visitor keeps a tombstone so its browser resets. */
   async forget(): Promise<void> {
     const row = this.store.load();
-    if (row) await this.leaveAccounts(row);
+    if (row) await this.accounts.leave(row);
     if (row?.inCohort) {
       await disenrol(this.env, row.site, row.firstSeenAt, this.ctx.id.toString());
     }
@@ -466,7 +464,7 @@ export class Profile extends DurableObject<Env> {
         if (due !== null && due <= now) changed = (this.stages.expire(row, due, now), true);
         if (changed) saveRow(this.sql, row);
       });
-      this.tellAccounts(now);
+      this.accounts.tell(now);
     } else if (row?.lead && this.store.hasUnsentEvents()) {
       await this.forward(this.storedSite(row), now);
     }
@@ -579,69 +577,6 @@ export class Profile extends DurableObject<Env> {
     this.alarmAt = at;
   }
 
-  // --- accounts ------------------------------------------------------------
-
-  /**
-   * Tells the person's accounts (shared/rules/accounts.ts) where it stands: a lead its
-   * business domain's; an anonymous visitor each company network it has been seen
-   * from, from its first point of engagement on. A visitor that gave an email leaves
-   * them: what it does is its lead's now. Only a change is told, through the outbox,
-   * right after the change that caused it (no await between: one commit). Answers
-   * whether it queued anything. A visitor from no company's network costs no query.
-   */
-  private tellAccounts(now: number, organization?: string): boolean {
-    const row = this.store.row;
-    if (!row || !this.store.rules || this.leaving) return false;
-    const joins = row.kind === "lead" ? leadAccount(row.scoring.traits, this.store.rules.internalDomains)
-      : row.lead === null ? organizationAccount(organization) : null;
-    const held = this.store.hasPersonPart()
-      ? this.sql.exec<{ key: string; seq: number; report: string | null }>("SELECT key, seq, report FROM accounts").toArray()
-      : [];
-    const members = held.filter((h) => h.report !== null).map((h) => h.key);
-    if (joins === null && !members.length) return false;
-
-    const { engagement } = scoreOf(this.store.rules.model, row.scoring, now);
-    const wanted = new Set(row.kind === "visitor" && row.lead === null ? members : []);
-    if (joins !== null && (row.kind === "lead" || engagement > 0)) wanted.add(joins);
-    const state: MemberState = { kind: row.kind, stage: row.stage, engagement, traits: companyTraits(row.scoring.traits) };
-    const report = JSON.stringify(state);
-    const told = [
-      ...[...wanted].map((key) => ({ key, report })),
-      ...held.filter((h) => h.report !== null && !wanted.has(h.key)).map((h) => ({ key: h.key, report: null })),
-    ].filter(({ key, report }) => held.find((h) => h.key === key)?.report !== report);
-    if (!told.length) return false;
-
-    this.store.ensurePersonPart();
-    this.transaction(() => {
-      for (const { key, report } of told) {
-        const seq = (held.find((h) => h.key === key)?.seq ?? 0) + 1;
-        this.sql.exec("INSERT OR REPLACE INTO accounts (key, seq, report) VALUES (?, ?, ?)", key, seq, report);
-        const payload: AccountReport = { site: row.site, account: key, seq, member: report === null ? null : state };
-        this.outbox.add("account", `${this.ctx.id.toString()}.account.${seq}.${key}`, payload, now);
-      }
-    });
-    return true;
-  }
-
-  /**
-   * Erasure takes the person out of every account it told anything, before its data
-   * goes (a failure fails the erasure, which can then be asked again). A report under
-   * way lands first; nothing more is told meanwhile.
-   */
-  private async leaveAccounts(row: ProfileRow): Promise<void> {
-    if (!this.store.hasPersonPart()) return;
-    const keys = this.sql.exec<{ key: string }>("SELECT key FROM accounts").toArray().map((r) => r.key);
-    if (!keys.length) return;
-    this.leaving = true;
-    try {
-      await this.outbox.settled();
-      for (const key of keys) await accountObject(this.env, row.site, key).erase(row.site, key, this.ctx.id.toString());
-    } catch (err) {
-      this.leaving = false;
-      throw err;
-    }
-  }
-
   // --- delivering the outbox ---------------------------------------------
 
   /** Delivers what is due, after any delivery under way. */
@@ -674,7 +609,7 @@ export class Profile extends DurableObject<Env> {
   private reset(): void {
     this.store.forget();
     this.alarmAt = undefined;
-    this.leaving = false;
+    this.accounts.leaving = false;
   }
 
 }
