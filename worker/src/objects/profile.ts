@@ -72,22 +72,21 @@ import { disenrol, enrol } from "./enrolment";
 import { setMeta } from "./migrate";
 import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
 import { Outbox } from "./outbox";
-import { eventOf, saveRow, type EventRow, type ProfileRow } from "./profile-schema";
+import { saveRow, type EventRow, type ProfileRow } from "./profile-schema";
 import { stagesTo } from "./stages";
 import { ProfileStore, rulesOf, type Rules } from "./profile/store";
 import { erasedWebhook, type Cause } from "./profile/messages";
 import { AccountReports } from "./profile/accounts";
+import { Forwarding } from "./profile/forwarding";
 import { Ingest } from "./profile/ingest";
 import { ProfileScoring } from "./profile/scoring";
 import { quietRescore, StageChanges } from "./profile/stage-changes";
-import { FORWARD_RETRY_MS, nextWake, slaDue } from "./profile/timers";
+import { nextWake, slaDue } from "./profile/timers";
 import type {
   Batch, BatchResult, Feedback, LeadBatch, LeadLinks, LeadPreview, ProfileDetails, ProfileState,
   Rollback, ScoringSite, StageAndScore,
 } from "./profile/types";
 
-/** Events forwarded per call to a lead (a merge may carry a long history). */
-const FORWARD_CHUNK = 500;
 const TIMELINE_LIMIT = 1000;
 
 export class Profile extends DurableObject<Env> {
@@ -104,10 +103,9 @@ export class Profile extends DurableObject<Env> {
   private readonly scoring = new ProfileScoring(this.store, this.stages);
   private readonly ingest = new Ingest(this.store, this.stages, this.scoring, (change) => this.transaction(change));
   private readonly accounts = new AccountReports(this.store, this.outbox, this.env, this.ctx.id.toString(), (change) => this.transaction(change));
+  private readonly forwarding = new Forwarding(this.store, this.env, this.ctx.id.toString(), (at) => this.setAlarm(at));
   /** The alarm as this object last set or read it (undefined: not known yet). */
   private alarmAt: number | null | undefined;
-  /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
-  private forwarding: Promise<unknown> = Promise.resolve();
 
   // --- a browser's batch (visitor objects) ---------------------------------
 
@@ -137,7 +135,7 @@ export class Profile extends DurableObject<Env> {
     const claimed = this.store.row!.lead !== null && !this.store.row!.verified;
     // A visitor not listed keeps its own timers: its retention's too, which new events may need.
     if (claimed || !this.store.row!.inCohort || activity.firstSeen || told || shortened) await this.schedule(batch.now);
-    const forwarded = this.forward(batch.site, batch.now);
+    const forwarded = this.forwarding.forward(batch.site, batch.now);
     // Once the lead has them, the retry is no longer due.
     if (claimed) this.ctx.waitUntil(forwarded.then(() => (this.store.erased() ? undefined : this.schedule(batch.now))));
     const leadState = claimed ? null : await forwarded;
@@ -149,7 +147,7 @@ export class Profile extends DurableObject<Env> {
 
   /** The person's stage once the forwards under way are done, for the metrics of a batch answered before them. */
   async qualifiedAfterForward(now: number): Promise<boolean> {
-    await this.forwarding;
+    await this.forwarding.settled();
     const row = this.store.erased() ? null : this.store.load();
     if (!row) return false;
     const lead = row.lead ? await this.env.PROFILES.getByName(row.lead).state(now) : null;
@@ -331,7 +329,7 @@ export class Profile extends DurableObject<Env> {
     const row = this.store.load();
     if (!row || row.site !== site) return null;
     if (row.kind === "visitor") {
-      await this.forwarding; // a claimed browser's last batch may be on its way to the lead still
+      await this.forwarding.settled(); // a claimed browser's last batch may be on its way to the lead still
       const lead = row.lead ? this.env.PROFILES.getByName(row.lead) : null;
       const sent = () => this.sql.exec<{ id: string }>("SELECT id FROM events WHERE lead = ?", row.lead).toArray().map((e) => e.id);
       const erased = !lead ? null
@@ -466,7 +464,7 @@ export class Profile extends DurableObject<Env> {
       });
       this.accounts.tell(now);
     } else if (row?.lead && this.store.hasUnsentEvents()) {
-      await this.forward(this.storedSite(row), now);
+      await this.forwarding.forward(this.storedSite(row), now);
     }
     if (this.store.hasPersonPart()) await this.deliver(now);
     await this.schedule(now);
@@ -499,46 +497,6 @@ export class Profile extends DurableObject<Env> {
       if (row.rulesVersion !== version) saveRow(this.sql, row);
     });
     return this.store.rules!;
-  }
-
-  // --- forwarding to leads -------------------------------------------------
-
-  /**
-   * Sends the visitor's unsent events to their leads, after any forward already
-   * under way; answers the current lead's state. A failure leaves them unsent for
-   * the alarm to retry (and the next batch): the lead dedupes what it already has.
-   */
-  private forward(site: ScoringSite, now: number): Promise<ProfileState | null> {
-    const run = this.forwarding.then(() => this.sendUnsentEvents(site, now));
-    this.forwarding = run.catch(() => undefined);
-    return run.catch(async (err) => {
-      console.error(`profile: forwarding to a lead failed, retrying later: ${err}`);
-      if (!this.store.erased()) await this.setAlarm(Date.now() + FORWARD_RETRY_MS);
-      return null;
-    });
-  }
-
-  private async sendUnsentEvents(site: ScoringSite, now: number): Promise<ProfileState | null> {
-    let state: ProfileState | null = null;
-    for (;;) {
-      const row = this.store.erased() ? null : this.store.load();
-      if (!row?.lead) return state;
-      const unsent = this.sql.exec<EventRow>(
-        "SELECT * FROM events WHERE lead IS NOT NULL AND forwarded = 0 ORDER BY seq LIMIT ?", FORWARD_CHUNK,
-      ).toArray();
-      if (!unsent.length) return state;
-      // Only events bound for the same lead, in order: the next lead waits its turn.
-      const lead = unsent[0]!.lead!;
-      const other = unsent.findIndex((e) => e.lead !== lead);
-      const events = other === -1 ? unsent : unsent.slice(0, other);
-      const result = await this.env.PROFILES.getByName(lead).record({
-        site, now, events: events.map(eventOf), edgeCountry: row.edgeCountry ?? undefined,
-        from: { visitor: this.ctx.id.toString(), verified: row.verified && lead === row.lead },
-      });
-      if (this.store.erased()) return null;
-      this.sql.exec("UPDATE events SET forwarded = 1 WHERE lead = ? AND forwarded = 0 AND seq <= ?", lead, events.at(-1)!.seq);
-      if (lead === row.lead) state = result.state;
-    }
   }
 
   /** What a browser may see: a verified browser its lead, any other its own state. */
