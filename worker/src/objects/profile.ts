@@ -59,9 +59,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
-import {
-  isQualified, nextDecayAt, recycle, scoreOf, settleDecay, type Scored, type ScoringModel,
-} from "../../../shared/rules";
+import { isQualified, nextDecayAt, recycle, settleDecay, type ScoringModel } from "../../../shared/rules";
 import { deleteExport } from "../exports/store";
 import { eraseFromMetrics } from "../metrics";
 import { scoringSite } from "../sites/config";
@@ -72,22 +70,20 @@ import { disenrol, enrol } from "./enrolment";
 import { setMeta } from "./migrate";
 import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
 import { Outbox } from "./outbox";
-import { saveRow, type EventRow, type ProfileRow } from "./profile-schema";
-import { stagesTo } from "./stages";
+import { saveRow, type ProfileRow } from "./profile-schema";
 import { ProfileStore, rulesOf, type Rules } from "./profile/store";
 import { erasedWebhook, type Cause } from "./profile/messages";
 import { AccountReports } from "./profile/accounts";
 import { Forwarding } from "./profile/forwarding";
 import { Ingest } from "./profile/ingest";
+import { detailsOf, linksOf, previewOf, stateOf } from "./profile/views";
 import { ProfileScoring } from "./profile/scoring";
 import { quietRescore, StageChanges } from "./profile/stage-changes";
 import { nextWake, slaDue } from "./profile/timers";
 import type {
   Batch, BatchResult, Feedback, LeadBatch, LeadLinks, LeadPreview, ProfileDetails, ProfileState,
-  Rollback, ScoringSite, StageAndScore,
+  Rollback, ScoringSite,
 } from "./profile/types";
-
-const TIMELINE_LIMIT = 1000;
 
 export class Profile extends DurableObject<Env> {
   private readonly store = new ProfileStore(this.ctx.storage, () => (this.alarmAt = null));
@@ -173,7 +169,7 @@ export class Profile extends DurableObject<Env> {
     const row = this.store.row!;
     await this.list(row, listed);
     await this.schedule(batch.now);
-    const state = this.stateOf(row, batch.now);
+    const state = stateOf(this.ctx.id.toString(), row, this.store.rules!, batch.now);
     return { state, ...counts, activity: { ...activity, qualified: isQualified(state.stage) }, profileId: this.ctx.id.toString() };
   }
 
@@ -195,7 +191,7 @@ export class Profile extends DurableObject<Env> {
   /** Own state now, or null for a profile that holds nothing. */
   state(now: number): ProfileState | null {
     const row = this.store.load();
-    return row ? this.stateOf(row, now) : null;
+    return row ? stateOf(this.ctx.id.toString(), row, this.store.rules!, now) : null;
   }
 
   /** Moves the stage where sales say (anywhere); `lead` recycles the profile to nurture. */
@@ -254,13 +250,7 @@ export class Profile extends DurableObject<Env> {
   preview(site: string, model: ScoringModel, now: number): LeadPreview | null {
     const row = this.store.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
-    const { result } = this.store.replayOf(row, model, now);
-    const stage = stagesTo({ ...row, scoring: result.state }, model, now).at(-1) ?? row.stage;
-    return {
-      profile: this.ctx.id.toString(),
-      before: stageAndScore(row.stage, scoreOf(this.store.rules!.model, row.scoring, now)),
-      after: stageAndScore(stage, result.scored),
-    };
+    return previewOf(this.store, this.ctx.id.toString(), row, this.store.rules!, model, now);
   }
 
   /** The profile as the profile API shows it, or null when it holds nothing of `site`. */
@@ -268,39 +258,7 @@ export class Profile extends DurableObject<Env> {
     const row = this.store.load();
     if (!row || row.site !== site) return null;
     await this.rulesNow(row, now);
-    const scored = scoreOf(this.store.rules!.model, row.scoring, now);
-    const events = this.sql.exec<EventRow>(
-      "SELECT * FROM events WHERE lead IS ? ORDER BY received_at DESC, seq DESC LIMIT ?", row.lead, TIMELINE_LIMIT + 1,
-    ).toArray();
-    // Why an event gave nothing is what a replay of the person's events says (shared/rules/score.ts).
-    const replayed = this.store.replayOf(row, this.store.rules!.model, now);
-    const reasons = new Map(replayed.rows.map((r, i) => [r.id, replayed.result.reasons[i]]));
-    const visitors = row.kind === "lead"
-      ? this.sql.exec<{ count: number; verified: number }>("SELECT count(*) AS count, coalesce(max(verified), 0) AS verified FROM visitors").one()
-      : undefined;
-    return {
-      id: this.ctx.id.toString(),
-      kind: row.kind,
-      site: row.site,
-      stage: row.stage,
-      traits: row.scoring.traits,
-      score: { fit: scored.fit, engagement: scored.engagement, total: scored.total },
-      explanation: scored.explanation,
-      stages: this.store.stageHistory(),
-      timeline: events.slice(0, TIMELINE_LIMIT).reverse().map((e) => ({
-        id: e.id, type: e.type, ts: e.ts, receivedAt: e.received_at, points: e.points, scored: e.scored === 1,
-        ...(e.points === 0 && reasons.get(e.id) && { reason: reasons.get(e.id)! }),
-        ...(e.url !== null && { url: e.url }),
-        ...(e.name !== null && { name: e.name }),
-        ...(e.claimed === 1 && { claimed: true as const }),
-      })),
-      timelineTruncated: events.length > TIMELINE_LIMIT,
-      rulesVersion: this.store.rules!.rulesVersion,
-      firstSeenAt: row.firstSeenAt,
-      lastSeenAt: row.lastSeenAt,
-      mqlAt: row.mqlAt,
-      ...(visitors && { visitors: { count: visitors.count, verified: visitors.verified === 1 }, verified: row.verified, ...this.store.claimsOf(row) }),
-    };
+    return detailsOf(this.store, this.ctx.id.toString(), row, this.store.rules!, now);
   }
 
   /**
@@ -311,9 +269,7 @@ export class Profile extends DurableObject<Env> {
   links(site: string): LeadLinks | null {
     const row = this.store.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
-    const visitors = this.sql.exec<{ id: string; verified: number; first_at: number }>("SELECT id, verified, first_at FROM visitors ORDER BY first_at")
-      .toArray().map((v) => ({ id: v.id, verified: v.verified === 1, firstAt: v.first_at }));
-    return { visitors, exported: row.exportKey !== null, webhooks: this.outbox.waiting("webhook") };
+    return linksOf(this.store, row, this.outbox.waiting("webhook"));
   }
 
   /**
@@ -512,7 +468,7 @@ export class Profile extends DurableObject<Env> {
         console.error(`profile: lead unavailable, answering the visitor's own state: ${err}`);
       }
     }
-    return this.stateOf(row, now);
+    return stateOf(this.ctx.id.toString(), row, this.store.rules!, now);
   }
 
   /** One alarm serves every timer: a lead's next inactivity loss and deliveries, a visitor's forward retry. */
@@ -544,11 +500,6 @@ export class Profile extends DurableObject<Env> {
 
   // --- storage -------------------------------------------------------------
 
-  private stateOf(row: ProfileRow, now: number): ProfileState {
-    const { fit, engagement, total } = scoreOf(this.store.rules!.model, row.scoring, now);
-    return { profile: this.ctx.id.toString(), stage: row.stage, score: { fit, engagement, total } };
-  }
-
   /** The site as the profile last scored with it: enough to forward its unsent events. */
   private storedSite(row: ProfileRow): ScoringSite {
     return { id: row.site, ...this.store.rules!, webhookStages: undefined, retentionDays: row.retentionDays, mqlSlaDays: row.mqlSlaDays };
@@ -573,8 +524,5 @@ export class Profile extends DurableObject<Env> {
 }
 
 
-function stageAndScore(stage: Stage, { fit, engagement, total, explanation }: Scored): StageAndScore {
-  return { stage, score: { fit, engagement, total }, explanation };
-}
 
 
