@@ -60,20 +60,20 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
 import { isQualified, nextDecayAt, recycle, settleDecay, type ScoringModel } from "../../../shared/rules";
-import { deleteExport } from "../exports/store";
 import { eraseFromMetrics } from "../metrics";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
-import { leadSummary, registerLead, unregisterLead } from "../sites/leads";
-import { clearFailure, listFailures } from "../webhooks/failed";
+import { leadSummary, registerLead } from "../sites/leads";
+import { clearFailure } from "../webhooks/failed";
 import { disenrol, enrol } from "./enrolment";
 import { setMeta } from "./migrate";
 import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
 import { Outbox } from "./outbox";
 import { saveRow, type ProfileRow } from "./profile-schema";
-import { ProfileStore, rulesOf, type Rules } from "./profile/store";
+import { ProfileStore, rulesOf } from "./profile/store";
 import { erasedWebhook, type Cause } from "./profile/messages";
 import { AccountReports } from "./profile/accounts";
+import { eraseAtLead, eraseLeadElsewhere } from "./profile/erasure";
 import { Forwarding } from "./profile/forwarding";
 import { Ingest } from "./profile/ingest";
 import { detailsOf, linksOf, previewOf, stateOf } from "./profile/views";
@@ -96,7 +96,7 @@ export class Profile extends DurableObject<Env> {
     account: accountCourier(this.env, this.ctx.id.toString(), () => (this.accounts.leaving ? "the person is being erased" : null)),
   });
   private readonly stages = new StageChanges(this.store, this.outbox, this.ctx.id.toString());
-  private readonly scoring = new ProfileScoring(this.store, this.stages);
+  private readonly scoring = new ProfileScoring(this.store, this.stages, this.env.SITES, (change) => this.transaction(change));
   private readonly ingest = new Ingest(this.store, this.stages, this.scoring, (change) => this.transaction(change));
   private readonly accounts = new AccountReports(this.store, this.outbox, this.env, this.ctx.id.toString(), (change) => this.transaction(change));
   private readonly forwarding = new Forwarding(this.store, this.env, this.ctx.id.toString(), (at) => this.setAlarm(at));
@@ -135,7 +135,7 @@ export class Profile extends DurableObject<Env> {
     // Once the lead has them, the retry is no longer due.
     if (claimed) this.ctx.waitUntil(forwarded.then(() => (this.store.erased() ? undefined : this.schedule(batch.now))));
     const leadState = claimed ? null : await forwarded;
-    const state = await this.shown(batch.now, leadState);
+    const state = await this.forwarding.shown(batch.now, leadState);
     // The person's stage: its lead's, or its own.
     const qualified = claimed ? null : isQualified(leadState?.stage ?? this.store.row!.stage);
     return { state, ...counts, activity: { ...activity, qualified }, profileId: this.ctx.id.toString() };
@@ -154,8 +154,8 @@ export class Profile extends DurableObject<Env> {
   async seen(now: number): Promise<{ state: ProfileState | null; reset?: true }> {
     if (this.store.erased()) return { state: null, reset: true };
     const row = this.store.load();
-    if (row) await this.rulesNow(row, now);
-    return { state: await this.shown(now, null) };
+    if (row) await this.scoring.rulesNow(row, now);
+    return { state: await this.forwarding.shown(now, null) };
   }
 
   // --- a lead's events -----------------------------------------------------
@@ -257,7 +257,7 @@ export class Profile extends DurableObject<Env> {
   async details(site: string, now: number): Promise<ProfileDetails | null> {
     const row = this.store.load();
     if (!row || row.site !== site) return null;
-    await this.rulesNow(row, now);
+    await this.scoring.rulesNow(row, now);
     return detailsOf(this.store, this.ctx.id.toString(), row, this.store.rules!, now);
   }
 
@@ -286,25 +286,17 @@ export class Profile extends DurableObject<Env> {
     if (!row || row.site !== site) return null;
     if (row.kind === "visitor") {
       await this.forwarding.settled(); // a claimed browser's last batch may be on its way to the lead still
-      const lead = row.lead ? this.env.PROFILES.getByName(row.lead) : null;
       const sent = () => this.sql.exec<{ id: string }>("SELECT id FROM events WHERE lead = ?", row.lead).toArray().map((e) => e.id);
-      const erased = !lead ? null
-        : row.verified ? await lead.erase(site)
-        : await lead.withdraw(site, this.ctx.id.toString(), sent(), Date.now());
+      const erased = await eraseAtLead(this.env, site, this.ctx.id.toString(), row, sent);
       if (!erased) await eraseFromMetrics(this.env, site, [this.ctx.id.toString()]);
       await this.forget(); // also when the lead was already gone
       return erased ?? { lead: null };
     }
     const id = this.ctx.id.toString();
-    const visitors = this.sql.exec<{ id: string }>("SELECT id FROM visitors").toArray();
-    for (const visitor of visitors) await this.env.PROFILES.get(this.env.PROFILES.idFromString(visitor.id)).forget();
-    await this.accounts.leave(row);
-    for (const key of new Set([row.exportKey, ...this.outbox.pendingExportKeys()])) {
-      if (key) await deleteExport(this.env.SITES, key);
-    }
-    for (const failure of await listFailures(this.env.SITES, row.site, id)) await clearFailure(this.env.SITES, row.site, failure.id);
-    await eraseFromMetrics(this.env, row.site, [id, ...visitors.map((v) => v.id)]);
-    await unregisterLead(this.env.SITES, row.site, id);
+    const visitors = this.sql.exec<{ id: string }>("SELECT id FROM visitors").toArray().map((v) => v.id);
+    await eraseLeadElsewhere(
+      this.env, row.site, id, visitors, () => this.accounts.leave(row), () => [row.exportKey, ...this.outbox.pendingExportKeys()],
+    );
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.reset();
@@ -328,7 +320,7 @@ export class Profile extends DurableObject<Env> {
       "SELECT count(*) AS n FROM events WHERE NOT (claimed = 1 AND id IN (SELECT value FROM json_each(?)))", ids,
     ).one().n;
     if (link?.verified === 1 || (kept === 0 && row.folded === null)) return (await this.erase(site)) as { lead: string };
-    const rules = await this.rulesNow(row, now);
+    const rules = await this.scoring.rulesNow(row, now);
     const listed = JSON.stringify(leadSummary(row.scoring.traits));
     this.transaction(() => {
       this.sql.exec("DELETE FROM events WHERE claimed = 1 AND id IN (SELECT value FROM json_each(?))", ids);
@@ -409,7 +401,7 @@ export class Profile extends DurableObject<Env> {
   async wake(now: number): Promise<void> {
     if (this.store.erased()) return;
     const row = this.store.load();
-    if (row) await this.rulesNow(row, now);
+    if (row) await this.scoring.rulesNow(row, now);
     if (row) this.transaction(() => this.scoring.fold(row, now));
     if (row?.kind === "lead") {
       this.transaction(() => {
@@ -438,38 +430,6 @@ export class Profile extends DurableObject<Env> {
   }
 
   // --- applying events -----------------------------------------------------
-
-  /**
-   * The rules when no caller brings its site: in memory, or kept (a person's), or for an
-   * anonymous visitor, which keeps only the version, its site's current ones.
-   */
-  private async rulesNow(row: ProfileRow, now: number): Promise<Rules> {
-    if (this.store.rules) return this.store.rules;
-    const site = await getSite(this.env.SITES, row.site);
-    if (!site) throw new Error(`profile: the site ${row.site} is gone`);
-    const version = row.rulesVersion;
-    this.transaction(() => {
-      this.scoring.rulesFor(row, scoringSite(site), now, quietRescore(now));
-      if (row.rulesVersion !== version) saveRow(this.sql, row);
-    });
-    return this.store.rules!;
-  }
-
-  /** What a browser may see: a verified browser its lead, any other its own state. */
-  private async shown(now: number, leadState: ProfileState | null): Promise<ProfileState | null> {
-    const row = this.store.load();
-    if (!row) return null;
-    if (row.lead && row.verified) {
-      if (leadState) return leadState;
-      try {
-        const lead = await this.env.PROFILES.getByName(row.lead).state(now);
-        if (lead) return lead;
-      } catch (err) {
-        console.error(`profile: lead unavailable, answering the visitor's own state: ${err}`);
-      }
-    }
-    return stateOf(this.ctx.id.toString(), row, this.store.rules!, now);
-  }
 
   /** One alarm serves every timer: a lead's next inactivity loss and deliveries, a visitor's forward retry. */
   private async schedule(now: number): Promise<void> {

@@ -6,6 +6,7 @@
 import { eventOf, type EventRow } from "../profile-schema";
 import { FORWARD_RETRY_MS } from "./timers";
 import type { ProfileStore } from "./store";
+import { stateOf } from "./views";
 import type { ProfileState, ScoringSite } from "./types";
 
 /** Events forwarded per call to a lead (a merge may carry a long history). */
@@ -39,6 +40,22 @@ export class Forwarding {
       if (!this.store.erased()) await this.retryAt(Date.now() + FORWARD_RETRY_MS);
       return null;
     });
+  }
+
+  /** What a browser may see: a verified browser its lead, any other its own state. */
+  async shown(now: number, leadState: ProfileState | null): Promise<ProfileState | null> {
+    const row = this.store.load();
+    if (!row) return null;
+    if (row.lead && row.verified) {
+      if (leadState) return leadState;
+      try {
+        const lead = await this.env.PROFILES.getByName(row.lead).state(now);
+        if (lead) return lead;
+      } catch (err) {
+        console.error(`profile: lead unavailable, answering the visitor's own state: ${err}`);
+      }
+    }
+    return stateOf(this.visitor, row, this.store.rules!, now);
   }
 
   private async sendUnsentEvents(site: ScoringSite, now: number): Promise<ProfileState | null> {

@@ -5,12 +5,18 @@
 import { DAY_MS, replay, type ScoringModel } from "../../../../shared/rules";
 import { eventOf, saveRow, type EventRow, type ProfileRow } from "../profile-schema";
 import type { Cause } from "./messages";
-import type { StageChanges } from "./stage-changes";
+import { scoringSite } from "../../sites/config";
+import { getSite } from "../../sites/store";
+import { quietRescore, type StageChanges } from "./stage-changes";
 import { rulesOf, type ProfileStore, type Rules } from "./store";
 import type { ScoringSite } from "./types";
 
 export class ProfileScoring {
-  constructor(private readonly store: ProfileStore, private readonly stages: StageChanges) {}
+  /** `sites`: the SITES namespace; `transaction`: the object's, which forgets its in-memory copy when a change fails. */
+  constructor(
+    private readonly store: ProfileStore, private readonly stages: StageChanges, private readonly sites: KVNamespace,
+    private readonly transaction: (change: () => void) => void,
+  ) {}
 
   /**
    * The rules to score with: the site's, unless the profile has already seen a
@@ -31,6 +37,22 @@ export class ProfileScoring {
     row.rulesVersion = Math.max(row.rulesVersion, rules.rulesVersion);
     if (scoredWith && rules.rulesVersion > scoredWith) this.replay(row, rules.model, now, cause);
     return rules;
+  }
+
+  /**
+   * The rules when no caller brings its site: in memory, or kept (a person's), or for an
+   * anonymous visitor, which keeps only the version, its site's current ones.
+   */
+  async rulesNow(row: ProfileRow, now: number): Promise<Rules> {
+    if (this.store.rules) return this.store.rules;
+    const site = await getSite(this.sites, row.site);
+    if (!site) throw new Error(`profile: the site ${row.site} is gone`);
+    const version = row.rulesVersion;
+    this.transaction(() => {
+      this.rulesFor(row, scoringSite(site), now, quietRescore(now));
+      if (row.rulesVersion !== version) saveRow(this.store.sql, row);
+    });
+    return this.store.rules!;
   }
 
   /** Rescores the current person's events from nothing, in arrival order, rewriting each event's points. */
