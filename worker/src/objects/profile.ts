@@ -56,6 +56,13 @@
  * State changes go through `collect` (a browser's batch), `record` (a lead's
  * events), `feedback`, `rescore`, `wake` (the alarm), `erase` and `withdraw` (a
  * claimed visitor's erasure, at its lead).
+ *
+ * This class holds the RPC surface and the transaction boundaries; its parts, in
+ * objects/profile/: store.ts (schema, row, rules), ingest.ts (dedupe, store, score,
+ * link identity), scoring.ts (rules versions, replay, retention), stage-changes.ts
+ * (advance, demote, expire) with messages.ts (what they send), forwarding.ts (visitor
+ * → lead), accounts.ts (reports to accounts), listing.ts (registry, cohort),
+ * erasure.ts, timers.ts (nextWake), views.ts, types.ts (what the RPC methods take).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Stage } from "../../../shared/events";
@@ -63,9 +70,9 @@ import { isQualified, nextDecayAt, recycle, settleDecay, type ScoringModel } fro
 import { eraseFromMetrics } from "../metrics";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
-import { leadSummary, registerLead } from "../sites/leads";
+import { leadSummary } from "../sites/leads";
 import { clearFailure } from "../webhooks/failed";
-import { disenrol, enrol } from "./enrolment";
+import { disenrol } from "./enrolment";
 import { setMeta } from "./migrate";
 import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
 import { Outbox } from "./outbox";
@@ -76,6 +83,7 @@ import { AccountReports } from "./profile/accounts";
 import { eraseAtLead, eraseLeadElsewhere } from "./profile/erasure";
 import { Forwarding } from "./profile/forwarding";
 import { Ingest } from "./profile/ingest";
+import { joinCohort, listLead } from "./profile/listing";
 import { detailsOf, linksOf, previewOf, stateOf } from "./profile/views";
 import { ProfileScoring } from "./profile/scoring";
 import { quietRescore, StageChanges } from "./profile/stage-changes";
@@ -116,12 +124,12 @@ export class Profile extends DurableObject<Env> {
       if (site) batch = { ...batch, site: { ...batch.site, ...rulesOf(scoringSite(site)) } };
     }
     // A new visitor's retention is its cohort's to keep: listed first, its row says so from the start.
-    const listed = row === null && (await this.joinCohort(batch.site.id, batch.now, batch.site.retentionDays));
+    const listed = row === null && (await joinCohort(this.env, batch.site.id, batch.now, { profile: this.ctx.id.toString(), retentionDays: batch.site.retentionDays }));
     const { activity, ...counts } = this.ingest.apply("visitor", batch, listed);
     const told = this.accounts.tell(batch.now, batch.edgeOrganization);
     // A shorter retention than the cohort heard: it must hear it, or the visitor keeps its own timer.
     const shortened = row?.inCohort === true && row.retentionDays < retentionDays!;
-    if (shortened && !(await this.joinCohort(row.site, row.firstSeenAt, row.retentionDays))) {
+    if (shortened && !(await joinCohort(this.env, row.site, row.firstSeenAt, { profile: this.ctx.id.toString(), retentionDays: row.retentionDays }))) {
       row.inCohort = false;
       this.transaction(() => saveRow(this.sql, row));
     }
@@ -167,23 +175,10 @@ export class Profile extends DurableObject<Env> {
     const { activity, ...counts } = this.ingest.apply("lead", batch);
     this.accounts.tell(batch.now);
     const row = this.store.row!;
-    await this.list(row, listed);
+    await listLead(this.env.SITES, this.sql, this.ctx.id.toString(), row, listed);
     await this.schedule(batch.now);
     const state = stateOf(this.ctx.id.toString(), row, this.store.rules!, batch.now);
     return { state, ...counts, activity: { ...activity, qualified: isQualified(state.stage) }, profileId: this.ctx.id.toString() };
-  }
-
-  /**
-   * Lists the lead in its site's registry, with the summary it is found by: once when it
-   * is new, and again when that summary changed from `listed` (as it stood before).
-   */
-  private async list(row: ProfileRow, listed: string | null): Promise<void> {
-    const summary = leadSummary(row.scoring.traits);
-    if (row.inRegistry && JSON.stringify(summary) === listed) return;
-    await registerLead(this.env.SITES, row.site, this.ctx.id.toString(), summary);
-    if (row.inRegistry) return;
-    row.inRegistry = true;
-    saveRow(this.sql, row);
   }
 
   // --- sales and operations ------------------------------------------------
@@ -330,7 +325,7 @@ export class Profile extends DurableObject<Env> {
       saveRow(this.sql, row);
     });
     this.store.oldestArrival = undefined;
-    await this.list(row, listed); // a name only the claim gave is no longer found
+    await listLead(this.env.SITES, this.sql, this.ctx.id.toString(), row, listed); // a name only the claim gave is no longer found
     this.accounts.tell(now);
     await this.schedule(now);
     return null;
@@ -363,21 +358,6 @@ export class Profile extends DurableObject<Env> {
   }
 
   // --- timers --------------------------------------------------------------
-
-  /**
-   * Lists the visitor in its cohort (objects/cohort.ts), which keeps its retention
-   * while it is listed (`inCohort`); false when that failed (logged): then it
-   * keeps its own timer.
-   */
-  private async joinCohort(site: string, firstSeenAt: number, retentionDays: number): Promise<boolean> {
-    try {
-      await enrol(this.env, site, firstSeenAt, { profile: this.ctx.id.toString(), retentionDays });
-      return true;
-    } catch (err) {
-      console.error(`profile: not listed in its cohort, keeps its own retention timer: ${err}`);
-      return false;
-    }
-  }
 
   /** Its cohort's time has come: what is past retention goes, and the visitor keeps its own timer from now on. */
   async leaveCohort(now: number): Promise<void> {
