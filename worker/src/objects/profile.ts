@@ -409,8 +409,6 @@ export class Profile extends DurableObject<Env> {
     return !this.sql.exec("SELECT 1 FROM outbox WHERE id = ?", id).toArray().length;
   }
 
-  // --- applying events -----------------------------------------------------
-
   /** One alarm serves every timer: a lead's next inactivity loss and deliveries, a visitor's forward retry. */
   private async schedule(now: number): Promise<void> {
     const row = this.store.load();
@@ -438,7 +436,7 @@ export class Profile extends DurableObject<Env> {
     return this.outbox.deliver(now, () => this.store.erased() || !this.store.open().profile);
   }
 
-  // --- storage -------------------------------------------------------------
+  // --- transactions --------------------------------------------------------
 
   /** The site as the profile last scored with it: enough to forward its unsent events. */
   private storedSite(row: ProfileRow): ScoringSite {
@@ -460,9 +458,4 @@ export class Profile extends DurableObject<Env> {
     this.alarmAt = undefined;
     this.accounts.leaving = false;
   }
-
 }
-
-
-
-
