@@ -1,4 +1,4 @@
-// Builds the browser script (CONTRACT §2) with esbuild, and prints each file's size:
+// Builds the browser script (docs/sdk.md#how-it-is-built-performance) with esbuild, and prints each file's size:
 //   dist/public/es.js          the classic script (IIFE; esbuild, then terser), served at the site root
 //   dist/public/es-vitals.js   its lazy chunk (Web Vitals and the captures that wait for load),
 //                              which es.js imports from its own directory

@@ -1,5 +1,5 @@
 // `npm test`: installs what is missing, then runs every check: types (worker and
-// shared, the browser script, the browser tests), then every test project (unit
+// shared, the browser script, the browser tests), import cycles (dpdm), then every test project (unit
 // in Node, worker inside workerd, browser script in real Chromium), closing on one
 // plain "N passed, N failed" line.
 import { spawnSync } from "node:child_process";
@@ -25,6 +25,8 @@ function run(command, args) {
 for (const project of ["tsconfig.json", "sdk/tsconfig.json", "test/browser/tsconfig.json"]) {
   if (run("npx", ["tsc", "-p", project]) !== 0) process.exit(1);
 }
+// Any import cycle fails, type-only ones too: the folders are layers, and imports run one way (docs/architecture.md).
+if (run("npm", ["run", "--silent", "cycles"]) !== 0) process.exit(1);
 // Built before the tests: the worker serves it, and its size is a test.
 if (run("node", ["scripts/build-sdk.mjs"]) !== 0) process.exit(1);
 

@@ -1,9 +1,12 @@
 /**
- * Wire types of the collect API (CONTRACT §3, §5): the one source of truth for the
- * browser script, which sends these, and the worker, which checks them.
+ * Wire types of the collect API (docs/api.md#post-v1collect, docs/sdk.md#what-it-captures):
+ * the one source of truth for the browser script, which sends these, and the worker,
+ * which checks them.
  * The browser imports types only; the schemas are for the worker.
  */
 import * as v from "valibot";
+import { EVENT_TYPES } from "./rules/event-types";
+import type { Stage } from "./stages";
 import { isHttpUrl } from "./urls";
 
 import {
@@ -13,9 +16,6 @@ import {
 export { TRAIT_KEYS, type TraitKey } from "./traits";
 /** A form's fields as the browser captures them: the allow-listed keys only, as texts (docs/rules.md#traits). */
 export type FormFields = Partial<Record<TraitKey, string>>;
-export const EVENT_TYPES = [
-  "pageview", "download", "form", "track", "identify", "engagement", "vitals",
-] as const;
 
 /** Most events one collect request may carry; the body is also capped at 64 KiB. */
 export const MAX_EVENTS_PER_BATCH = 50;
@@ -151,7 +151,7 @@ const serverCommon = {
 };
 
 /**
- * A server-side event about a person known by email (CONTRACT §7 `POST
+ * A server-side event about a person known by email (docs/api.md#post-v1sitessiteevents `POST
  * /v1/sites/:site/events`): an email open, a webinar attended, an unsubscribe, or
  * traits from a CRM or enrichment tool. Trusted: the caller holds a site key.
  */
@@ -178,8 +178,6 @@ export type CollectRequest = Omit<v.InferInput<typeof CollectEnvelopeSchema>, "e
   events: v.InferInput<typeof EventSchema>[];
 };
 
-export type Stage = "visitor" | "lead" | "mql" | "sql" | "opportunity" | "customer" | "disqualified";
-
 export interface ScoreView {
   fit: number;
   engagement: number;
@@ -193,7 +191,7 @@ export interface RejectedEvent {
   path?: string;
 }
 
-/** What the browser may see of its profile: never traits (CONTRACT §5). */
+/** What the browser may see of its profile: never traits (docs/api.md#post-v1collect). */
 export interface StageView {
   stage: Stage;
   mql: boolean;

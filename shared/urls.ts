@@ -1,5 +1,5 @@
 /**
- * What of a URL may be kept (CONTRACT §3): scheme, host and path, plus campaign
+ * What of a URL may be kept (docs/api.md#post-v1collect, what the server keeps): scheme, host and path, plus campaign
  * tags and ad click ids. Every other query parameter and the fragment go: they
  * carry tokens, emails and session ids that must never reach storage. The browser
  * strips before sending; the worker strips again, trusting nothing.

@@ -1,5 +1,5 @@
 /**
- * The core script (CONTRACT §2–§4), started from the script tag's attributes or init()'s
+ * The core script (docs/sdk.md: options, API, delivery), started from the script tag's attributes or init()'s
  * options: the public API, delivery (send.ts), consent, the stage (stage.ts), page views
  * (capture/pageview.ts) and the `es_t` token's removal from the address bar. What can wait
  * for the page's load (forms, HubSpot forms, downloads, `data-es-event` tagging, bfcache page

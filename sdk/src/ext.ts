@@ -1,4 +1,4 @@
-/** Download links (CONTRACT §3): a path ending, case-insensitively, in one of a list of extensions. Pure: no DOM. */
+/** Download links (docs/sdk.md#what-it-captures): a path ending, case-insensitively, in one of a list of extensions. Pure: no DOM. */
 
 /** The built-in `data-downloads` list. */
 export const DOWNLOADS = "pdf,epub,zip,rar,gz,dmg,exe,msi,apk,csv,txt,doc,docx,xls,xlsx,ppt,pptx,key,mp3,mp4";

@@ -1,8 +1,8 @@
 /**
- * Which form fields may become traits (CONTRACT §3): only the allow-listed keys, mapped from
- * a field's name / id / autocomplete / `type=email` (and `type=tel`: phone); never passwords,
- * hidden inputs, files, nor any field one of whose names looks like a secret, payment or
- * identity-number field. Pure: no DOM. (In the lazy chunk: its bytes are not the core's.)
+ * Which form fields may become traits (docs/sdk.md#what-it-captures, Form fields): only the
+ * allow-listed keys, mapped from a field's name / id / autocomplete / `type=email` (and
+ * `type=tel`: phone); never passwords, hidden inputs, files, nor any field one of whose
+ * names looks like a secret, payment or identity-number field. Pure: no DOM. (In the lazy chunk: its bytes are not the core's.)
  */
 import type { FormFields, TraitKey } from "../../shared/events.js";
 

@@ -1,5 +1,5 @@
 /**
- * es.js, the classic script (CONTRACT §2):
+ * es.js, the classic script (docs/sdk.md#install):
  *
  *   <script async src="https://EDGE_HOST/es.js" data-site="acme"></script>
  *

@@ -19,20 +19,15 @@ import { hubspot } from "./capture/hubspot.js";
 import { restored } from "./capture/restored.js";
 import { tagged } from "./capture/tagged.js";
 import { vitals } from "./capture/vitals.js";
+import type { Add, Listen } from "./capture/types.js";
 import type { Internals } from "./core.js";
 import { readToken } from "./token.js";
 import type { Capture, Edgescore } from "./types.js";
 import { clean } from "./url.js";
 import { on, safe, store } from "./util.js";
 
-/** The core's add(type, fields): queues an event. */
-export type Add = Internals["_a"];
-
 /** What a page left before its lazy chunk ran kept (core.ts): its address, when, and each held event's button and link. */
 type Left = [string, number, [number, string | undefined][]];
-
-/** Listens to a HELD event type on window (capture phase, like the core), after handling those held. */
-export type Listen = <E extends Event>(type: string, f: (e: E) => unknown) => void;
 
 /** Starts the lazy captures on the core's public object; once (the chunk may be loaded twice). */
 export const extras = (api: Internals & Edgescore): void => {

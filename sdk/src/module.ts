@@ -1,5 +1,5 @@
 /**
- * The ES module build (CONTRACT §2), for single-page apps:
+ * The ES module build (docs/sdk.md#install), for single-page apps:
  *
  *   import { init, track } from "edgescore";
  *   init({ site: "acme", api: "https://EDGE_HOST" });

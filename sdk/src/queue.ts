@@ -1,4 +1,4 @@
-/** The pure parts of delivery (CONTRACT §4): queue bounds, batch cutting and backoff. No DOM. */
+/** The pure parts of delivery (docs/sdk.md#delivery): queue bounds, batch cutting and backoff. No DOM. */
 
 /** Most events kept in the queue (in memory, and in localStorage). */
 export const MAX_QUEUE = 99;

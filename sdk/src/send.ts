@@ -1,5 +1,5 @@
 /**
- * Events in, batches out (CONTRACT §4): the in-memory queue and its localStorage copy,
+ * Events in, batches out (docs/sdk.md#delivery): the in-memory queue and its localStorage copy,
  * fetch keepalive / sendBeacon (both `text/plain`: no CORS preflight), backoff kept with
  * the queue (so the next page and other tabs honour it too), consent, and the visitor and
  * session ids. Nothing is sent or stored while consent is not granted: events wait in memory.

@@ -1,4 +1,4 @@
-/** Personalisation (CONTRACT §4): the stage on <html>, an `edgescore:stage` event and onStage callbacks. */
+/** Personalisation (docs/sdk.md#personalisation): the stage on <html>, an `edgescore:stage` event and onStage callbacks. */
 import { E } from "./api.js";
 import type { StageInfo } from "./types.js";
 import { on } from "./util.js";

@@ -1,5 +1,5 @@
 /**
- * The signed `es_t` link token (CONTRACT §3, §6): base64url(email + "|" + expires + "|" + signature),
+ * The signed `es_t` link token (docs/sdk.md#signed-identify): base64url(email + "|" + expires + "|" + signature),
  * put in links by the site's own emails. Pure: no DOM.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The public types of the browser script (CONTRACT §2, §4). Self-contained, so that the
+ * The public types of the browser script (docs/sdk.md#options, docs/sdk.md#api). Self-contained, so that the
  * published `.d.ts` needs nothing else; core.ts checks them against shared/events.ts.
  */
 
@@ -52,7 +52,7 @@ export interface IdentityProof {
  */
 export type Capture = "pageview" | "forms" | "downloads" | "engagement" | "vitals";
 
-/** The script tag's attributes, as `init()` options (CONTRACT §2). */
+/** The script tag's attributes, as `init()` options (docs/sdk.md#options). */
 export interface Options {
   /** Site id (`data-site`). Required. */
   site: string;
@@ -71,7 +71,7 @@ export interface Options {
 }
 
 /**
- * `window.edgescore` (CONTRACT §4). Also callable snippet-style: `edgescore("track", "demo_request")`.
+ * `window.edgescore` (docs/sdk.md#api). Also callable snippet-style: `edgescore("track", "demo_request")`.
  * No method ever throws into the page. (Its `_`-prefixed properties are internal: the lazy chunk's.)
  */
 export interface Edgescore {

@@ -1,5 +1,5 @@
 /**
- * URL cleaning for everything that leaves the page (CONTRACT §3). Pure: no DOM.
+ * URL cleaning for everything that leaves the page (docs/sdk.md#what-it-captures). Pure: no DOM.
  *
  * A smaller equivalent of `keptUrl()` in shared/urls.ts (the worker strips again and
  * trusts nothing): it keeps every `utm_*` tag, where the worker keeps the five standard ones.

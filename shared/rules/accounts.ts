@@ -14,9 +14,10 @@
  * fit rules that read company traits only. The account is an MQA once both reach the
  * model's `accountThresholds`.
  */
-import { listens, matches } from "./match";
+import { listens } from "./event-types";
+import { matches } from "./match";
 import { ACCESS_NETWORKS, DATA_CENTRES, type NetworkNames } from "./networks";
-import type { Stage } from "./stage";
+import type { Stage } from "../stages";
 import type { Dimension, ProfileEvent, Rule, Score, ScoringModel, Traits } from "./types";
 
 export const ACCOUNT_STAGES = ["account", "mqa"] as const;

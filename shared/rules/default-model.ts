@@ -1,7 +1,7 @@
 import { DEFAULT_DECAY } from "./schema";
 import type { ScoringModelInput } from "./types";
 
-/** The model of a site created without rules (and of the demo site): the contract's JSON, as written. */
+/** The model of a site created without rules (and of the demo site): docs/rules.md#the-default-model, as written there. */
 export const DEFAULT_MODEL: ScoringModelInput = {
   thresholds: { total: 50, fit: 10, engagement: 20 },
   countries: {},

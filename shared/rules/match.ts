@@ -1,13 +1,8 @@
 import { capText, readField, readNumber, textOf } from "./fields";
 import { globMatches } from "./glob";
 import { rulePattern } from "./regex";
-import type { Condition, EventType, Match, ProfileEvent, Traits } from "./types";
+import type { Condition, Match, ProfileEvent, Traits } from "./types";
 import { extensionOf, hrefPath, urlPath } from "./url";
-
-/** Whether a rule's `on` (a type or a list) names `type`. Takes unknown: validation asks it of unchecked rules too. */
-export function listens(on: unknown, type: EventType): boolean {
-  return Array.isArray(on) ? on.includes(type) : on === type;
-}
 
 /**
  * Whether every condition of a rule's `match` holds: `path` (globs on the path of the

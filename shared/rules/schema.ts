@@ -1,14 +1,12 @@
 import * as v from "valibot";
 import { check, type Checked } from "../validation";
-import { listens } from "./match";
+import { EVENT_TYPES, listens } from "./event-types";
 import { globProblem } from "./glob";
 import { regexProblem } from "./regex";
-import type { ScoringModel } from "./types";
 
 /** Inactivity decay when a model names none: −10 engagement after 30 days, again every 30. */
 export const DEFAULT_DECAY = { afterDays: 30, points: -10, everyDays: 30 };
 
-export const EVENT_TYPES = ["pageview", "download", "form", "track", "identify", "engagement", "vitals"] as const;
 export const EventTypeSchema = v.picklist(EVENT_TYPES);
 
 const MAX_STRING = 256;
@@ -181,7 +179,7 @@ export const ModelSchema = closed({
 });
 
 /** Checks a scoring model, answering one issue per bad field, and fills its defaults. Never throws. */
-export function validateModel(input: unknown): Checked<ScoringModel> {
+export function validateModel(input: unknown): Checked<v.InferOutput<typeof ModelSchema>> {
   const checked = check(ModelSchema, input);
   if (checked.ok) return checked;
   // A field can fail several checks at once (0.5 is neither whole nor ≥ 1): its first says enough.

@@ -1,6 +1,7 @@
 import { DAY_MS, decayLosses } from "./decay";
 import { award, newCounters } from "./limits";
-import { listens, matches } from "./match";
+import { listens } from "./event-types";
+import { matches } from "./match";
 import { mergeProvenTraits } from "./traits";
 import type {
   DecayLoss,

@@ -1,8 +1,4 @@
-export const STAGES = ["visitor", "lead", "mql", "sql", "opportunity", "customer", "disqualified"] as const;
-export type Stage = (typeof STAGES)[number];
-
-/** The funnel in order; `disqualified` stands outside it. */
-const FUNNEL: readonly Stage[] = STAGES.slice(0, 6);
+import { FUNNEL, type Stage } from "../stages";
 
 /**
  * The stage scoring moves a profile to. Scoring only moves forward: a visitor with an email

@@ -1,5 +1,6 @@
 import type * as v from "valibot";
-import type { ConditionSchema, EventTypeSchema, ModelSchema } from "./schema";
+import type { EventType } from "./event-types";
+import type { ConditionSchema, ModelSchema } from "./schema";
 
 /** A scoring model as written (the site's JSON), before defaults are filled. */
 export type ScoringModelInput = v.InferInput<typeof ModelSchema>;
@@ -13,7 +14,7 @@ export type Thresholds = ScoringModel["thresholds"];
 export type AccountThresholds = NonNullable<ScoringModel["accountThresholds"]>;
 export type Decay = ScoringModel["decay"];
 export type Dimension = Rule["dimension"];
-export type EventType = v.InferOutput<typeof EventTypeSchema>;
+export type { EventType };
 
 /** A trait's value: a text, a finite number or a boolean (docs/rules.md, Traits). */
 export type TraitValue = string | number | boolean;

@@ -1,4 +1,4 @@
-/** What the script captures (CONTRACT §3), asserted on what leaves the page and what the worker keeps. */
+/** What the script captures (docs/sdk.md#what-it-captures), asserted on what leaves the page and what the worker keeps. */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSite, eventsOf, eventsSent, launch, newPage, pageUrl, recordCollects, stageOf, until } from "./harness";

@@ -1,5 +1,5 @@
 /**
- * The dashboard (CONTRACT §7 `GET /dashboard`) in Chromium against the real
+ * The dashboard (docs/dashboard.md) in Chromium against the real
  * worker: seeded through the HTTP API, signed into through its form, its funnel
  * read off the page, and screenshots at laptop and phone widths saved to
  * test-results/ (the README shows the laptop one, copied to docs/dashboard.png).

@@ -1,4 +1,4 @@
-/** Delivery (CONTRACT §4): batching, beacons, the persisted queue, retries, SPA navigation. */
+/** Delivery (docs/sdk.md#delivery): batching, beacons, the persisted queue, retries, SPA navigation. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSite, customer, edge, eventsOf, eventsSent, launch, newPage, pageUrl, recordCollects, stageOf, timelineOf, until } from "./harness";
 

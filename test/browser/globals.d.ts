@@ -1,4 +1,4 @@
-// The script's API as the pages under test see it (CONTRACT §4).
+// The script's API as the pages under test see it (docs/sdk.md#api).
 declare const edgescore: {
   track(name: string, props?: object): void;
   identify(traits: object, options?: { signature?: string; expires?: number }): void;

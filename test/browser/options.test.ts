@@ -1,4 +1,4 @@
-/** Script tag options (CONTRACT §2): data-auto, data-downloads, data-gpc, data-cookie-domain. */
+/** Script tag options (docs/sdk.md#options): data-auto, data-downloads, data-gpc, data-cookie-domain. */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSite, eventsOf, eventsSent, launch, newPage, pageUrl, recordCollects } from "./harness";
 

@@ -1,4 +1,7 @@
-/** Personalisation and privacy (CONTRACT §2, §4): stage in the page, consent, GPC, the snippet, robustness. */
+/**
+ * Personalisation and privacy (docs/sdk.md#personalisation, docs/sdk.md#consent-and-privacy):
+ * stage in the page, consent, GPC, the snippet, robustness.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MODEL } from "../../shared/rules";
 import { createSite, edge, eventsOf, eventsSent, launch, newPage, pageUrl, recordCollects, until } from "./harness";

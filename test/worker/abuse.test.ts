@@ -15,7 +15,7 @@ function send(site: string, vid: string, events: unknown[], headers: Record<stri
   }));
 }
 
-describe("abuse (CONTRACT §5, §6)", { timeout: 30_000 }, () => {
+describe("abuse: rate limits, reloads and token guessing", { timeout: 30_000 }, () => {
   it("limits one visitor's batches with 429 and Retry-After, and no one else", async () => {
     const site = await createSite();
     const vid = uid("v");

@@ -8,7 +8,7 @@ const SELF = "https://edge.test";
 const XSS_COMPANY = "<script>alert(1)</script>";
 const XSS_SOURCE = `"><svg onload=alert(1)>`;
 
-/** A VP who visits pricing from `utm_source` and requests a demo: an MQL (CONTRACT §6 default model). */
+/** A VP who visits pricing from `utm_source` and requests a demo: an MQL under the default model (docs/rules.md#the-default-model). */
 async function qualify(site: string, email: string, company: string, utmSource: string) {
   await collect(site, uid("v"), [
     { ...ev.pageview("/pricing"), props: { title: "Pricing", utm_source: utmSource, utm_medium: "email", utm_campaign: "nov" } },
@@ -62,7 +62,7 @@ beforeAll(async () => {
   await settled(site, { mqls: 3, sqls: 1 });
 });
 
-describe("dashboard (CONTRACT §7 GET /dashboard)", () => {
+describe("dashboard (GET /dashboard)", () => {
   it("without a session shows the login form, posting to /dashboard/login", async () => {
     const res = await open("/dashboard");
     expect(res.status).toBe(200);

@@ -44,7 +44,7 @@ async function mqlsOf(site: string, query = ""): Promise<{ items: any[]; cursor:
   return res.json();
 }
 
-describe("webhooks (CONTRACT §8)", () => {
+describe("webhooks", () => {
   it("posts a signed profile.stage_changed within a second of the qualifying event", async () => {
     const name = uid("h");
     const site = await createSite({ webhook: { url: `${receiver}/hook/${name}`, secret: SECRET } });
@@ -174,7 +174,7 @@ describe("webhooks (CONTRACT §8)", () => {
   });
 });
 
-describe("MQL export (CONTRACT §7)", () => {
+describe("MQL export", () => {
   const emails = ["a@acme.com", "b@acme.com", "c@acme.com", "d@acme.com", "e@acme.com"];
 
   async function fiveMqls() {
@@ -265,7 +265,7 @@ describe("MQL export (CONTRACT §7)", () => {
   });
 });
 
-describe("metrics, end to end (CONTRACT §7)", () => {
+describe("metrics, end to end", () => {
   const metricsOf = async (site: string) => (await call(`/v1/sites/${site}/metrics`, { headers: ADMIN })).json<Record<string, any>>();
 
   it("counts what browsers and servers did: visitors, stages, sources, rule points and vitals", async () => {

@@ -81,7 +81,7 @@ export const json = (body: unknown, headers: Record<string, string> = ADMIN): Re
   body: JSON.stringify(body),
 });
 
-/** hex HMAC-SHA256, as a site signs a verified identity (CONTRACT §6). */
+/** hex HMAC-SHA256, as a site signs a verified identity (docs/sdk.md#signed-identify). */
 export async function hmacHex(secret: string, message: string): Promise<string> {
   const enc = new TextEncoder();
   const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);

@@ -8,7 +8,7 @@ import {
 
 const vp = { email: "ada@acme.com", title: "VP Marketing", companySize: "201-500" };
 
-describe("identity (CONTRACT §6)", () => {
+describe("identity: visitors, leads and verified browsers", () => {
   it("merges two browsers that give one email into one lead, each event counted once", async () => {
     const site = await createSite();
     const [phone, laptop] = [uid("v"), uid("v")];

@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DAY_MS, DEFAULT_MODEL, type ProfileEvent } from "../../shared/rules";
 import { leadProfileName, visitorProfileName } from "../../worker/src/lib/identity";
-import type { ScoringSite } from "../../worker/src/objects/profile/types";
+import type { ScoringSite } from "../../worker/src/domain/profile";
 import { DEFAULT_SCORING_MODEL } from "../../worker/src/sites/config";
 import {
   ADMIN, BROWSER_UA, call, collect, createSite, ev, explained, forwarded, json, lookup, ORIGIN, serverEvents, uid,
@@ -46,7 +46,7 @@ async function putSite(site: string, extra: Record<string, unknown>) {
   return res.json<Record<string, any>>();
 }
 
-describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
+describe("inactivity decay, on a lead's alarm", () => {
   // A clock the test controls: the object is driven with `now`; T0 is today so no real alarm fires meanwhile.
   const T0 = Date.now();
   const at = (days: number) => T0 + days * DAY_MS;
@@ -170,7 +170,7 @@ describe("inactivity decay (CONTRACT §6), on a lead's alarm", () => {
   });
 });
 
-describe("retention (CONTRACT §7)", () => {
+describe("retention: events past retentionDays folded into the score and dropped", () => {
   it("folds events past retentionDays into the scoring state: scores hold, newer events still rescore", async () => {
     const T0 = Date.now();
     const day = (n: number) => T0 + n * DAY_MS;
@@ -205,7 +205,7 @@ describe("retention (CONTRACT §7)", () => {
   });
 });
 
-describe("rule versions and rescoring (CONTRACT §6, §7)", () => {
+describe("rule versions and rescoring", () => {
   async function rescoreDone(site: string) {
     const deadline = Date.now() + 5_000;
     for (;;) {
@@ -310,7 +310,7 @@ describe("rule versions and rescoring (CONTRACT §6, §7)", () => {
   });
 });
 
-describe("per-country thresholds (CONTRACT §6)", () => {
+describe("per-country thresholds", () => {
   // NG qualifies at a total of 30; the other thresholds (fit 10, engagement 20) still hold.
   const regional = { rules: { ...DEFAULT_MODEL, countries: { NG: { total: 30 } } } };
   // fit 10 (a VP, no company size) + engagement 25 (a demo request) = 35.
@@ -353,7 +353,7 @@ describe("per-country thresholds (CONTRACT §6)", () => {
   });
 });
 
-describe("internal traffic (CONTRACT §6: recorded, never scored)", () => {
+describe("internal traffic: recorded, never scored", () => {
   const exclude = { exclude: { emailDomains: ["ACME.com"], ips: ["203.0.113.7"] } };
 
   it("records a visitor that turns out to be staff, and takes back every point it had", async () => {
@@ -404,7 +404,7 @@ describe("internal traffic (CONTRACT §6: recorded, never scored)", () => {
   });
 });
 
-describe("server events (CONTRACT §7 POST /v1/sites/:site/events)", () => {
+describe("server events (POST /v1/sites/:site/events)", () => {
   const track = (email: string, name: string, props?: Record<string, unknown>) =>
     ({ id: uid("e"), email, type: "track", name, ts: Date.now(), ...(props && { props }) });
 

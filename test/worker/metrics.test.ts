@@ -78,7 +78,7 @@ async function metrics(site: string, query = "", headers: Record<string, string>
 
 const none = { p75: null, p75Mql: null, p75Other: null, samples: 0, pages: [] };
 
-describe("metrics (CONTRACT §7 GET /v1/sites/:site/metrics)", () => {
+describe("metrics (GET /v1/sites/:site/metrics)", () => {
   it("answers the period's funnel, sources, points and vitals, each stage change counted once", async () => {
     const { site } = await scripted();
     const m = await metrics(site, `?since=${t(0)}&until=${t(3)}`);

@@ -28,7 +28,7 @@ async function feedback(site: string, items: unknown) {
   return (await res.json<{ results: any[] }>()).results;
 }
 
-describe("profile API (CONTRACT §7)", () => {
+describe("profile API", () => {
   it("shows a lead by id and by email with traits, a score its explanation sums to, stages and timeline", async () => {
     const site = await createSite();
     const { lead } = await mql(site);
@@ -72,7 +72,7 @@ describe("profile API (CONTRACT §7)", () => {
   });
 });
 
-describe("erasure (CONTRACT §7)", () => {
+describe("erasure", () => {
   it("erases the lead and every merged browser: storage and KV keep nothing of the person", async () => {
     const site = await createSite();
     const { vid: phone, lead } = await mql(site);
@@ -129,7 +129,7 @@ describe("erasure (CONTRACT §7)", () => {
   });
 });
 
-describe("sales feedback (CONTRACT §6, §7)", () => {
+describe("sales feedback", () => {
   it("moves a lead anywhere, by email or id, keeping reason, CRM id and time in its stages", async () => {
     const site = await createSite();
     const { lead } = await mql(site);

@@ -88,7 +88,7 @@ async function leadsOf(site: string, emails: string[]) {
   return Promise.all(emails.map(async (email) => (await lookup(site, email))!));
 }
 
-describe("rules drafts (CONTRACT §7 …/rules/draft)", () => {
+describe("rules drafts (…/rules/draft)", () => {
   it("checks a draft as a site PUT checks its rules, naming each bad field", async () => {
     const site = await createSite();
     const res = await call(`${rulesOf(site)}/draft`, request("PUT", {
@@ -152,7 +152,7 @@ describe("rules drafts (CONTRACT §7 …/rules/draft)", () => {
   });
 });
 
-describe("previewing, publishing and rolling back rules (CONTRACT §7 …/rules)", () => {
+describe("previewing, publishing and rolling back rules (…/rules/preview, publish, rollback)", () => {
   it("previews a draft without changing anything, then publishing does exactly what the preview said", async () => {
     const { site, hook, emails, all } = await fourLeads();
     await putDraft(site, looser);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { visitorProfileName } from "../../worker/src/lib/identity";
 import { collect, createSite, ev, uid } from "./helpers";
 
-/** The default model (CONTRACT §6) end to end, through the HTTP surface. */
+/** The default model (docs/rules.md#the-default-model) end to end, through the HTTP surface. */
 describe("default model scenarios", () => {
   const vp = { email: "ada@acme.com", title: "VP Marketing", companySize: "201-500" };
 

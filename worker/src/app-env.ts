@@ -1,5 +1,5 @@
-import type { Caller } from "./lib/auth";
 import type { Site } from "./sites/config";
+import type { Caller } from "./sites/keys";
 
 /** Types flowing through the Hono app: bindings from `wrangler types`, per-request variables. */
 export interface AppEnv {

@@ -1,10 +1,10 @@
 /**
- * Engagement (CONTRACT §3): when the page is hidden or left, `props: { visibleMs, scrollPct }`:
+ * Engagement (docs/sdk.md#what-it-captures): when the page is hidden or left, `props: { visibleMs, scrollPct }`:
  * the time it was visible since it was last shown (since the navigation started, for the
  * first time, as this code loads after the page), and the deepest scroll so far, in percent
  * of the page's height seen.
  */
-import type { Add } from "../lazy.js";
+import type { Add } from "./types.js";
 import { on } from "../util.js";
 
 export const engagement = (add: Add): void => {

@@ -1,12 +1,12 @@
 /**
- * Form submits (CONTRACT §3): `props: { form, action, fields }`, `fields` only the
+ * Form submits (docs/sdk.md#what-it-captures): `props: { form, action, fields }`, `fields` only the
  * allow-listed traits (fields.ts). Skipped: forms inside `[data-es-ignore]`, and HubSpot's
  * own forms (`.hs-form`), counted once through their events (hubspot.ts); inputs inside
  * `[data-es-ignore]`, unchecked radios and checkboxes.
  */
 import type { FormFields } from "../../../shared/events.js";
 import { fieldKey, put } from "../fields.js";
-import type { Add, Listen } from "../lazy.js";
+import type { Add, Listen } from "./types.js";
 import { clean } from "../url.js";
 
 export const forms = (add: Add, listen: Listen): void => {

@@ -1,5 +1,5 @@
 /**
- * HubSpot embedded forms (CONTRACT §3), through the events they publish: the window event
+ * HubSpot embedded forms (docs/sdk.md#what-it-captures), through the events they publish: the window event
  * `hs-form-event:on-submission:success` of forms made with the new editor (values read with
  * `HubSpotFormsV4.getFormFromEvent(e).getFormFieldValues()`, the form id at least from the
  * event's `detail.formId`), and the legacy `hsFormCallback`
@@ -7,7 +7,7 @@
  * HubSpot's only, so no other frame can claim an identity for the visitor).
  */
 import { traits } from "../fields.js";
-import type { Add, Listen } from "../lazy.js";
+import type { Add, Listen } from "./types.js";
 import { fromHubSpot } from "../url.js";
 import { safe } from "../util.js";
 

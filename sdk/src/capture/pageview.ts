@@ -1,5 +1,5 @@
 /**
- * Page views (CONTRACT §3): on load, and on every SPA navigation (pushState / replaceState /
+ * Page views (docs/sdk.md#what-it-captures): on load, and on every SPA navigation (pushState / replaceState /
  * popstate) that changes the path; a change of the query alone (utm tags) is no new page
  * view. (A back/forward-cache restore's is the lazy chunk's: restored.ts.) `ref` is the
  * referrer's origin; a session's first page (`first`) also carries its utm tags and

@@ -1,5 +1,5 @@
-/** Page views of back/forward-cache restores (CONTRACT §3): `pageshow` with `persisted`. */
-import type { Add, Listen } from "../lazy.js";
+/** Page views of back/forward-cache restores (docs/sdk.md#what-it-captures): `pageshow` with `persisted`. */
+import type { Add, Listen } from "./types.js";
 import { clean } from "../url.js";
 
 export const restored = (add: Add, listen: Listen): void =>

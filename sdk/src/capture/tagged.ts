@@ -1,8 +1,8 @@
 /**
- * `data-es-event="name"` (CONTRACT §3): a `track` event on a left or middle click on a
+ * `data-es-event="name"` (docs/sdk.md#what-it-captures): a `track` event on a left or middle click on a
  * tagged element (not a form), or on the submit of a tagged form.
  */
-import type { Add, Listen } from "../lazy.js";
+import type { Add, Listen } from "./types.js";
 
 export const tagged = (add: Add, listen: Listen): void => {
   for (const type of ["click", "auxclick", "submit"]) {

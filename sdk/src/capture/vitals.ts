@@ -1,11 +1,11 @@
 /**
- * Core Web Vitals (CONTRACT §3) from `web-vitals`: LCP, INP, CLS, FCP, TTFB, each sent once
+ * Core Web Vitals (docs/sdk.md#what-it-captures) from `web-vitals`: LCP, INP, CLS, FCP, TTFB, each sent once
  * per page load as `props: { name, value, rating }` (web-vitals reports some again after a
  * later hide or a back/forward-cache restore; those are left out). They are held for the
  * next batch or the page's hide, when LCP, CLS and INP are final: no request of their own.
  */
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from "web-vitals";
-import type { Add } from "../lazy.js";
+import type { Add } from "./types.js";
 
 export const vitals = (add: Add): void => {
   const seen: Record<string, 1> = {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StageOrigin } from "../../../worker/src/objects/profile/types";
+import type { StageOrigin } from "../../../worker/src/domain/profile";
 import { demotedStage, stagesTo, type Standing } from "../../../worker/src/objects/stages";
 import { emptyState, type ScoringState, type Stage } from "../../../shared/rules";
 import { defaults, T0 } from "../rules/helpers";

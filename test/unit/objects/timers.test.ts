@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DAY_MS } from "../../../shared/rules";
-import { FORWARD_RETRY_MS, nextWake, slaDue, type WakeInputs } from "../../../worker/src/objects/profile/timers";
+import { FORWARD_RETRY_MS, forwardDue, nextWake, slaDue, type WakeInputs } from "../../../worker/src/objects/profile/timers";
 import type { ProfileRow } from "../../../worker/src/objects/profile-schema";
 
 const NOW = 1_763_800_000_000;
@@ -13,7 +13,7 @@ const lead: Timed = { ...visitor, kind: "lead", stage: "lead" };
 function inputs(over: Partial<WakeInputs> = {}, asked: string[] = []): WakeInputs {
   const ask = <T>(name: string, value: T) => () => (asked.push(name), value);
   return {
-    decayAt: ask("decayAt", null), unsent: ask("unsent", false), oldestArrival: ask("oldestArrival", null),
+    decayAt: ask("decayAt", null), unsent: ask("unsent", false), forwardAt: ask("forwardAt", NOW + FORWARD_RETRY_MS), oldestArrival: ask("oldestArrival", null),
     lastStageOrigin: ask("lastStageOrigin", undefined), outboxDue: ask("outboxDue", null), ...over,
   };
 }
@@ -35,6 +35,12 @@ describe("nextWake (one alarm for every timer)", () => {
     expect(nextWake(visitor, NOW, inputs({ unsent: () => true }, asked))).toBeNull();
     expect(asked).not.toContain("unsent");
     expect(nextWake({ ...visitor, lead: "lead:s:x" }, NOW, inputs({ unsent: () => true }))).toBe(NOW + FORWARD_RETRY_MS);
+  });
+
+  it("forwards a claimed browser's events just after its answer, a verified one's or after a failure only as a retry", () => {
+    expect(forwardDue(false, false, NOW, NOW + 5)).toBe(NOW + 105);
+    expect(forwardDue(true, false, NOW, NOW + 5)).toBe(NOW + FORWARD_RETRY_MS);
+    expect(forwardDue(false, true, NOW, NOW + 5)).toBe(NOW + FORWARD_RETRY_MS);
   });
 
   it("asks a lead's decay, never a visitor's; a visitor in its cohort leaves retention to it", () => {

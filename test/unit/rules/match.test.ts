@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { holds, listens, matches } from "../../../shared/rules/match";
+import { listens } from "../../../shared/rules/event-types";
+import { holds, matches } from "../../../shared/rules/match";
 import type { Condition, Match } from "../../../shared/rules";
 import { extensionOf, hrefPath, urlPath } from "../../../shared/rules/url";
 import { download, event, pageview, track } from "./helpers";

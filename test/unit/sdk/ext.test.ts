@@ -25,7 +25,7 @@ describe("isDownload: a link's path ends in a download extension", () => {
     expect(isDownload("/a", ",")).toBe(false);
   });
 
-  it("has the contract's defaults", () => {
+  it("has the documented defaults (docs/sdk.md#options)", () => {
     for (const ext of ["pdf", "zip", "docx", "xlsx", "pptx", "csv"]) expect(DOWNLOADS.split(",")).toContain(ext);
   });
 });

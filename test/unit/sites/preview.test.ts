@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LeadPreview } from "../../../worker/src/objects/profile/types";
+import type { LeadPreview } from "../../../worker/src/domain/profile";
 import { distribution, summarise } from "../../../worker/src/sites/preview";
 import type { Stage } from "../../../shared/rules";
 

@@ -1,5 +1,5 @@
 /**
- * The dashboard's session (CONTRACT §7 `GET /dashboard`): the token typed once on
+ * The dashboard's session (docs/dashboard.md#overview, The session): the token typed once on
  * the login form is exchanged for a cookie naming who it was, never the token:
  *
  *   es_dashboard=<base64url JSON { sub: "admin" } | { sub: "key", key: <key id> }, with sid (random) and exp (unix s)>.<HMAC-SHA256, base64>
@@ -17,7 +17,7 @@ import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import { decodeBase64Url, encodeBase64Url } from "hono/utils/encode";
 import type { AppEnv } from "../app-env";
-import type { Caller } from "../lib/auth";
+import type { Caller } from "../sites/keys";
 import { hmacHex } from "../lib/crypto";
 import { keyById } from "../sites/keys";
 

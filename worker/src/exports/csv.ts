@@ -1,5 +1,5 @@
 /**
- * The MQL export as CSV (CONTRACT §7), importable unchanged into HubSpot and
+ * The MQL export as CSV (docs/api.md#mql-export), importable unchanged into HubSpot and
  * Salesforce: CRM column names, RFC 4180 quoting, CRLF rows. Text cells that a
  * spreadsheet would run as a formula (starting with = + - @, tab or CR) get a
  * leading apostrophe, but for an international phone number (`+44 20 7946 0000`);
@@ -9,7 +9,7 @@
  * (when any is known; missing parts empty) then `; referrer` when known, and Reasons is
  * `rule +points` pairs joined by `; ` (e.g. `demo_request +25; decay -10`).
  */
-import type { Stage } from "../../../shared/events";
+import type { Stage } from "../../../shared/rules";
 import type { ExportRecord } from "./record";
 
 /** HubSpot's internal lifecycle stage values. */

@@ -1,5 +1,5 @@
 /**
- * The exports' formats (CONTRACT §7), each written record by record so a response
+ * The exports' formats (docs/api.md#mql-export), each written record by record so a response
  * streams: `json` ({ items, cursor }), `ndjson` (a record per line) and, for the MQL
  * export, `csv` (csv.ts). A page is answered with the next page's cursor in a header.
  */

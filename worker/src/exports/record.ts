@@ -1,9 +1,8 @@
 /**
- * The export record of a lead (CONTRACT §7): what a CRM imports for an MQL, in the
+ * The export record of a lead (docs/api.md#mql-export): what a CRM imports for an MQL, in the
  * MQL export, the CSV and every webhook. Pure: built from what the profile holds.
  */
-import type { Stage } from "../../../shared/events";
-import type { ExplanationLine, ProfileEvent, Score, Traits, TraitValue } from "../../../shared/rules";
+import type { ExplanationLine, ProfileEvent, Score, Stage, Traits, TraitValue } from "../../../shared/rules";
 import { isCustomTrait } from "../../../shared/traits";
 import { parseUrl } from "../../../shared/urls";
 

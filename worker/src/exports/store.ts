@@ -1,5 +1,5 @@
 /**
- * The exports in KV: the MQL export (CONTRACT §7) and the account export. One key per record,
+ * The exports in KV: the MQL export (docs/api.md#mql-export) and the account export. One key per record,
  *   mql:<site>:<UTC day>:<updatedAt, 13 digits>:<profile>
  *   account:<site>:<UTC day>:<updatedAt, 13 digits>:<account object id>
  * so a listing runs in order of each record's last change. A record is rewritten

@@ -2,12 +2,14 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { RejectedEvent } from "../../../shared/events";
+import { Refused } from "../domain/errors";
 import type { FieldIssue } from "../../../shared/validation";
 
 /**
- * The one error shape of the API (CONTRACT §5):
+ * The one error shape of the API (docs/api.md#http-api):
  * `{ "error": { "code", "message", "path"?, "issues"? } }`.
- * Routes throw; `onError` below is the only place that answers errors.
+ * Routes throw it, domain code throws Refused (domain/errors.ts); `onError` below is
+ * the only place that answers errors.
  */
 export class ApiError extends HTTPException {
   constructor(
@@ -37,7 +39,7 @@ export function joinPath(prefix: string, path: string): string {
 
 /**
  * An item of a batch that failed its check (`events[3].url: …`): listed in the
- * answer's `rejected`, while its batch-mates are kept (CONTRACT §5).
+ * answer's `rejected`, while its batch-mates are kept (docs/api.md#post-v1collect).
  */
 export function rejection(list: string, index: number, issues: FieldIssue[], code = "invalid_event"): RejectedEvent {
   const named = issues.map((i) => ({ ...i, path: joinPath(`${list}[${index}]`, i.path) }));
@@ -52,6 +54,7 @@ export function onError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
     return c.json(errorBody(err.code, err.message, err.path, err.issues), err.status);
   }
+  if (err instanceof Refused) return c.json(errorBody(err.code, err.message), 409);
   if (err instanceof HTTPException) {
     return c.json(errorBody(codeOf(err.status), err.message || "request refused"), err.status);
   }

@@ -1,6 +1,6 @@
 /**
- * Who a profile is (CONTRACT §6). An anonymous browser is one object per (site,
- * visitor id); a lead is one per (site, keyed hash of its normalised email), keyed
+ * Who a profile is (docs/architecture.md#decisions, one Durable Object per profile).
+ * An anonymous browser is one object per (site, visitor id); a lead is one per (site, keyed hash of its normalised email), keyed
  * with IDENTITY_SECRET so that neither object names nor profile ids reveal an
  * email, and nobody without the secret can find a lead's object from an email.
  * An account (a company) is one object per (site, account key).

@@ -4,7 +4,7 @@ import { isKeptParam, keptOrigin, keptUrl } from "../../../shared/urls";
 
 /** How a batch arrived: the same for each of its events. */
 export interface Arrival {
-  /** The server's receive time: periods, activity and decay use it (CONTRACT §5). */
+  /** The server's receive time: periods, activity and decay use it (docs/api.md#post-v1collect, what the server keeps). */
   receivedAt: number;
   sid?: string;
   /** The request is bot traffic (lib/bots.ts). */
@@ -66,7 +66,7 @@ function isBotTraffic(event: CollectEvent, arrival: Arrival): boolean {
 }
 
 /**
- * A server event (CONTRACT §7) as the lead keeps it: trusted, scored (unless the
+ * A server event (docs/api.md#post-v1sitessiteevents) as the lead keeps it: trusted, scored (unless the
  * person is staff, which the profile judges), a session of its own, and carrying
  * the email so that a lead first known from a server event is a lead.
  */

@@ -1,5 +1,5 @@
 /**
- * Site metrics (CONTRACT §7 `GET /v1/sites/:site/metrics`), from two inputs kept
+ * Site metrics (docs/api.md#metrics), from two inputs kept
  * apart by how often they come. Stage changes are rare: all of a site's go to its
  * one Funnel object. Collect batches are not: their activity goes to Activity
  * objects by (UTC day, shard of the profile), which the Funnel lists. A read asks
@@ -7,13 +7,12 @@
  */
 import { DAY_MS } from "../../../shared/rules";
 import { boundedEach, coalescer } from "../lib/concurrency";
-import type { ActivityWrite } from "../objects/activity";
 import {
   ACTIVITY_DAYS, activityName, dayOf, HOUR_MS, MAX_PERIOD_DAYS, profileKey, type ActivityShard,
 } from "./shards";
 import { costPerMql, getSpend } from "./spend";
 import { ActivityTotals } from "./totals";
-import type { ActivityRecord, Metrics, StageChangeRecord } from "./types";
+import type { ActivityRecord, ActivityWrite, Metrics, StageChangeRecord } from "./types";
 import { bucketOf } from "./vitals";
 
 /** Activity objects called at once by a read or an erasure. */

@@ -1,5 +1,5 @@
 /**
- * Marketing spend per source and month (docs/api.md#put-get-v1sitessitespend), kept in
+ * Marketing spend per source and month (docs/api.md#spend), kept in
  * KV under `spend:<site>` as one document: a site enters a few sources a month, so
  * the whole of it is small, and a write replaces it as the API's PUT does.
  * Cost per MQL divides the period's spend by the period's MQLs, per first-touch source.

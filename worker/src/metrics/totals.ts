@@ -3,8 +3,7 @@
  * up, distinct profiles are a union of fingerprints (a profile active on many days
  * counts once), vitals histograms merge bucket by bucket before a p75 is read.
  */
-import type { ActivitySlice } from "../objects/activity";
-import type { Metrics, VitalFigures, VitalName } from "./types";
+import type { ActivitySlice, Metrics, VitalFigures, VitalName } from "./types";
 import { addTo, p75, samplesOf, VITALS, type Histogram } from "./vitals";
 
 /** Pages listed per metric, most samples first. */

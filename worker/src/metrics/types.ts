@@ -1,9 +1,9 @@
 /**
- * What the metrics are made of (two inputs) and what they answer (CONTRACT §7
+ * What the metrics are made of (two inputs) and what they answer (docs/api.md#metrics
  * `GET /v1/sites/:site/metrics`, with a few more fields).
  */
-import type { Stage } from "../../../shared/events";
-import type { StageOrigin } from "../objects/profile/types";
+import type { Stage } from "../../../shared/rules";
+import type { StageOrigin } from "../domain/profile";
 
 /** A profile's stage change, sent by the profile object's outbox (at least once: idempotent by profile + seq). */
 export interface StageChangeRecord {
@@ -23,6 +23,24 @@ export interface ActivityRecord {
 
 export type VitalName = ActivityRecord["vitals"][number]["name"];
 export type Source = NonNullable<StageChangeRecord["source"]>;
+
+/** One batch's activity, ready to store: its profile as a fingerprint, vitals as buckets. */
+export interface ActivityWrite {
+  day: number;
+  hour: number;
+  fp: number;
+  firstSeen: boolean;
+  points: [rule: string, points: number][];
+  vitals: { metric: VitalName; page: string; bucket: number }[];
+  mql: boolean;
+}
+
+/** What one Activity object holds for a range of hours, summed over the hours. */
+export interface ActivitySlice {
+  visitors: number;
+  rules: { rule: string; fp: number; points: number }[];
+  vitals: { metric: VitalName; page: string; mql: number; bucket: number; count: number }[];
+}
 
 /** p75 values are bucket values (vitals.ts): within 4.5% of the true sample; null without samples. */
 export interface VitalFigures {

@@ -21,7 +21,7 @@
  *   - reading or erasing a never-written object does not create it
  */
 import { DurableObject } from "cloudflare:workers";
-import type { VitalName } from "../metrics/types";
+import type { ActivitySlice, ActivityWrite } from "../metrics/types";
 import { activityExpiry } from "../metrics/shards";
 import { hasSchema, migrate, type Migrations } from "./migrate";
 
@@ -38,24 +38,6 @@ const MIGRATIONS: Migrations = [
        PRIMARY KEY (hour, metric, page, mql, bucket))`,
   ],
 ];
-
-/** One batch's activity, ready to store: its profile as a fingerprint, vitals as buckets. */
-export interface ActivityWrite {
-  day: number;
-  hour: number;
-  fp: number;
-  firstSeen: boolean;
-  points: [rule: string, points: number][];
-  vitals: { metric: VitalName; page: string; bucket: number }[];
-  mql: boolean;
-}
-
-/** What one object holds for a range of hours, summed over the hours. */
-export interface ActivitySlice {
-  visitors: number;
-  rules: { rule: string; fp: number; points: number }[];
-  vitals: { metric: VitalName; page: string; mql: number; bucket: number; count: number }[];
-}
 
 export class Activity extends DurableObject<Env> {
   private readonly sql = this.ctx.storage.sql;

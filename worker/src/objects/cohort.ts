@@ -1,7 +1,7 @@
 /**
  * Cohort: the anonymous visitors a site first saw on one UTC day (one of SHARDS
  * per day), a Durable Object with SQLite storage. It keeps the site's retention
- * (CONTRACT §7 `retentionDays`) for visitors that never come back, without a timer
+ * (docs/api.md#patch-v1sitessite, `retentionDays`) for visitors that never come back, without a timer
  * in each: setting an alarm was the largest single cost of a new visitor's first
  * batch, and most visitors come once. When the day plus the shortest retention
  * any member brought has passed, it wakes each member (Profile.leaveCohort), which

@@ -25,8 +25,7 @@
  *   - `erase` deletes every row naming a profile; reading never creates storage
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Stage } from "../../../shared/events";
-import { DAY_MS, STAGES } from "../../../shared/rules";
+import { DAY_MS, FUNNEL, type Stage } from "../../../shared/rules";
 import { ACTIVITY_DAYS, dayOf, isoDay, type ActivityShard } from "../metrics/shards";
 import type { Metrics, Source, StageChangeRecord } from "../metrics/types";
 import { hasSchema, migrate, type Migrations } from "./migrate";
@@ -43,8 +42,6 @@ const MIGRATIONS: Migrations = [
   ],
 ];
 
-/** visitor … customer, in order; `disqualified` stands outside. */
-const FUNNEL: readonly Stage[] = STAGES.slice(0, 6);
 /** Source rows answered, most MQLs first. */
 const SOURCES_SHOWN = 100;
 /** A profile's source as one name, as spend names it (docs/api.md): its utm_source, else its referrer's host, else direct. */

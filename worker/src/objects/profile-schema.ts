@@ -2,8 +2,7 @@
  * The Profile object's SQLite schema (see profile.ts for its invariants) and the
  * mapping between rows and the rules engine's plain data.
  */
-import type { Stage } from "../../../shared/events";
-import type { NotScored, ProfileEvent, ScoringState } from "../../../shared/rules";
+import type { NotScored, ProfileEvent, ScoringState, Stage } from "../../../shared/rules";
 import type { Migrations } from "./migrate";
 
 export const MIGRATIONS: Migrations = [
@@ -76,7 +75,7 @@ export const MIGRATIONS: Migrations = [
   // The rules version a profile scores with, kept on its row: an anonymous visitor stores
   // no model (PERSON_MIGRATIONS); null in objects from before, whose model table says it.
   [`ALTER TABLE profile ADD COLUMN rules_version INTEGER`],
-  // The MQL service level (CONTRACT extension: mqlSlaDays), as the profile last heard it.
+  // The MQL service level (docs/api.md#patch-v1sitessite, `mqlSlaDays`), as the profile last heard it.
   [`ALTER TABLE profile ADD COLUMN mql_sla_days INTEGER`],
 ];
 

@@ -65,8 +65,7 @@
  * erasure.ts, timers.ts (nextWake), views.ts, types.ts (what the RPC methods take).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Stage } from "../../../shared/events";
-import { isQualified, nextDecayAt, recycle, settleDecay, type ScoringModel } from "../../../shared/rules";
+import { isQualified, nextDecayAt, recycle, settleDecay, type ScoringModel, type Stage } from "../../../shared/rules";
 import { eraseFromMetrics } from "../metrics";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
@@ -87,11 +86,9 @@ import { joinCohort, listLead } from "./profile/listing";
 import { detailsOf, linksOf, previewOf, stateOf } from "./profile/views";
 import { ProfileScoring } from "./profile/scoring";
 import { quietRescore, StageChanges } from "./profile/stage-changes";
-import { nextWake, slaDue } from "./profile/timers";
-import type {
-  Batch, BatchResult, Feedback, LeadBatch, LeadLinks, LeadPreview, ProfileDetails, ProfileState,
-  Rollback, ScoringSite,
-} from "./profile/types";
+import { forwardDue, nextWake, slaDue } from "./profile/timers";
+import type { LeadPreview, Rollback, ScoringSite } from "../domain/profile";
+import type { Batch, BatchResult, Feedback, LeadBatch, LeadLinks, ProfileDetails, ProfileState } from "./profile/types";
 
 export class Profile extends DurableObject<Env> {
   private readonly store = new ProfileStore(this.ctx.storage, () => (this.alarmAt = null));
@@ -133,29 +130,17 @@ export class Profile extends DurableObject<Env> {
       row.inCohort = false;
       this.transaction(() => saveRow(this.sql, row));
     }
-    // A browser that only claimed its lead's email is answered its own state, which needs
-    // nothing of the lead: its events go on after the answer, so how long the answer takes
-    // tells nothing of the lead (docs/api.md, Trust model). The alarm is set first, to retry.
+    // A browser that only claimed its lead's email is answered its own state, which needs nothing
+    // of the lead: its events go on from its alarm, due at once, after the answer has gone, so
+    // how long the answer takes tells nothing of the lead (docs/api.md, Trust model).
     const claimed = this.store.row!.lead !== null && !this.store.row!.verified;
     // A visitor not listed keeps its own timers: its retention's too, which new events may need.
     if (claimed || !this.store.row!.inCohort || activity.firstSeen || told || shortened) await this.schedule(batch.now);
-    const forwarded = this.forwarding.forward(batch.site, batch.now);
-    // Once the lead has them, the retry is no longer due.
-    if (claimed) this.ctx.waitUntil(forwarded.then(() => (this.store.erased() ? undefined : this.schedule(batch.now))));
-    const leadState = claimed ? null : await forwarded;
+    const leadState = claimed ? null : await this.forwarding.forward(batch.site, batch.now);
     const state = await this.forwarding.shown(batch.now, leadState);
-    // The person's stage: its lead's, or its own.
-    const qualified = claimed ? null : isQualified(leadState?.stage ?? this.store.row!.stage);
+    // The person's stage: its lead's (a claimed browser's as its last forward left it), or its own.
+    const qualified = isQualified(leadState?.stage ?? (this.store.row!.lead ? this.forwarding.leadStage : undefined) ?? this.store.row!.stage);
     return { state, ...counts, activity: { ...activity, qualified }, profileId: this.ctx.id.toString() };
-  }
-
-  /** The person's stage once the forwards under way are done, for the metrics of a batch answered before them. */
-  async qualifiedAfterForward(now: number): Promise<boolean> {
-    await this.forwarding.settled();
-    const row = this.store.erased() ? null : this.store.load();
-    if (!row) return false;
-    const lead = row.lead ? await this.env.PROFILES.getByName(row.lead).state(now) : null;
-    return isQualified(lead?.stage ?? row.stage);
   }
 
   /** What the browser may see now (GET /v1/stage): a verified browser its lead, any other itself. */
@@ -415,6 +400,7 @@ export class Profile extends DurableObject<Env> {
     const due = nextWake(row, now, {
       decayAt: () => nextDecayAt(this.store.rules!.model, row!.scoring, now),
       unsent: () => this.store.hasUnsentEvents(),
+      forwardAt: () => forwardDue(row!.verified, this.forwarding.failed, now, Date.now()),
       oldestArrival: () => this.store.oldestEventArrival(),
       lastStageOrigin: () => this.store.lastStageChange()?.origin,
       outboxDue: () => (this.store.hasPersonPart() ? this.outbox.nextDue() : null),

@@ -2,9 +2,8 @@
  * Where scoring takes a profile's stage: pure, so a profile's writes (scoring, a
  * rescore, a rollback's demotion) and a draft's preview decide it in one place.
  */
-import type { Stage } from "../../../shared/events";
-import { qualifies, scoredStage, scoreOf, STAGES, type ScoringModel } from "../../../shared/rules";
-import type { StageOrigin } from "./profile/types";
+import { qualifies, scoredStage, scoreOf, STAGES, type ScoringModel, type Stage } from "../../../shared/rules";
+import type { StageOrigin } from "../domain/profile";
 import type { ProfileRow } from "./profile-schema";
 
 /** What the stage depends on: where the profile stands, its scoring state, the country first seen at the edge. */

@@ -6,10 +6,10 @@ import type { AppEnv } from "../app-env";
 import type { AccountRecord } from "../exports/account-record";
 import { CONTENT_TYPES, exportPage, JSON_FORMATS, jsonWriter } from "../exports/formats";
 import { listExports, readCursor } from "../exports/store";
-import { requireScope } from "../lib/auth";
+import { requireScope } from "../http/auth";
 import { ApiError } from "../lib/errors";
 import { PageQuery, PeriodQuery, periodOf } from "../lib/period";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 
 const AccountQuery = v.object({
   ...PeriodQuery,

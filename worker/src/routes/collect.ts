@@ -7,16 +7,16 @@ import {
 import { parseUrl } from "../../../shared/urls";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { limitBody, readJson } from "../lib/body";
+import { limitBody, readJson } from "../http/body";
 import { isBotRequest } from "../lib/bots";
 import { ApiError, rejection } from "../lib/errors";
-import { limitCollect } from "../lib/rate-limit";
+import { limitCollect } from "../http/rate-limit";
 import { isVerified, leadProfileName, visitorProfileName } from "../lib/identity";
 import { toProfileEvent } from "../lib/normalise";
-import { siteCors } from "../lib/site-cors";
-import { requireSite } from "../lib/site";
-import { stageView } from "../lib/view";
-import { recordBatch } from "../lib/activity";
+import { siteCors } from "../http/site-cors";
+import { requireSite } from "../http/site";
+import { stageView } from "../http/view";
+import { recordBatch } from "../http/batch-metrics";
 import type { IncomingEvent } from "../objects/profile/types";
 import { scoringSite } from "../sites/config";
 
@@ -38,7 +38,7 @@ function fromSiteOrigin(origin: string | undefined, origins: string[], events: u
 const StageQuerySchema = v.pick(CollectEnvelopeSchema, ["site", "vid"]);
 
 /**
- * The public routes the browser script calls (CONTRACT §5): a batch of events in,
+ * The public routes the browser script calls (docs/api.md#public-routes-the-browser-script): a batch of events in,
  * the profile's stage out, in one round trip and one call to its Durable Object.
  */
 export const collect = new Hono<AppEnv>()
@@ -96,7 +96,7 @@ export const collect = new Hono<AppEnv>()
     const result = events.length
       ? await profile.collect({ site: scoringSite(site), events, edgeCountry: cf?.country, edgeOrganization: cf?.asOrganization, now })
       : { ...await profile.seen(now), accepted: 0, duplicates: 0 };
-    if (result.activity) c.executionCtx.waitUntil(recordBatch(c.env, site.id, result, events, now, () => profile.qualifiedAfterForward(now)));
+    if (result.activity) c.executionCtx.waitUntil(recordBatch(c.env, site.id, result, events, now));
     const body: CollectResponse = {
       vid: batch.vid,
       profile: result.state?.profile ?? profile.id.toString(),

@@ -4,14 +4,14 @@ import { MAX_SERVER_EVENTS, ServerEventSchema, type RejectedEvent } from "../../
 import type { ProfileEvent } from "../../../shared/rules";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
-import { recordBatch } from "../lib/activity";
+import { requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
+import { recordBatch } from "../http/batch-metrics";
 import { boundedEach } from "../lib/concurrency";
 import { rejection } from "../lib/errors";
 import { leadProfile } from "../lib/identity";
 import { serverProfileEvent } from "../lib/normalise";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { scoringSite } from "../sites/config";
 
 const ServerBatchSchema = v.pipe(
@@ -23,7 +23,7 @@ const ServerBatchSchema = v.pipe(
 const LEADS_AT_ONCE = 8;
 
 /**
- * Server-side events by email (CONTRACT §7): from an email tool, a webinar
+ * Server-side events by email (docs/api.md#post-v1sitessiteevents): from an email tool, a webinar
  * platform, a CRM. Each person's events go to their lead in one call, scored like
  * the browser's; invalid events are listed in `rejected`, the valid ones kept.
  */

@@ -2,11 +2,11 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
+import { requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
 import { boundedEach } from "../lib/concurrency";
 import { rejection } from "../lib/errors";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { FeedbackSchema, feedbackProfile, giveFeedback, type FeedbackItem, type PersonStub } from "../sites/feedback";
 
 const MAX_ITEMS = 500;
@@ -27,8 +27,9 @@ const unknown = (index: number, item: FeedbackItem): Result => ({
 });
 
 /**
- * Sales feedback (CONTRACT §6, §7): one item or many, each moving a profile (by
- * email or id) to any stage; `lead` recycles it to nurture. Answers per item.
+ * Sales feedback (docs/api.md#post-v1sitessitefeedback, docs/rules.md#recycling): one item
+ * or many, each moving a profile (by email or id) to any stage; `lead` recycles it to
+ * nurture. Answers per item.
  */
 export const feedback = new Hono<AppEnv>()
   .post("/v1/sites/:site/feedback", requireScope("feedback:write"), limitBody(512 * 1024), async (c) => {

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 
-/** 200 when the worker and its bindings answer (CONTRACT §1); 503 naming the one that did not. */
+/** 200 when the worker and its bindings answer (docs/api.md#get-healthz); 503 naming the one that did not. */
 export const health = new Hono<AppEnv>().get("/healthz", async (c) => {
   const checks = {
     kv: () => c.env.SITES.get("healthz"),

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { siteInsights } from "../insights";
-import { requireScope } from "../lib/auth";
-import { requireSite } from "../lib/site";
+import { requireScope } from "../http/auth";
+import { requireSite } from "../http/site";
 
 /**
  * Rule insights (docs/insights.md): per rule, the SQL and customer rates of the

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { requireAdmin, requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
+import { requireAdmin, requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
 import { ApiError } from "../lib/errors";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { createKey, KeyRequestSchema, listKeys, revokeKey } from "../sites/keys";
 
 /**
- * A site's keys (CONTRACT §7): only the admin token creates one; the admin token
+ * A site's keys (docs/api.md#post-v1sitessitekeys): only the admin token creates one; the admin token
  * or a `site:admin` key of the site lists and revokes them.
  */
 export const keys = new Hono<AppEnv>()

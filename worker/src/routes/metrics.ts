@@ -3,10 +3,10 @@ import * as v from "valibot";
 import { DAY_MS } from "../../../shared/rules";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
+import { requireScope } from "../http/auth";
 import { ApiError } from "../lib/errors";
 import { PeriodQuery, periodOf } from "../lib/period";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { siteMetrics } from "../metrics";
 import { MAX_PERIOD_DAYS } from "../metrics/shards";
 
@@ -14,7 +14,7 @@ const DEFAULT_PERIOD_DAYS = 30;
 const MetricsQuery = v.object(PeriodQuery);
 
 /**
- * A site's metrics (CONTRACT §7) for [since, until): by default the 30 days up to
+ * A site's metrics (docs/api.md#metrics) for [since, until): by default the 30 days up to
  * `until` (now). `exports:read`, not `profiles:read`: metrics are a report, read
  * by the same dashboards and BI jobs as the MQL export, and name nobody, so they
  * should not need a key that can look people up one by one.

@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { check } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
+import { requireScope } from "../http/auth";
 import { ApiError } from "../lib/errors";
 import { PageQuery, PeriodQuery, periodOf } from "../lib/period";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { DEFAULT_PLACEHOLDER } from "../exports/csv";
 import { CONTENT_TYPES, exportPage, FORMATS, writerFor } from "../exports/formats";
 import { listExports, readCursor } from "../exports/store";
@@ -18,7 +18,7 @@ const ExportQuery = v.object({
 });
 
 /**
- * The MQL export (CONTRACT §7): every profile that has been an MQL, in order of
+ * The MQL export (docs/api.md#mql-export): every profile that has been an MQL, in order of
  * its record's last change, a page at a time. The next page's cursor is in the
  * JSON body, and for every format in `X-Edgescore-Cursor` (absent at the end).
  * KV lists a new key everywhere within about 60 s: pollers ask up to now − 2 min.

@@ -1,14 +1,14 @@
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
+import { requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
 import { ApiError } from "../lib/errors";
 import { leadProfile, profileById } from "../lib/identity";
-import { requireSite } from "../lib/site";
-import { profileView } from "../lib/view";
+import { requireSite } from "../http/site";
+import { profileView } from "../http/view";
 
-/** Look-ups and erasure by email take the email in a body, never in a path (CONTRACT §7). */
+/** Look-ups and erasure by email take the email in a body, never in a path (docs/api.md#profiles). */
 const ByEmailSchema = v.strictObject({
   email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email("must be an email address")),
 });
@@ -35,7 +35,7 @@ async function eraseProfile(c: Context<AppEnv>, profile: Stub, path: string) {
 }
 
 /**
- * Profiles (CONTRACT §7): one by id or email with its explanation, stages and
+ * Profiles (docs/api.md#profiles, docs/api.md#erasure): one by id or email with its explanation, stages and
  * timeline (`profiles:read`); erasure of a person everywhere (`site:admin`).
  */
 export const profiles = new Hono<AppEnv>()

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
+import { requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
 import { ApiError } from "../lib/errors";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { getRescore, rescoreLater, startRescore } from "../sites/rescore";
 
 /** The body of a POST that rescores the site's leads: their stage changes reach the webhook only when it says `notify`. */

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
+import { Refused } from "../domain/errors";
+import { requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
 import { ApiError } from "../lib/errors";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { deleteDraft, getDraft, putDraft } from "../sites/draft";
-import { draftOf, publishDraft, refused, rollBack } from "../sites/publish";
+import { draftOf, publishDraft, rollBack } from "../sites/publish";
 import { previewLeads, summarise } from "../sites/preview";
 import { authorOf, currentVersion, getVersion, listVersions, NOTE_MAX } from "../sites/versions";
 
@@ -29,8 +30,8 @@ const ChangeSchema = v.optional(
 const noDraft = () => new ApiError(404, "no_draft", "this site has no rules draft");
 
 /**
- * A site's rules versions and its draft (CONTRACT §7): every published version is
- * kept; a draft is previewed against every lead, then published as the next
+ * A site's rules versions and its draft (docs/api.md#rules-versions and the
+ * sections after it): every published version is kept; a draft is previewed against every lead, then published as the next
  * version, or the previous version's rules are restored as the next one (versions
  * only rise: a profile never goes back to an older one). Publishing and rolling
  * back rescore every lead after the answer, as `POST …/rescore` does.
@@ -75,13 +76,13 @@ export const rules = new Hono<AppEnv>()
     const site = await requireSite(c, c.req.param("site"), { fresh: true });
     const { notify, note } = await readJson(c, ChangeSchema);
     const published = await publishDraft(c.env, c.executionCtx, site, notify, Date.now(), { by: authorOf(c.get("caller")), note });
-    if (!published.ok) throw refused(published);
+    if (!published.ok) throw new Refused(published);
     return c.json(published.value, 202);
   })
   .post("/v1/sites/:site/rules/rollback", requireScope("site:admin"), limitBody(1024), async (c) => {
     const site = await requireSite(c, c.req.param("site"), { fresh: true });
     const { notify, note } = await readJson(c, ChangeSchema);
     const rolledBack = await rollBack(c.env, c.executionCtx, site, notify, Date.now(), { by: authorOf(c.get("caller")), note });
-    if (!rolledBack.ok) throw refused(rolledBack);
+    if (!rolledBack.ok) throw new Refused(rolledBack);
     return c.json(rolledBack.value, 202);
   });

@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
 import type { Checked } from "../../../shared/validation";
 import type { AppEnv } from "../app-env";
-import { ensureAdmin, requireAdmin, requireScope } from "../lib/auth";
+import { ensureAdmin, requireAdmin, requireScope } from "../http/auth";
 import { ApiError } from "../lib/errors";
-import { limitBody } from "../lib/body";
+import { limitBody } from "../http/body";
 import { publicSite, SITE_ID, type Site } from "../sites/config";
 import { patchSite, saveSite } from "../sites/save";
 import { getSite, listSites } from "../sites/store";

@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
-import { limitBody, readJson } from "../lib/body";
+import { requireScope } from "../http/auth";
+import { limitBody, readJson } from "../http/body";
 import { ApiError } from "../lib/errors";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { getSpend, putSpend } from "../metrics/spend";
 
 /**
- * A site's marketing spend per source and month (docs/api.md#put-get-v1sitessitespend),
+ * A site's marketing spend per source and month (docs/api.md#spend),
  * which the metrics divide by MQLs as cost per MQL. `site:admin`: spend is the site's
  * own business figures, entered by whoever runs its configuration.
  */

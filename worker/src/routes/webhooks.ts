@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { requireScope } from "../lib/auth";
+import { requireScope } from "../http/auth";
 import { ApiError } from "../lib/errors";
-import { requireSite } from "../lib/site";
+import { requireSite } from "../http/site";
 import { pingWebhook } from "../webhooks/deliver";
 import { listFailures, retryFailure } from "../webhooks/failed";
 
 /**
- * A site's webhook (CONTRACT §8): deliveries that gave up, retrying one, and a
+ * A site's webhook (docs/api.md#webhooks): deliveries that gave up, retrying one, and a
  * signed `ping` to check a receiver. Needs `site:admin`.
  */
 export const webhooks = new Hono<AppEnv>()

@@ -1,18 +1,17 @@
 /**
- * A site's configuration (CONTRACT §7 `PUT /v1/sites/:site`): what the site owner
+ * A site's configuration (docs/api.md#put-v1sitessite): what the site owner
  * sends, how it is checked, and the record kept in KV.
  */
 import * as v from "valibot";
-import type { Stage } from "../../../shared/events";
-import { DEFAULT_MODEL, STAGES, validateModel, type ScoringModel } from "../../../shared/rules";
+import { DEFAULT_MODEL, STAGES, validateModel, type ScoringModel, type Stage } from "../../../shared/rules";
 import { check, type Checked, type FieldIssue } from "../../../shared/validation";
 import { isHttpUrl, parseUrl } from "../../../shared/urls";
 import { joinPath } from "../lib/errors";
-import type { ScoringSite, StageOrigin } from "../objects/profile/types";
+import type { ScoringSite, StageOrigin } from "../domain/profile";
 
 export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-/** Stage changes a webhook hears of unless it lists its own (CONTRACT §8). */
+/** Stage changes a webhook hears of unless it lists its own (docs/api.md#webhooks). */
 export const WEBHOOK_STAGES: readonly Stage[] = ["mql", "sql", "opportunity", "customer"];
 
 /**
@@ -24,11 +23,11 @@ export function webhookHears(listed: readonly Stage[] | undefined, to: Stage, or
   return listed ? listed.includes(to) : WEBHOOK_STAGES.includes(to) || origin === "expiry";
 }
 
-/** The stages a browser may see when a site names none (CONTRACT §5). */
+/** The stages a browser may see when a site names none (docs/api.md#post-v1collect, Identity). */
 const DEFAULT_PUBLIC_STAGES: Stage[] = ["visitor", "lead", "mql"];
 const DEFAULT_RETENTION_DAYS = 395;
 
-/** The contract's default model, checked once: a site created without `rules` gets it. */
+/** The default model (docs/rules.md#the-default-model), checked once: a site created without `rules` gets it. */
 export const DEFAULT_SCORING_MODEL: ScoringModel = (() => {
   const checked = validateModel(DEFAULT_MODEL);
   if (!checked.ok) throw new Error("the default model is invalid");

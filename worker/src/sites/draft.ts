@@ -1,5 +1,5 @@
 /**
- * A site's rules draft (CONTRACT §7 `…/rules/draft`): at most one per site, kept in
+ * A site's rules draft (docs/api.md#rules-draft): at most one per site, kept in
  * KV under `rules-draft:<site>` with the rules version it was based on, so a draft
  * written before the rules changed again is not published over that change.
  */

@@ -3,9 +3,8 @@
  * stage, with why. The feedback API and the dashboard's sales actions both come here.
  */
 import * as v from "valibot";
-import { STAGES } from "../../../shared/rules";
+import { STAGES, type Stage } from "../../../shared/rules";
 import { leadProfile, profileById } from "../lib/identity";
-import type { Stage } from "../../../shared/events";
 import { scoringSite, type Site } from "./config";
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));

@@ -1,5 +1,5 @@
 /**
- * Site keys (CONTRACT §7): bearer tokens valid for one site and a set of scopes.
+ * Site keys (docs/api.md#management-routes): bearer tokens valid for one site and a set of scopes.
  *
  * A key reads `esk_<id>.<secret>`, so the one KV read a request costs finds it
  * by id. Three KV records per key:
@@ -42,6 +42,9 @@ export interface SiteKey {
   scopes: Scope[];
   createdAt: number;
 }
+
+/** Who called a management route: the admin token, or a site key. */
+export type Caller = { kind: "admin" } | ({ kind: "key" } & SiteKey);
 
 /** A key as its site's listing shows it: never the key or its hash. */
 export interface ListedKey {

@@ -1,5 +1,5 @@
 /**
- * A draft's preview (CONTRACT §7 `POST …/rules/preview`): what publishing it would
+ * A draft's preview (docs/api.md#rules-preview): what publishing it would
  * do to the site's leads, before anything changes. Each lead answers for itself
  * (Profile.preview: a rescore's replay and stage logic, writing nothing); this walks
  * the lead registry and sums the answers up. Anonymous visitors are in no registry
@@ -7,7 +7,7 @@
  */
 import { STAGES, type Score, type ScoringModel, type Stage } from "../../../shared/rules";
 import { boundedEach } from "../lib/concurrency";
-import type { LeadPreview } from "../objects/profile/types";
+import type { LeadPreview } from "../domain/profile";
 import { listLeads } from "./leads";
 import { LEADS_AT_ONCE } from "./rescore";
 

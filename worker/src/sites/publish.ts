@@ -2,9 +2,9 @@
  * Publishing a site's rules draft and rolling back (docs/api.md, `POST …/rules/publish`
  * and `…/rollback`, and the dashboard's rules page): either makes the next rules version,
  * keeps it, and rescores every lead after the answer, as `POST …/rescore` does. A refusal
- * is an answer, not an error: the API turns it into a 409, the dashboard into a notice.
+ * is an answer, not an error: the API throws it as Refused (a 409), the dashboard shows a notice.
  */
-import { ApiError } from "../lib/errors";
+import { Refused } from "../domain/errors";
 import { sameRules, withRules, type Site } from "./config";
 import { deleteDraft, getDraft, type Draft } from "./draft";
 import { rescoreLater, startRescore, type RescoreJob } from "./rescore";
@@ -23,15 +23,12 @@ const noDraft = (site: Site, action: string): Refusal => ({
   ok: false, code: "no_draft", message: `there is no draft to ${action}: PUT /v1/sites/${site.id}/rules/draft first`,
 });
 
-/** The site's draft, or 409 when there is none to act on. */
+/** The site's draft; Refused when there is none to act on. */
 export async function draftOf(kv: KVNamespace, site: Site, action: string): Promise<Draft> {
   const draft = await getDraft(kv, site.id);
-  if (!draft) throw refused(noDraft(site, action));
+  if (!draft) throw new Refused(noDraft(site, action));
   return draft;
 }
-
-/** A refusal as the API answers it. */
-export const refused = ({ code, message }: Refusal) => new ApiError(409, code, message);
 
 /** Publishes the draft of `site` (as read fresh); refused when there is none, it is stale, or it changes nothing. */
 export async function publishDraft(

@@ -1,11 +1,11 @@
 /**
- * Rescoring a site's leads with its current rules (CONTRACT §6, §7). The job's
+ * Rescoring a site's leads with its current rules (docs/api.md#rescoring). The job's
  * progress lives in KV (`rescore:<site>`), so any request can read it; the work
  * runs after the answer, a page of the lead registry at a time, a few leads at
  * once. Anonymous visitors are not listed anywhere: they rescore when next seen.
  */
 import { boundedEach } from "../lib/concurrency";
-import type { Rollback } from "../objects/profile/types";
+import type { Rollback } from "../domain/profile";
 import { scoringSite, type Site } from "./config";
 import { listLeads } from "./leads";
 
@@ -14,7 +14,7 @@ export interface RescoreJob {
   status: "running" | "done";
   /** Send stage changes to the webhook (off unless asked). */
   notify: boolean;
-  /** A rollback's rescore, which also demotes MQLs that only a rescore made (CONTRACT §7 `…/rules/rollback`). */
+  /** A rollback's rescore, which also demotes MQLs that only a rescore made (docs/rules.md#rollback-and-demotion). */
   rollback?: Rollback;
   startedAt: number;
   updatedAt: number;

@@ -1,5 +1,5 @@
 /**
- * A site's rules versions (CONTRACT §7 `GET /v1/sites/:site/rules`): every version
+ * A site's rules versions (docs/api.md#rules-versions): every version
  * the site has published, kept immutable in KV under `rules:<site>:<version>`, with
  * what a listing shows as the entry's metadata (a listing reads no values). A version
  * is written before the site config that takes it up, so the config never names a
@@ -7,8 +7,8 @@
  */
 import type { ScoringModel } from "../../../shared/rules";
 import { listAll } from "../lib/kv";
-import type { Caller } from "../lib/auth";
 import type { Site } from "./config";
+import type { Caller } from "./keys";
 import { putSite } from "./store";
 
 /** How a version came: a site PUT that changed the rules (or created the site), a draft published, a rollback. */

@@ -1,10 +1,10 @@
 /**
- * Sending one webhook (CONTRACT §8): the body signed afresh at every attempt as
+ * Sending one webhook (docs/api.md#webhooks): the body signed afresh at every attempt as
  * `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, the same id on every
  * retry, a short timeout so a slow receiver cannot hold its profile's alarm.
  */
-import type { Stage } from "../../../shared/events";
-import type { StageOrigin } from "../objects/profile/types";
+import type { Stage } from "../../../shared/rules";
+import type { StageOrigin } from "../domain/profile";
 import { hmacHex } from "../lib/crypto";
 import { webhookRefusal } from "../lib/webhook-host";
 import { webhookHears, type Site } from "../sites/config";

@@ -1,5 +1,5 @@
 /** A rule in plain words, for people who do not read the rules language (docs/rules.md). */
-import { listens } from "../../../../shared/rules/match";
+import { listens } from "../../../../shared/rules";
 import type { Condition, EventType, Rule } from "../../../../shared/rules";
 
 const EVENTS: Record<EventType, string> = {

@@ -1,6 +1,6 @@
 /** A draft's preview against every lead: who would move between stages, score distributions, explanations before and after. */
 import type { ExplanationLine } from "../../../../shared/rules";
-import type { LeadPreview } from "../../objects/profile/types";
+import type { LeadPreview } from "../../domain/profile";
 import type { LeadName, PreviewSummary } from "../../sites/preview";
 import { count, counted, signed } from "../format";
 import { Scroll } from "../sections";

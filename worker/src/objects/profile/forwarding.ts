@@ -3,11 +3,13 @@
  * order, one forward after another, so a lead gets them in order; a failed forward
  * leaves them unsent for the alarm (timers.ts FORWARD_RETRY_MS) and the next batch.
  */
+import type { Stage } from "../../../../shared/rules";
 import { eventOf, type EventRow } from "../profile-schema";
 import { FORWARD_RETRY_MS } from "./timers";
 import type { ProfileStore } from "./store";
 import { stateOf } from "./views";
-import type { ProfileState, ScoringSite } from "./types";
+import type { ScoringSite } from "../../domain/profile";
+import type { ProfileState } from "./types";
 
 /** Events forwarded per call to a lead (a merge may carry a long history). */
 const FORWARD_CHUNK = 500;
@@ -15,6 +17,10 @@ const FORWARD_CHUNK = 500;
 export class Forwarding {
   /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
   private forwarding: Promise<unknown> = Promise.resolve();
+  /** The lead's stage as the last forward to it answered (none since this instance started: undefined). */
+  leadStage: Stage | undefined;
+  /** The last forward to a lead failed: the next waits FORWARD_RETRY_MS (timers.ts forwardDue). */
+  failed = false;
 
   /** `visitor`: the object's id; `retryAt`: sets the alarm for a retry. */
   constructor(
@@ -35,7 +41,11 @@ export class Forwarding {
   forward(site: ScoringSite, now: number): Promise<ProfileState | null> {
     const run = this.forwarding.then(() => this.sendUnsentEvents(site, now));
     this.forwarding = run.catch(() => undefined);
-    return run.catch(async (err) => {
+    return run.then((state) => {
+      this.failed = false;
+      return state;
+    }, async (err) => {
+      this.failed = true;
       console.error(`profile: forwarding to a lead failed, retrying later: ${err}`);
       if (!this.store.erased()) await this.retryAt(Date.now() + FORWARD_RETRY_MS);
       return null;
@@ -77,7 +87,10 @@ export class Forwarding {
       });
       if (this.store.erased()) return null;
       this.store.sql.exec("UPDATE events SET forwarded = 1 WHERE lead = ? AND forwarded = 0 AND seq <= ?", lead, events.at(-1)!.seq);
-      if (lead === row.lead) state = result.state;
+      if (lead === row.lead) {
+        state = result.state;
+        this.leadStage = result.state?.stage;
+      }
     }
   }
 }

@@ -2,12 +2,11 @@
  * What leaves a Profile object through its outbox, built from plain data: the site's
  * webhooks (docs/api.md, Webhooks) and a stage change for the site's metrics.
  */
-import type { Stage } from "../../../../shared/events";
 import { sourceOf, type ExportRecord } from "../../exports/record";
 import type { StageChangeRecord } from "../../metrics/types";
-import type { ProfileEvent } from "../../../../shared/rules";
+import type { ProfileEvent, Stage } from "../../../../shared/rules";
 import type { ProfileRow } from "../profile-schema";
-import type { StageOrigin } from "./types";
+import type { StageOrigin } from "../../domain/profile";
 
 /** Why a stage changes, when, and whether the site's webhook hears of it. */
 export interface Cause {

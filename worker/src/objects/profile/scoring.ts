@@ -9,7 +9,7 @@ import { scoringSite } from "../../sites/config";
 import { getSite } from "../../sites/store";
 import { quietRescore, type StageChanges } from "./stage-changes";
 import { rulesOf, type ProfileStore, type Rules } from "./store";
-import type { ScoringSite } from "./types";
+import type { ScoringSite } from "../../domain/profile";
 
 export class ProfileScoring {
   /** `sites`: the SITES namespace; `transaction`: the object's, which forgets its in-memory copy when a change fails. */
@@ -66,7 +66,7 @@ export class ProfileScoring {
   }
 
   /**
-   * Retention (CONTRACT §7): events older than the site's retentionDays leave. What
+   * Retention (docs/api.md#patch-v1sitessite, `retentionDays`): events older than the site's retentionDays leave. What
    * they gave stays: the state after them is kept as `folded`, where replays start,
    * so scores hold and a new rules version rescores what is still kept. Events not
    * yet forwarded to their lead wait until they are.

@@ -4,8 +4,7 @@
  * scoring takes the stage is decided in objects/stages.ts (pure); this part writes it,
  * in the caller's transaction, with the lead's export record, metrics and webhook.
  */
-import type { Stage } from "../../../../shared/events";
-import { isQualified, leadAccount, recycle, scoreOf, type ScoringModel } from "../../../../shared/rules";
+import { isQualified, leadAccount, recycle, scoreOf, type ScoringModel, type Stage } from "../../../../shared/rules";
 import { exportRecord, type ExportRecord } from "../../exports/record";
 import { exportKey } from "../../exports/store";
 import type { Outbox } from "../outbox";
@@ -13,12 +12,12 @@ import type { ProfileRow } from "../profile-schema";
 import { demotedStage, stagesTo } from "../stages";
 import { stageChangedWebhook, stageChangeRecord, type Cause } from "./messages";
 import type { ProfileStore } from "./store";
-import type { Rollback } from "./types";
+import type { Rollback } from "../../domain/profile";
 
 /** What a stage change keeps beside its stage (stages.detail): why, and a recycle's moment. */
 export type StageDetail = { reasonCode?: string } & Record<string, unknown>;
 
-/** A new rules version met on a profile's next touch: its changes are not sent (CONTRACT §8). */
+/** A new rules version met on a profile's next touch: its changes are not sent (docs/api.md#webhooks). */
 export const quietRescore = (now: number): Cause => ({ origin: "rescore", notify: false, at: now });
 
 export class StageChanges {

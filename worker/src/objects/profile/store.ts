@@ -3,15 +3,15 @@
  * migrated when first needed (profile-schema.ts), the profile row and the rules it
  * scores with, read once per object lifetime, and the reads its parts share.
  */
-import type { Stage } from "../../../../shared/events";
-import { emptyState, replay, type ProfileEvent, type Replayed, type ScoringModel } from "../../../../shared/rules";
+import { emptyState, replay, type ProfileEvent, type Replayed, type ScoringModel, type Stage } from "../../../../shared/rules";
 import type { Claims } from "../../exports/record";
 import { migrate } from "../migrate";
 import {
   BARE_SCHEMA_VERSION, CURRENT_SCHEMA, eventOf, MIGRATIONS, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, rowOf, schemaVersionOf,
   type EventRow, type ProfileKind, type ProfileRow,
 } from "../profile-schema";
-import type { Batch, ScoringSite, StageChange, StageOrigin } from "./types";
+import type { ScoringSite, StageOrigin } from "../../domain/profile";
+import type { Batch, StageChange } from "./types";
 
 /** The rules a profile scores with: a site's at one version. */
 export type Rules = Pick<ScoringSite, "rulesVersion" | "model" | "internalDomains">;

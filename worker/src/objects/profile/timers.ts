@@ -5,10 +5,12 @@
  */
 import { DAY_MS } from "../../../../shared/rules";
 import type { ProfileRow } from "../profile-schema";
-import type { StageOrigin } from "./types";
+import type { StageOrigin } from "../../domain/profile";
 
 /** A failed forward to a lead is retried by the alarm after this long. */
 export const FORWARD_RETRY_MS = 30_000;
+/** How long after a claimed browser's answer its events leave for the lead (docs/api.md, Trust model). */
+const CLAIM_FORWARD_DELAY_MS = 100;
 
 /** What the timers ask of a profile's storage and rules, when they apply. */
 export interface WakeInputs {
@@ -16,6 +18,8 @@ export interface WakeInputs {
   decayAt(): number | null;
   /** A visitor that gave an email holds events not yet forwarded to a lead. */
   unsent(): boolean;
+  /** When those go to the lead (forwardDue). */
+  forwardAt(): number;
   /** When the oldest kept event arrived, or null when none. */
   oldestArrival(): number | null;
   /** The origin of the last stage change, if any. */
@@ -34,12 +38,22 @@ type Timed = Pick<ProfileRow, "kind" | "lead" | "stage" | "mqlAt" | "mqlSlaDays"
 export function nextWake(row: Timed | null, now: number, inputs: WakeInputs): number | null {
   const times = [
     row?.kind === "lead" ? inputs.decayAt() : null,
-    row?.kind === "visitor" && row.lead !== null && inputs.unsent() ? now + FORWARD_RETRY_MS : null,
+    row?.kind === "visitor" && row.lead !== null && inputs.unsent() ? inputs.forwardAt() : null,
     row && !row.inCohort ? retentionDue(row, inputs.oldestArrival()) : null,
     row ? slaDue(row, inputs.lastStageOrigin) : null,
     inputs.outboxDue(),
   ].filter((t): t is number => t !== null);
   return times.length ? Math.min(...times) : null;
+}
+
+/**
+ * When a visitor's unsent events go to its lead: a claimed browser's from its alarm, just
+ * after the answer has gone at `wallClock` (so the lead's work never runs beside the answer,
+ * even in one isolate), unless the last forward failed; a verified browser's within its own
+ * request, so its alarm is only the retry.
+ */
+export function forwardDue(verified: boolean, lastFailed: boolean, now: number, wallClock: number): number {
+  return verified || lastFailed ? now + FORWARD_RETRY_MS : wallClock + CLAIM_FORWARD_DELAY_MS;
 }
 
 /**

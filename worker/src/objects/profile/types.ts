@@ -2,27 +2,9 @@
  * What a Profile object takes and answers through its RPC methods (profile.ts): the
  * types routes, views and other objects use, with nothing of how the object works.
  */
-import type { Stage } from "../../../../shared/events";
-import type { ExplanationLine, ProfileEvent, Score, ScoringModel, Traits, Unscored } from "../../../../shared/rules";
+import type { ExplanationLine, ProfileEvent, Score, Stage, Traits, Unscored } from "../../../../shared/rules";
+import type { ScoringSite, StageOrigin } from "../../domain/profile";
 import type { ProfileKind } from "../profile-schema";
-
-/** What a profile needs to know of its site to score. */
-export interface ScoringSite {
-  id: string;
-  rulesVersion: number;
-  model: ScoringModel;
-  /** Email domains of the site's own staff: their profiles are recorded, never scored. */
-  internalDomains: string[];
-  /**
-   * The stage changes the site's webhook wants: null when it has none, absent when
-   * not known (then every change is queued, and the delivery checks the site).
-   */
-  webhookStages?: readonly Stage[] | null;
-  /** Events older than this are folded into the scoring state and dropped (CONTRACT §7). */
-  retentionDays: number;
-  /** Days sales have to touch an MQL before it goes back to `lead`; null: no limit. */
-  mqlSlaDays: number | null;
-}
 
 /** The identity an event gives: its email's lead, and whether the site vouched for it. */
 export interface Identity {
@@ -71,33 +53,10 @@ export interface BatchActivity {
   /** Points each rule gave (or took) in the batch. */
   points: Record<string, number>;
   /**
-   * The person was an MQL or later once the batch was applied; null when that waits on a
-   * forward under way after the answer (a claimed browser's: `qualifiedAfterForward`).
+   * The person was an MQL or later once the batch was applied (a claimed browser, whose
+   * events reach the lead after the answer: as its lead last answered it).
    */
-  qualified: boolean | null;
-}
-
-/** Why a stage changed: events scored, sales said, new rules, or an MQL's service level ran out. */
-export type StageOrigin = "scoring" | "feedback" | "rescore" | "expiry";
-
-/** A rollback's rescore (CONTRACT §7 `…/rules/rollback`): the version rolled back, and the one whose rules it restores. */
-export interface Rollback {
-  rolledBack: number;
-  restores: number;
-}
-
-/** A lead's stage and score, with its explanation: a preview's before or after. */
-export interface StageAndScore {
-  stage: Stage;
-  score: Score;
-  explanation: ExplanationLine[];
-}
-
-/** What a rescore with other rules would make of a lead. */
-export interface LeadPreview {
-  profile: string;
-  before: StageAndScore;
-  after: StageAndScore;
+  qualified: boolean;
 }
 
 export interface Feedback {

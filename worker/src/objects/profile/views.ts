@@ -2,12 +2,12 @@
  * What a profile shows, read only: its state, the profile API's details (with the
  * timeline and why an event gave nothing), a lead's links, a draft's preview.
  */
-import type { Stage } from "../../../../shared/events";
-import { scoreOf, type Scored, type ScoringModel } from "../../../../shared/rules";
+import { scoreOf, type Scored, type ScoringModel, type Stage } from "../../../../shared/rules";
 import type { EventRow, ProfileRow } from "../profile-schema";
 import { stagesTo } from "../stages";
 import type { ProfileStore, Rules } from "./store";
-import type { LeadLinks, LeadPreview, ProfileDetails, ProfileState, StageAndScore } from "./types";
+import type { LeadPreview, StageAndScore } from "../../domain/profile";
+import type { LeadLinks, ProfileDetails, ProfileState } from "./types";
 
 const TIMELINE_LIMIT = 1000;
 

@@ -7,9 +7,9 @@ import * as v from "valibot";
 import { check } from "../../../../shared/validation";
 import type { AppEnv } from "../../app-env";
 import { documentOf, LoginPage, MessagePage } from "../../dashboard/layout";
-import { refusalOf, type Caller } from "../../lib/auth";
+import { refusalOf } from "../../http/auth";
 import { SITE_ID, type Site } from "../../sites/config";
-import type { Scope } from "../../sites/keys";
+import type { Caller, Scope } from "../../sites/keys";
 import { getSite, listSites, type SiteSummary } from "../../sites/store";
 import { sessionCaller } from "../../dashboard/session";
 

@@ -7,7 +7,7 @@ import type { AppEnv } from "../../app-env";
 import { EraseConfirmPage, LeadPage, SALES_ACTIONS, type SalesForm } from "../../dashboard/leads/lead";
 import { LeadSearchPage, type LeadResult } from "../../dashboard/leads/search";
 import { documentOf } from "../../dashboard/layout";
-import { limitBody } from "../../lib/body";
+import { limitBody } from "../../http/body";
 import { boundedEach } from "../../lib/concurrency";
 import { leadProfile, profileById } from "../../lib/identity";
 import { FeedbackSchema, giveFeedback } from "../../sites/feedback";

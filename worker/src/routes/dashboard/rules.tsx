@@ -14,7 +14,7 @@ import {
   type FieldErrors, type FormBody, type ModelFields, type RuleFields,
 } from "../../dashboard/rules/fields";
 import { siteInsights } from "../../insights";
-import { limitBody } from "../../lib/body";
+import { limitBody } from "../../http/body";
 import { diffModels } from "../../sites/diff";
 import { deleteDraft, getDraft, putDraft } from "../../sites/draft";
 import { nameLeads, previewLeads, summarise } from "../../sites/preview";

@@ -6,7 +6,7 @@ import { documentOf } from "../../dashboard/layout";
 import { errorsOf, isForm, patchOf, postedValues, valuesOf, type Values } from "../../dashboard/settings/forms";
 import { InstallPage } from "../../dashboard/settings/install";
 import { KeyCreatedPage, SettingsPage, type SettingsProps } from "../../dashboard/settings/page";
-import { limitBody } from "../../lib/body";
+import { limitBody } from "../../http/body";
 import { createKey, KeyRequestSchema, listKeys, revokeKey } from "../../sites/keys";
 import { patchSite } from "../../sites/save";
 import { pingWebhook } from "../../webhooks/deliver";

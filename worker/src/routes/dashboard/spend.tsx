@@ -5,7 +5,7 @@ import { check, type FieldIssue } from "../../../../shared/validation";
 import type { AppEnv } from "../../app-env";
 import { documentOf } from "../../dashboard/layout";
 import { SpendPage, type FieldErrors, type Refused } from "../../dashboard/spend";
-import { limitBody } from "../../lib/body";
+import { limitBody } from "../../http/body";
 import { getSpend, putSpend, sourceKey, type Spend } from "../../metrics/spend";
 import { pageUrl } from "../../dashboard/layout";
 import { access, messagePage, type Access } from "./access";

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type * as v from "valibot";
 import { check } from "../../../shared/validation";
-import { ApiError } from "./errors";
+import { ApiError } from "../lib/errors";
 
 /** Refuses bodies over `maxBytes` with 413, whether or not a Content-Length was sent. */
 export function limitBody(maxBytes: number): MiddlewareHandler {

@@ -4,7 +4,7 @@ import type { ProfileDetails, ProfileState } from "../objects/profile/types";
 import type { Site } from "../sites/config";
 
 /**
- * What a browser may see of a profile (CONTRACT §5): its stage among the site's
+ * What a browser may see of a profile (docs/api.md#post-v1collect, Identity): its stage among the site's
  * public stages and its score, never traits. A profile never seen is a visitor
  * with nothing scored.
  */
@@ -15,7 +15,7 @@ export function stageView(site: Site, state: ProfileState | null): StageView {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** A profile as the profile API shows it (CONTRACT §7): times of record as ISO 8601, event times as sent. */
+/** A profile as the profile API shows it (docs/api.md#profiles): times of record as ISO 8601, event times as sent. */
 export function profileView(details: ProfileDetails) {
   return {
     ...details,

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import type { Site } from "../sites/config";
 import { getSite } from "../sites/store";
-import { ApiError } from "./errors";
+import { ApiError } from "../lib/errors";
 
 /**
  * The site a request names, set on the context for CORS; unknown → 404. From the

@@ -1,12 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
-import { findKey, markUsed, type Scope, type SiteKey } from "../sites/keys";
-import { ApiError } from "./errors";
-import { ExpiringMap } from "./expiring-map";
-
-/** Who called a management route: the admin token, or a site key. */
-export type Caller = { kind: "admin" } | ({ kind: "key" } & SiteKey);
+import { findKey, markUsed, type Caller, type Scope } from "../sites/keys";
+import { ApiError } from "../lib/errors";
+import { ExpiringMap } from "../lib/expiring-map";
 
 /** The bearer token of a request, or null. */
 function bearer(header: string | undefined): string | null {
@@ -15,7 +12,7 @@ function bearer(header: string | undefined): string | null {
 }
 
 /**
- * Who `token` names (CONTRACT §7): the admin token, compared in constant time, or
+ * Who `token` names (docs/api.md#management-routes): the admin token, compared in constant time, or
  * a site key, which costs one KV read; null when it is neither. Without a Hono
  * context, so the dashboard's login checks a token by the same rules.
  */

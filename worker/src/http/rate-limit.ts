@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
-import { ApiError } from "./errors";
+import { ApiError } from "../lib/errors";
 
 /** The limiters' period (wrangler.toml): how long a limited sender should wait. */
 const PERIOD_S = 60;

@@ -9,12 +9,9 @@ const VITALS = new Set(["LCP", "INP", "CLS", "FCP", "TTFB"]);
 /**
  * What a batch did, for the site's metrics, after the answer. Sent once, never
  * retried (its sums are not idempotent); a resent batch (duplicates) gives no
- * vitals samples, so a retried beacon is not counted twice. `qualifiedLater` answers
- * whether the person is an MQL when the batch's answer could not (BatchActivity.qualified).
+ * vitals samples, so a retried beacon is not counted twice.
  */
-export async function recordBatch(
-  env: Env, site: string, result: BatchResult, events: ProfileEvent[], now: number, qualifiedLater?: () => Promise<boolean>,
-): Promise<void> {
+export async function recordBatch(env: Env, site: string, result: BatchResult, events: ProfileEvent[], now: number): Promise<void> {
   const vitals = result.duplicates ? [] : events.flatMap((e) => {
     const { name, value } = (e.props ?? {}) as { name?: unknown; value?: unknown };
     const page = e.url ? parseUrl(e.url)?.pathname : undefined;
@@ -25,8 +22,7 @@ export async function recordBatch(
   const { firstSeen, points, qualified } = result.activity!;
   if (!firstSeen && !vitals.length && !Object.keys(points).length) return;
   try {
-    const mql = qualified ?? (await qualifiedLater?.()) ?? false;
-    await recordActivity(env, { site, profile: result.profileId!, at: now, firstSeen, points, vitals, mql });
+    await recordActivity(env, { site, profile: result.profileId!, at: now, firstSeen, points, vitals, mql: qualified });
   } catch (err) {
     console.error(`metrics: a batch's activity was not recorded: ${err}`);
   }
