@@ -4,7 +4,8 @@ import { expect, it } from "vitest";
 import { DAY_MS } from "../../shared/rules";
 import { visitorProfileName } from "../../worker/src/lib/identity";
 import { dayOf } from "../../worker/src/metrics/shards";
-import { cohortName, dueOf } from "../../worker/src/objects/cohort";
+import { dueOf } from "../../worker/src/objects/cohort";
+import { cohortName } from "../../worker/src/objects/enrolment";
 import { ADMIN, call, collect, createSite, ev, ORIGIN, uid } from "./helpers";
 
 /** A visitor's object, its cohort's, and what each holds of the other. */

@@ -2,7 +2,7 @@ import { parseUrl } from "../../../shared/urls";
 import type { ProfileEvent } from "../../../shared/rules";
 import { recordActivity } from "../metrics";
 import type { ActivityRecord } from "../metrics/types";
-import type { BatchResult } from "../objects/profile";
+import type { BatchResult } from "../objects/profile/types";
 
 const VITALS = new Set(["LCP", "INP", "CLS", "FCP", "TTFB"]);
 

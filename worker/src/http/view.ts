@@ -1,6 +1,6 @@
 import type { StageView } from "../../../shared/events";
 import { isQualified, publicStage } from "../../../shared/rules";
-import type { ProfileDetails, ProfileState } from "../objects/profile";
+import type { ProfileDetails, ProfileState } from "../objects/profile/types";
 import type { Site } from "../sites/config";
 
 /**

@@ -31,13 +31,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { scoreAccount, scoredAccountStage, type AccountMember, type AccountStage } from "../../../shared/rules";
 import { accountRecord } from "../exports/account-record";
-import { deleteExport, exportKey, putExport } from "../exports/store";
+import { deleteExport, exportKey } from "../exports/store";
 import type { Site } from "../sites/config";
 import { getSite } from "../sites/store";
-import { deliverWebhook } from "../webhooks/deliver";
-import { clearFailure, recordGiveUp } from "../webhooks/failed";
+import { clearFailure } from "../webhooks/failed";
+import type { MemberState } from "./account-report";
 import { hasSchema, migrate, type Migrations } from "./migrate";
-import { Outbox, OUTBOX_TABLE, type OutboxItem } from "./outbox";
+import { exportCourier, webhookCourier } from "./couriers";
+import { Outbox, OUTBOX_TABLE } from "./outbox";
 
 const MIGRATIONS: Migrations = [
   [
@@ -62,9 +63,6 @@ const MIGRATIONS: Migrations = [
   ],
 ];
 
-/** A member's state as its profile tells it. */
-export type MemberState = Omit<AccountMember, "profile">;
-
 interface AccountRow {
   site: string;
   key: string;
@@ -80,9 +78,13 @@ type MemberRow = { profile: string; kind: AccountMember["kind"]; stage: AccountM
 
 export class Account extends DurableObject<Env> {
   private readonly sql = this.ctx.storage.sql;
-  private readonly outbox = new Outbox(this.sql);
-  /** Deliveries run one after another: export records must reach KV in the order written. */
-  private delivering: Promise<unknown> = Promise.resolve();
+  private readonly outbox = new Outbox(this.sql, {
+    export: exportCourier(this.env),
+    webhook: webhookCourier(this.env, () => {
+      const row = this.row();
+      return { profile: this.ctx.id.toString(), ...(row && { account: row.key }) };
+    }),
+  });
 
   /**
    * A member's latest state, or null when it left, with its report's seq (rising
@@ -209,29 +211,7 @@ export class Account extends DurableObject<Env> {
   // --- delivering the outbox ---------------------------------------------
 
   private deliver(now: number): Promise<void> {
-    const run = this.delivering.then(() => this.outbox.deliver(now, {
-      send: (item) => this.send(item, now),
-      stopped: () => !hasSchema(this.ctx.storage),
-      gaveUp: async (item, error) => {
-        const row = this.row();
-        await recordGiveUp(this.env.SITES, item, { profile: this.ctx.id.toString(), ...(row && { account: row.key }) }, now, error);
-      },
-    }));
-    this.delivering = run.catch(() => undefined);
-    return run;
-  }
-
-  private async send(item: OutboxItem, now: number): Promise<string | null> {
-    try {
-      if (item.kind === "export") {
-        const { key, previous, record } = JSON.parse(item.payload) as { key: string; previous: string | null; record: object };
-        await putExport(this.env.SITES, key, previous, record);
-        return null;
-      }
-      return await deliverWebhook(this.env, item, now);
-    } catch (err) {
-      return String(err);
-    }
+    return this.outbox.deliver(now, () => !hasSchema(this.ctx.storage));
   }
 
   private async schedule(): Promise<void> {

@@ -23,8 +23,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { DAY_MS } from "../../../shared/rules";
-import { boundedEach, coalescer } from "../lib/concurrency";
-import { dayOf, isoDay, SHARDS } from "../metrics/shards";
+import { boundedEach } from "../lib/concurrency";
+import type { Enrolment } from "./enrolment";
 import { hasSchema, migrate, type Migrations } from "./migrate";
 
 const MIGRATIONS: Migrations = [
@@ -41,17 +41,11 @@ const WAKE_AT_ONCE = 8;
 const NEXT_RUN_MS = 1_000;
 const RETRY_MS = 60_000;
 
-/** A visitor joining its cohort: its object id, and its site's retention as it knew it. */
-export interface Enrolment {
-  profile: string;
-  retentionDays: number;
-}
-
 export class Cohort extends DurableObject<Env> {
   private readonly sql = this.ctx.storage.sql;
   private ready = false;
 
-  /** Adds visitors (one call carries many: `enrol` below); moves the alarm when a shorter retention comes. */
+  /** Adds visitors (one call carries many: enrolment.ts); moves the alarm when a shorter retention comes. */
   async add(day: number, members: Enrolment[]): Promise<void> {
     this.ensureSchema();
     const shortest = Math.min(...members.map((m) => m.retentionDays));
@@ -112,26 +106,3 @@ export class Cohort extends DurableObject<Env> {
 
 /** When a cohort of `day` wakes its members: the end of the day plus the retention. */
 export const dueOf = (day: number, retentionDays: number) => (day + 1 + retentionDays) * DAY_MS;
-
-/** The cohort a visitor first seen at `at` joins: by its day, and a shard of its object id (hex). */
-export function cohortName(site: string, at: number, profile: string): string {
-  return `cohort:${site}:${isoDay(dayOf(at))}:${Number.parseInt(profile.slice(-4), 16) % SHARDS}`;
-}
-
-/**
- * Enrols a visitor first seen at `at` in its cohort, through one call per cohort
- * at a time from this isolate (lib/concurrency.ts). Resolves once durable; throws
- * when the call failed.
- */
-export function enrol(env: Env, site: string, at: number, member: Enrolment): Promise<void> {
-  return enrolling(cohortName(site, at, member.profile), { env, day: dayOf(at), member });
-}
-
-/** Takes an erased visitor first seen at `at` out of its cohort. */
-export async function disenrol(env: Env, site: string, at: number, profile: string): Promise<void> {
-  await env.COHORTS.getByName(cohortName(site, at, profile)).remove(profile);
-}
-
-const enrolling = coalescer<{ env: Env; day: number; member: Enrolment }>(async (name, items) => {
-  await items[0]!.env.COHORTS.getByName(name).add(items[0]!.day, items.map((i) => i.member));
-});

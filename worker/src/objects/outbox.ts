@@ -2,18 +2,19 @@
  * An object's transactional outbox: what must leave the object (webhooks, export
  * records, stage changes for the site's metrics, a member's state for its account) is
  * written in the same transaction as the change that caused it, then delivered from the
- * alarm, at least once, in the order written.
+ * alarm, at least once, in the order written, each kind by its courier (couriers.ts).
  */
-import { GIVE_UP_AFTER_MS, retryDelay } from "../webhooks/deliver";
 
 export type OutboxKind = "webhook" | "export" | "metrics" | "account";
 
-/**
- * Kinds whose items must arrive in the order written: while one fails, the later ones
- * of its kind wait. An export record deletes the key before it; an account must not
- * hear an older state after a newer one (a member that left, back again).
- */
-const IN_ORDER: ReadonlySet<OutboxKind> = new Set(["export", "account"]);
+/** Retries go on for at least this long before a delivery of a kind that gives up is kept as failed. */
+export const GIVE_UP_AFTER_MS = 25 * 3_600_000;
+
+/** Jittered exponential backoff: 10 s doubling to at most an hour. */
+export function retryDelay(attempts: number): number {
+  const base = Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
 
 /** The outbox table, as an object that has one creates it. */
 export const OUTBOX_TABLE = `CREATE TABLE outbox (
@@ -27,14 +28,27 @@ export const OUTBOX_TABLE = `CREATE TABLE outbox (
   last_error TEXT,
   failed_at INTEGER)`;
 
-/** How an object's items leave it. */
+/** How one kind of item leaves an object: the same courier for every object that sends it. */
 export interface Courier {
-  /** Sends one item: null once it is delivered (or no longer wanted), else what went wrong. */
-  send(item: OutboxItem): Promise<string | null>;
-  /** Whether the object was erased meanwhile: then nothing more is written. */
-  stopped(): boolean;
-  /** A webhook that kept failing for GIVE_UP_AFTER_MS, kept as failed: list it (webhooks/failed.ts). */
-  gaveUp(item: OutboxItem, error: string): Promise<void>;
+  /** Sends one item: null once it is delivered (or no longer wanted), else what went wrong (a throw too). */
+  send(item: OutboxItem, now: number): Promise<string | null>;
+  /**
+   * Its items must arrive in the order written: while one fails, the later ones wait.
+   * An export record deletes the key before it; an account must not hear an older
+   * state after a newer one (a member that left, back again).
+   */
+  inOrder?: true;
+  /** A kind that gives up: an item that kept failing for GIVE_UP_AFTER_MS, kept as failed, is listed (webhooks/failed.ts). Other kinds never give up. */
+  gaveUp?(item: OutboxItem, now: number, error: string): Promise<void>;
+}
+
+export type Couriers = Readonly<Partial<Record<OutboxKind, Courier>>>;
+
+/** An export record to write to KV in place of the one before it (`previous`, deleted). */
+export interface ExportDelivery {
+  key: string;
+  previous: string | null;
+  record: object;
 }
 
 export type OutboxItem = {
@@ -50,7 +64,10 @@ export type OutboxItem = {
 };
 
 export class Outbox {
-  constructor(private readonly sql: SqlStorage) {}
+  /** Deliveries run one after another, so items of an in-order kind leave in the order written. */
+  private delivering: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly sql: SqlStorage, private readonly couriers: Couriers) {}
 
   add(kind: OutboxKind, id: string, payload: unknown, now: number): void {
     this.sql.exec(
@@ -84,22 +101,35 @@ export class Outbox {
   }
 
   /**
-   * Delivers what is due by `now`, oldest first: a failure is retried with backoff, a
-   * webhook failing for GIVE_UP_AFTER_MS is kept as failed; other kinds never give up.
+   * Delivers what is due by `now`, oldest first, after any delivery under way: a
+   * failure is retried with backoff, or kept as failed by a courier that gives up.
+   * `stopped`: the object was erased meanwhile, so nothing more is written.
    */
-  async deliver(now: number, courier: Courier): Promise<void> {
+  deliver(now: number, stopped: () => boolean): Promise<void> {
+    const run = this.delivering.then(() => this.deliverDue(now, stopped));
+    this.delivering = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once the delivery under way, if any, is over. */
+  settled(): Promise<unknown> {
+    return this.delivering;
+  }
+
+  private async deliverDue(now: number, stopped: () => boolean): Promise<void> {
     const waiting = new Set<OutboxKind>();
     for (const item of this.due(now)) {
       if (waiting.has(item.kind)) continue;
-      const error = await courier.send(item);
-      if (courier.stopped()) return;
+      const courier = this.couriers[item.kind]!;
+      const error = await courier.send(item, now).catch((err: unknown) => String(err));
+      if (stopped()) return;
       if (error === null) this.delivered(item);
-      else if (item.kind === "webhook" && now - item.created_at >= GIVE_UP_AFTER_MS) {
+      else if (courier.gaveUp && now - item.created_at >= GIVE_UP_AFTER_MS) {
         this.gaveUp(item, now, error);
-        await courier.gaveUp(item, error);
+        await courier.gaveUp(item, now, error);
       } else {
         this.retryLater(item, now + retryDelay(item.attempts + 1), error);
-        if (IN_ORDER.has(item.kind)) waiting.add(item.kind);
+        if (courier.inOrder) waiting.add(item.kind);
       }
     }
   }
@@ -121,7 +151,7 @@ export class Outbox {
   pendingExportKeys(): string[] {
     return this.sql.exec<{ payload: string }>("SELECT payload FROM outbox WHERE kind = 'export'").toArray()
       .flatMap((r) => {
-        const { key, previous } = JSON.parse(r.payload) as { key: string; previous: string | null };
+        const { key, previous } = JSON.parse(r.payload) as ExportDelivery;
         return previous ? [key, previous] : [key];
       });
   }

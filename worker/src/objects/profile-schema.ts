@@ -200,8 +200,10 @@ export interface ProfileRow {
   lead: string | null;
   /** A visitor's identity was verified (signed) for its current lead. */
   verified: boolean;
-  /** Listed where its site finds it: a lead in the site's registry, a visitor in its cohort (objects/cohort.ts). */
-  registered: boolean;
+  /** A lead is listed in its site's registry (sites/leads.ts). Stored in the `registered` column, as `inCohort` is. */
+  inRegistry: boolean;
+  /** A visitor is listed in its cohort (objects/cohort.ts), which keeps its retention. */
+  inCohort: boolean;
   /** A lead's export record's KV key, once it has been an MQL. */
   exportKey: string | null;
   /** What the events dropped for retention left (the scoring state after them, and when they stop): replays start from it. */
@@ -235,7 +237,8 @@ export function rowOf(r: Record<string, SqlStorageValue>): ProfileRow {
     mqlAt: r.mql_at as number | null,
     lead: r.lead as string | null,
     verified: r.verified === 1,
-    registered: r.registered === 1,
+    inRegistry: r.kind === "lead" && r.registered === 1,
+    inCohort: r.kind !== "lead" && r.registered === 1,
     exportKey: r.export_key as string | null,
     folded: r.folded ? JSON.parse(r.folded as string) : null,
     retentionDays: r.retention_days as number,
@@ -250,7 +253,7 @@ export function saveRow(sql: SqlStorage, row: ProfileRow): void {
        (id, kind, site, stage, scoring, edge_country, first_seen_at, last_seen_at, mql_at, lead, verified, registered, export_key, folded, retention_days, rules_version, mql_sla_days)
      VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     row.kind, row.site, row.stage, JSON.stringify(row.scoring), row.edgeCountry, row.firstSeenAt, row.lastSeenAt,
-    row.mqlAt, row.lead, row.verified ? 1 : 0, row.registered ? 1 : 0, row.exportKey,
+    row.mqlAt, row.lead, row.verified ? 1 : 0, (row.kind === "lead" ? row.inRegistry : row.inCohort) ? 1 : 0, row.exportKey,
     row.folded ? JSON.stringify(row.folded) : null, row.retentionDays, row.rulesVersion, row.mqlSlaDays,
   );
 }

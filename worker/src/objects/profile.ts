@@ -56,325 +56,145 @@
  * State changes go through `collect` (a browser's batch), `record` (a lead's
  * events), `feedback`, `rescore`, `wake` (the alarm), `erase` and `withdraw` (a
  * claimed visitor's erasure, at its lead).
+ *
+ * This class holds the RPC surface and the transaction boundaries; its parts, in
+ * objects/profile/: store.ts (schema, row, rules), ingest.ts (dedupe, store, score,
+ * link identity), scoring.ts (rules versions, replay, retention), stage-changes.ts
+ * (advance, demote, expire) with messages.ts (what they send), forwarding.ts (visitor
+ * → lead), accounts.ts (reports to accounts), listing.ts (registry, cohort),
+ * erasure.ts, timers.ts (nextWake), views.ts, types.ts (what the RPC methods take).
  */
 import { DurableObject } from "cloudflare:workers";
-import {
-  applyEvent, companyTraits, emptyState, isQualified, leadAccount, nextDecayAt, organizationAccount, recycle, replay, scoreOf, settleDecay,
-  DAY_MS, type ExplanationLine, type ProfileEvent, type Replayed, type Score, type Scored, type ScoringModel, type ScoringState, type Stage, type Traits, type Unscored,
-} from "../../../shared/rules";
-import type { LeadPreview, Rollback, ScoringSite, StageAndScore, StageOrigin } from "../domain/profile";
-import { deleteExport, exportKey, putExport } from "../exports/store";
-import { exportRecord, sourceOf, type Claims, type ExportRecord } from "../exports/record";
-import { accountObject } from "../lib/identity";
-import { eraseFromMetrics, recordStageChange } from "../metrics";
-import type { StageChangeRecord } from "../metrics/types";
+import { isQualified, nextDecayAt, recycle, settleDecay, type ScoringModel, type Stage } from "../../../shared/rules";
+import { eraseFromMetrics } from "../metrics";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
-import { leadSummary, registerLead, unregisterLead } from "../sites/leads";
-import { clearFailure, listFailures, recordGiveUp } from "../webhooks/failed";
-import { deliverWebhook } from "../webhooks/deliver";
-import type { MemberState } from "./account";
-import { disenrol, enrol } from "./cohort";
-import { migrate, setMeta } from "./migrate";
-import { Outbox, type OutboxItem } from "./outbox";
-import {
-  BARE_SCHEMA_VERSION, CURRENT_SCHEMA, EVENT_ID, eventOf, STAFF_CODE, insertEvents, PERSON_MIGRATIONS, PERSON_SCHEMA_VERSION_KEY, MIGRATIONS, rowOf, saveRow, schemaVersionOf,
-  type EventRow, type NewEvent, type ProfileKind, type ProfileRow,
-} from "./profile-schema";
-import { demotedStage, stagesTo } from "./stages";
-
-/** The identity an event gives: its email's lead, and whether the site vouched for it. */
-export interface Identity {
-  lead: string;
-  verified: boolean;
-}
-
-export type IncomingEvent = ProfileEvent & { identity?: Identity };
-
-export interface Batch {
-  site: ScoringSite;
-  events: IncomingEvent[];
-  /** The country the edge saw the request come from, if any. */
-  edgeCountry?: string;
-  /** The organisation whose network the request came from (the edge's `asOrganization`), if any. */
-  edgeOrganization?: string;
-  now: number;
-}
-
-/** A lead's events: forwarded by one of its visitors (`from`), or sent by a server. */
-export interface LeadBatch extends Batch {
-  from?: { visitor: string; verified: boolean };
-}
-
-export interface ProfileState {
-  profile: string;
-  stage: Stage;
-  score: Score;
-}
-
-export interface BatchResult {
-  /** What the sender may see: null for a profile that holds nothing. */
-  state: ProfileState | null;
-  accepted: number;
-  duplicates: number;
-  /** The visitor was erased: its browser must forget its id. */
-  reset?: true;
-  /** What the batch did, for the site's metrics, and the object it did it to. */
-  activity?: Activity;
-  profileId?: string;
-}
-
-export interface Activity {
-  /** The batch created the profile. */
-  firstSeen: boolean;
-  /** Points each rule gave (or took) in the batch. */
-  points: Record<string, number>;
-  /**
-   * The person was an MQL or later once the batch was applied (a claimed browser, whose
-   * events reach the lead after the answer: as its lead last answered it).
-   */
-  qualified: boolean;
-}
-
-type Applied = { accepted: number; duplicates: number; activity: Omit<Activity, "qualified"> };
-
-export interface Feedback {
-  stage: Stage;
-  /** When sales made the change (ms); now when absent. */
-  at?: number;
-  reasonCode?: string;
-  reason?: string;
-  crmId?: string;
-}
-
-export interface StageChange {
-  stage: Stage;
-  at: number;
-  origin: StageOrigin;
-  reasonCode?: string;
-  reason?: string;
-  crmId?: string;
-}
-
-export interface TimelineEntry {
-  id: string;
-  type: ProfileEvent["type"];
-  ts: number;
-  receivedAt: number;
-  url?: string;
-  name?: string;
-  points: number;
-  scored: boolean;
-  /** Why the event gave no points (with `points: 0` only). */
-  reason?: Unscored;
-  /** Sent by a browser that only claimed the lead's email. */
-  claimed?: true;
-}
-
-export interface LeadLinks {
-  visitors: { id: string; verified: boolean; firstAt: number }[];
-  exported: boolean;
-  webhooks: { pending: number; failed: number };
-}
-
-/** Everything the profile API shows of a profile. */
-export interface ProfileDetails {
-  id: string;
-  kind: ProfileKind;
-  site: string;
-  stage: Stage;
-  traits: Traits;
-  score: Score;
-  explanation: ExplanationLine[];
-  stages: StageChange[];
-  timeline: TimelineEntry[];
-  /** Events older than the newest TIMELINE_LIMIT are left out of `timeline`. */
-  timelineTruncated: boolean;
-  rulesVersion: number;
-  firstSeenAt: number;
-  lastSeenAt: number;
-  mqlAt: number | null;
-  /** A lead: how many browsers merged into it, and whether any was verified. */
-  visitors?: { count: number; verified: boolean };
-  /** A lead: whether a trusted source vouched for its email (docs/api.md, Trust model). */
-  verified?: boolean;
-  /** A lead: what only claims gave. */
-  claimedTraits?: string[];
-  claimedEvents?: number;
-}
-
-/** The rules a profile scores with: a site's at one version. */
-type Rules = Pick<ScoringSite, "rulesVersion" | "model" | "internalDomains">;
-const rulesOf = ({ rulesVersion, model, internalDomains }: ScoringSite): Rules => ({ rulesVersion, model, internalDomains });
-
-/** What a profile tells one of its accounts: its state, or null when it leaves. */
-interface AccountReport {
-  site: string;
-  account: string;
-  seq: number;
-  member: MemberState | null;
-}
-
-/** What an object's storage held when it was first read in this lifetime (Profile.open). */
-interface Held {
-  /** It has the profile's tables: it was written as a profile (a visitor's tombstone alone is not). */
-  profile: boolean;
-  /** The versions of its schema and of its person part (0: none). */
-  version: number;
-  personVersion: number;
-  /** It is an erased visitor's tombstone. */
-  erased: boolean;
-}
-
-/** Why a stage changes, when, and whether the site's webhook hears of it. */
-interface Cause {
-  origin: StageOrigin;
-  notify: boolean;
-  at: number;
-}
-
-/** What a stage change keeps beside its stage (stages.detail): why, and a recycle's moment. */
-type StageDetail = { reasonCode?: string } & Record<string, unknown>;
-
-/** A new rules version met on a profile's next touch: its changes are not sent (docs/api.md#webhooks). */
-const quietRescore = (now: number): Cause => ({ origin: "rescore", notify: false, at: now });
-
-/** A failed forward to a lead is retried by the alarm after this long. */
-const FORWARD_RETRY_MS = 30_000;
-/** How long after a claimed browser's answer its events leave for the lead (docs/api.md, Trust model). */
-const CLAIM_FORWARD_DELAY_MS = 100;
-/** Events forwarded per call to a lead (a merge may carry a long history). */
-const FORWARD_CHUNK = 500;
-const TIMELINE_LIMIT = 1000;
+import { leadSummary } from "../sites/leads";
+import { clearFailure } from "../webhooks/failed";
+import { disenrol } from "./enrolment";
+import { setMeta } from "./migrate";
+import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
+import { Outbox } from "./outbox";
+import { saveRow, type ProfileRow } from "./profile-schema";
+import { ProfileStore, rulesOf } from "./profile/store";
+import { erasedWebhook, type Cause } from "./profile/messages";
+import { AccountReports } from "./profile/accounts";
+import { eraseAtLead, eraseLeadElsewhere } from "./profile/erasure";
+import { Forwarding } from "./profile/forwarding";
+import { Ingest } from "./profile/ingest";
+import { joinCohort, listLead } from "./profile/listing";
+import { detailsOf, linksOf, previewOf, stateOf } from "./profile/views";
+import { ProfileScoring } from "./profile/scoring";
+import { quietRescore, StageChanges } from "./profile/stage-changes";
+import { forwardDue, nextWake, slaDue } from "./profile/timers";
+import type { LeadPreview, Rollback, ScoringSite } from "../domain/profile";
+import type { Batch, BatchResult, Feedback, LeadBatch, LeadLinks, ProfileDetails, ProfileState } from "./profile/types";
 
 export class Profile extends DurableObject<Env> {
-  private readonly sql = this.ctx.storage.sql;
-  private migrated = false;
-  /** The stored profile and its rules, read once per object lifetime (undefined: not read yet). */
-  private row: ProfileRow | null | undefined;
-  private rules: Rules | undefined;
-  private readonly outbox = new Outbox(this.sql);
-  /** What the object's storage held when first read this lifetime (undefined: not read yet). */
-  private held: Held | undefined;
-  /** Whether the object has the person part of the schema, up to date (undefined: not known yet). */
-  private personPart: boolean | undefined;
-  /** When the oldest kept event arrived, null when none (undefined: not read yet). */
-  private oldestArrival: number | null | undefined;
+  private readonly store = new ProfileStore(this.ctx.storage, () => (this.alarmAt = null));
+  private readonly sql = this.store.sql;
+  private readonly outbox: Outbox = new Outbox(this.sql, {
+    webhook: webhookCourier(this.env, () => ({ profile: this.ctx.id.toString() })),
+    export: exportCourier(this.env),
+    metrics: metricsCourier(this.env),
+    // Kept, not sent: the erasure under way tells the accounts itself, and then deletes it.
+    account: accountCourier(this.env, this.ctx.id.toString(), () => (this.accounts.leaving ? "the person is being erased" : null)),
+  });
+  private readonly stages = new StageChanges(this.store, this.outbox, this.ctx.id.toString());
+  private readonly scoring = new ProfileScoring(this.store, this.stages, this.env.SITES, (change) => this.transaction(change));
+  private readonly ingest = new Ingest(this.store, this.stages, this.scoring, (change) => this.transaction(change));
+  private readonly accounts = new AccountReports(this.store, this.outbox, this.env, this.ctx.id.toString(), (change) => this.transaction(change));
+  private readonly forwarding = new Forwarding(this.store, this.env, this.ctx.id.toString(), (at) => this.setAlarm(at));
   /** The alarm as this object last set or read it (undefined: not known yet). */
   private alarmAt: number | null | undefined;
-  /** What the site's webhook wants, as the latest caller knew it (ScoringSite.webhookStages). */
-  private webhookStages: readonly Stage[] | null | undefined;
-  /** Forwards to leads run one after another, so a lead gets a visitor's events in order. */
-  private forwarding: Promise<unknown> = Promise.resolve();
-  /** The lead's stage as the last forward to it answered (none since this instance started: undefined). */
-  private leadStage: Stage | undefined;
-  /** The last forward to a lead failed: the next waits FORWARD_RETRY_MS. */
-  private forwardFailed = false;
-  /** Deliveries too: export records must reach KV in the order written. */
-  private delivering: Promise<unknown> = Promise.resolve();
-  /** An erasure is taking the person out of its accounts: nothing more is told them. */
-  private leaving = false;
 
   // --- a browser's batch (visitor objects) ---------------------------------
 
   /** Applies a browser's batch, forwards it to the visitor's lead (a claimed browser's after the answer), and answers what the browser may see. */
   async collect(batch: Batch): Promise<BatchResult> {
-    if (this.erased()) return { state: null, accepted: 0, duplicates: 0, reset: true };
-    const row = this.load();
+    if (this.store.erased()) return { state: null, accepted: 0, duplicates: 0, reset: true };
+    const row = this.store.load();
     const retentionDays = row?.retentionDays;
-    if (row && !this.rules && row.rulesVersion > batch.site.rulesVersion) {
+    if (row && !this.store.rules && row.rulesVersion > batch.site.rulesVersion) {
       // This isolate's config lags the version the profile scored with, whose model it does not keep.
       const site = await getSite(this.env.SITES, row.site, { fresh: true });
       if (site) batch = { ...batch, site: { ...batch.site, ...rulesOf(scoringSite(site)) } };
     }
     // A new visitor's retention is its cohort's to keep: listed first, its row says so from the start.
-    const listed = row === null && (await this.joinCohort(batch.site.id, batch.now, batch.site.retentionDays));
-    const { activity, ...counts } = this.apply("visitor", batch, listed);
-    const told = this.tellAccounts(batch.now, batch.edgeOrganization);
+    const listed = row === null && (await joinCohort(this.env, batch.site.id, batch.now, { profile: this.ctx.id.toString(), retentionDays: batch.site.retentionDays }));
+    const { activity, ...counts } = this.ingest.apply("visitor", batch, listed);
+    const told = this.accounts.tell(batch.now, batch.edgeOrganization);
     // A shorter retention than the cohort heard: it must hear it, or the visitor keeps its own timer.
-    const shortened = row?.registered === true && row.retentionDays < retentionDays!;
-    if (shortened && !(await this.joinCohort(row.site, row.firstSeenAt, row.retentionDays))) {
-      row.registered = false;
+    const shortened = row?.inCohort === true && row.retentionDays < retentionDays!;
+    if (shortened && !(await joinCohort(this.env, row.site, row.firstSeenAt, { profile: this.ctx.id.toString(), retentionDays: row.retentionDays }))) {
+      row.inCohort = false;
       this.transaction(() => saveRow(this.sql, row));
     }
     // A browser that only claimed its lead's email is answered its own state, which needs nothing
     // of the lead: its events go on from its alarm, due at once, after the answer has gone, so
     // how long the answer takes tells nothing of the lead (docs/api.md, Trust model).
-    const claimed = this.row!.lead !== null && !this.row!.verified;
+    const claimed = this.store.row!.lead !== null && !this.store.row!.verified;
     // A visitor not listed keeps its own timers: its retention's too, which new events may need.
-    if (claimed || !this.row!.registered || activity.firstSeen || told || shortened) await this.schedule(batch.now);
-    const leadState = claimed ? null : await this.forward(batch.site, batch.now);
-    const state = await this.shown(batch.now, leadState);
+    if (claimed || !this.store.row!.inCohort || activity.firstSeen || told || shortened) await this.schedule(batch.now);
+    const leadState = claimed ? null : await this.forwarding.forward(batch.site, batch.now);
+    const state = await this.forwarding.shown(batch.now, leadState);
     // The person's stage: its lead's (a claimed browser's as its last forward left it), or its own.
-    const qualified = isQualified(leadState?.stage ?? (this.row!.lead ? this.leadStage : undefined) ?? this.row!.stage);
+    const qualified = isQualified(leadState?.stage ?? (this.store.row!.lead ? this.forwarding.leadStage : undefined) ?? this.store.row!.stage);
     return { state, ...counts, activity: { ...activity, qualified }, profileId: this.ctx.id.toString() };
   }
 
   /** What the browser may see now (GET /v1/stage): a verified browser its lead, any other itself. */
   async seen(now: number): Promise<{ state: ProfileState | null; reset?: true }> {
-    if (this.erased()) return { state: null, reset: true };
-    const row = this.load();
-    if (row) await this.rulesNow(row, now);
-    return { state: await this.shown(now, null) };
+    if (this.store.erased()) return { state: null, reset: true };
+    const row = this.store.load();
+    if (row) await this.scoring.rulesNow(row, now);
+    return { state: await this.forwarding.shown(now, null) };
   }
 
   // --- a lead's events -----------------------------------------------------
 
   /** Applies events to a lead: a visitor's forwarded history and batches, or server events. */
   async record(batch: LeadBatch): Promise<BatchResult> {
-    const held = this.load();
+    const held = this.store.load();
     const listed = held && JSON.stringify(leadSummary(held.scoring.traits));
-    const { activity, ...counts } = this.apply("lead", batch);
-    this.tellAccounts(batch.now);
-    const row = this.row!;
-    await this.list(row, listed);
+    const { activity, ...counts } = this.ingest.apply("lead", batch);
+    this.accounts.tell(batch.now);
+    const row = this.store.row!;
+    await listLead(this.env.SITES, this.sql, this.ctx.id.toString(), row, listed);
     await this.schedule(batch.now);
-    const state = this.stateOf(row, batch.now);
+    const state = stateOf(this.ctx.id.toString(), row, this.store.rules!, batch.now);
     return { state, ...counts, activity: { ...activity, qualified: isQualified(state.stage) }, profileId: this.ctx.id.toString() };
-  }
-
-  /**
-   * Lists the lead in its site's registry, with the summary it is found by: once when it
-   * is new, and again when that summary changed from `listed` (as it stood before).
-   */
-  private async list(row: ProfileRow, listed: string | null): Promise<void> {
-    const summary = leadSummary(row.scoring.traits);
-    if (row.registered && JSON.stringify(summary) === listed) return;
-    await registerLead(this.env.SITES, row.site, this.ctx.id.toString(), summary);
-    if (row.registered) return;
-    row.registered = true;
-    saveRow(this.sql, row);
   }
 
   // --- sales and operations ------------------------------------------------
 
   /** Own state now, or null for a profile that holds nothing. */
   state(now: number): ProfileState | null {
-    const row = this.load();
-    return row ? this.stateOf(row, now) : null;
+    const row = this.store.load();
+    return row ? stateOf(this.ctx.id.toString(), row, this.store.rules!, now) : null;
   }
 
   /** Moves the stage where sales say (anywhere); `lead` recycles the profile to nurture. */
   async feedback(site: ScoringSite, item: Feedback, now: number): Promise<{ from: Stage; to: Stage } | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site.id) return null;
     const from = row.stage;
     this.transaction(() => {
-      const rules = this.rulesFor(row, site, now, quietRescore(now));
+      const rules = this.scoring.rulesFor(row, site, now, quietRescore(now));
       const detail = { reasonCode: item.reasonCode, reason: item.reason, crmId: item.crmId };
       const cause: Cause = { origin: "feedback", notify: true, at: item.at ?? now };
       if (item.stage === "lead") {
         // Engagement restarts from 0 with fresh limits; the replay needs the moment it did.
         recycle(rules.model, row.scoring);
         row.mqlAt = null;
-        this.changeStage(row, ["lead"], rules.model, now, cause, { ...detail, recycledAt: now });
+        this.stages.change(row, ["lead"], rules.model, now, cause, { ...detail, recycledAt: now });
       } else if (item.stage !== row.stage) {
         if (item.stage === "mql" && row.mqlAt === null) row.mqlAt = now;
-        this.changeStage(row, [item.stage], rules.model, now, cause, detail);
+        this.stages.change(row, [item.stage], rules.model, now, cause, detail);
       }
       saveRow(this.sql, row);
     });
-    this.tellAccounts(now);
+    this.accounts.tell(now);
     await this.schedule(now);
     return { from, to: row.stage };
   }
@@ -387,19 +207,19 @@ export class Profile extends DurableObject<Env> {
   async rescore(
     site: ScoringSite, now: number, { notify = false, rollback }: { notify?: boolean; rollback?: Rollback } = {},
   ): Promise<{ from: Stage; to: Stage; rulesVersion: number } | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site.id) return null;
     const from = row.stage;
     this.transaction(() => {
       const cause: Cause = { origin: "rescore", notify, at: now };
-      const rules = this.rulesFor(row, site, now, cause);
+      const rules = this.scoring.rulesFor(row, site, now, cause);
       // Also when the lead met the restored rules before this rescore reached it; never under a later version's.
-      if (rollback && rules.rulesVersion === site.rulesVersion) this.demote(row, rules.model, now, cause, rollback);
+      if (rollback && rules.rulesVersion === site.rulesVersion) this.stages.demote(row, rules.model, now, cause, rollback);
       saveRow(this.sql, row);
     });
-    this.tellAccounts(now);
+    this.accounts.tell(now);
     await this.schedule(now);
-    return { from, to: row.stage, rulesVersion: this.rules!.rulesVersion };
+    return { from, to: row.stage, rulesVersion: this.store.rules!.rulesVersion };
   }
 
   /**
@@ -408,55 +228,17 @@ export class Profile extends DurableObject<Env> {
    * object is no lead of `site`.
    */
   preview(site: string, model: ScoringModel, now: number): LeadPreview | null {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
-    const { result } = this.replayOf(row, model, now);
-    const stage = stagesTo({ ...row, scoring: result.state }, model, now).at(-1) ?? row.stage;
-    return {
-      profile: this.ctx.id.toString(),
-      before: stageAndScore(row.stage, scoreOf(this.rules!.model, row.scoring, now)),
-      after: stageAndScore(stage, result.scored),
-    };
+    return previewOf(this.store, this.ctx.id.toString(), row, this.store.rules!, model, now);
   }
 
   /** The profile as the profile API shows it, or null when it holds nothing of `site`. */
   async details(site: string, now: number): Promise<ProfileDetails | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site) return null;
-    await this.rulesNow(row, now);
-    const scored = scoreOf(this.rules!.model, row.scoring, now);
-    const events = this.sql.exec<EventRow>(
-      "SELECT * FROM events WHERE lead IS ? ORDER BY received_at DESC, seq DESC LIMIT ?", row.lead, TIMELINE_LIMIT + 1,
-    ).toArray();
-    // Why an event gave nothing is what a replay of the person's events says (shared/rules/score.ts).
-    const replayed = this.replayOf(row, this.rules!.model, now);
-    const reasons = new Map(replayed.rows.map((r, i) => [r.id, replayed.result.reasons[i]]));
-    const visitors = row.kind === "lead"
-      ? this.sql.exec<{ count: number; verified: number }>("SELECT count(*) AS count, coalesce(max(verified), 0) AS verified FROM visitors").one()
-      : undefined;
-    return {
-      id: this.ctx.id.toString(),
-      kind: row.kind,
-      site: row.site,
-      stage: row.stage,
-      traits: row.scoring.traits,
-      score: { fit: scored.fit, engagement: scored.engagement, total: scored.total },
-      explanation: scored.explanation,
-      stages: this.stageHistory(),
-      timeline: events.slice(0, TIMELINE_LIMIT).reverse().map((e) => ({
-        id: e.id, type: e.type, ts: e.ts, receivedAt: e.received_at, points: e.points, scored: e.scored === 1,
-        ...(e.points === 0 && reasons.get(e.id) && { reason: reasons.get(e.id)! }),
-        ...(e.url !== null && { url: e.url }),
-        ...(e.name !== null && { name: e.name }),
-        ...(e.claimed === 1 && { claimed: true as const }),
-      })),
-      timelineTruncated: events.length > TIMELINE_LIMIT,
-      rulesVersion: this.rules!.rulesVersion,
-      firstSeenAt: row.firstSeenAt,
-      lastSeenAt: row.lastSeenAt,
-      mqlAt: row.mqlAt,
-      ...(visitors && { visitors: { count: visitors.count, verified: visitors.verified === 1 }, verified: row.verified, ...this.claimsOf(row) }),
-    };
+    await this.scoring.rulesNow(row, now);
+    return detailsOf(this.store, this.ctx.id.toString(), row, this.store.rules!, now);
   }
 
   /**
@@ -465,11 +247,9 @@ export class Profile extends DurableObject<Env> {
    * Null when the object is no lead of `site`.
    */
   links(site: string): LeadLinks | null {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
-    const visitors = this.sql.exec<{ id: string; verified: number; first_at: number }>("SELECT id, verified, first_at FROM visitors ORDER BY first_at")
-      .toArray().map((v) => ({ id: v.id, verified: v.verified === 1, firstAt: v.first_at }));
-    return { visitors, exported: row.exportKey !== null, webhooks: this.outbox.waiting("webhook") };
+    return linksOf(this.store, row, this.outbox.waiting("webhook"));
   }
 
   /**
@@ -482,29 +262,21 @@ export class Profile extends DurableObject<Env> {
    * object holds nothing of `site`.
    */
   async erase(site: string): Promise<{ lead: string | null } | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site) return null;
     if (row.kind === "visitor") {
-      await this.forwarding; // a claimed browser's last batch may be on its way to the lead still
-      const lead = row.lead ? this.env.PROFILES.getByName(row.lead) : null;
+      await this.forwarding.settled(); // a claimed browser's last batch may be on its way to the lead still
       const sent = () => this.sql.exec<{ id: string }>("SELECT id FROM events WHERE lead = ?", row.lead).toArray().map((e) => e.id);
-      const erased = !lead ? null
-        : row.verified ? await lead.erase(site)
-        : await lead.withdraw(site, this.ctx.id.toString(), sent(), Date.now());
+      const erased = await eraseAtLead(this.env, site, this.ctx.id.toString(), row, sent);
       if (!erased) await eraseFromMetrics(this.env, site, [this.ctx.id.toString()]);
       await this.forget(); // also when the lead was already gone
       return erased ?? { lead: null };
     }
     const id = this.ctx.id.toString();
-    const visitors = this.sql.exec<{ id: string }>("SELECT id FROM visitors").toArray();
-    for (const visitor of visitors) await this.env.PROFILES.get(this.env.PROFILES.idFromString(visitor.id)).forget();
-    await this.leaveAccounts(row);
-    for (const key of new Set([row.exportKey, ...this.outbox.pendingExportKeys()])) {
-      if (key) await deleteExport(this.env.SITES, key);
-    }
-    for (const failure of await listFailures(this.env.SITES, row.site, id)) await clearFailure(this.env.SITES, row.site, failure.id);
-    await eraseFromMetrics(this.env, row.site, [id, ...visitors.map((v) => v.id)]);
-    await unregisterLead(this.env.SITES, row.site, id);
+    const visitors = this.sql.exec<{ id: string }>("SELECT id FROM visitors").toArray().map((v) => v.id);
+    await eraseLeadElsewhere(
+      this.env, row.site, id, visitors, () => this.accounts.leave(row), () => [row.exportKey, ...this.outbox.pendingExportKeys()],
+    );
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.reset();
@@ -520,7 +292,7 @@ export class Profile extends DurableObject<Env> {
    * with nothing. Answers the lead's id when it was erased, else null.
    */
   async withdraw(site: string, visitor: string, events: string[], now: number): Promise<{ lead: string } | null> {
-    const row = this.load();
+    const row = this.store.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
     const link = this.sql.exec<{ verified: number }>("SELECT verified FROM visitors WHERE id = ?", visitor).toArray()[0];
     const ids = JSON.stringify(events);
@@ -528,18 +300,18 @@ export class Profile extends DurableObject<Env> {
       "SELECT count(*) AS n FROM events WHERE NOT (claimed = 1 AND id IN (SELECT value FROM json_each(?)))", ids,
     ).one().n;
     if (link?.verified === 1 || (kept === 0 && row.folded === null)) return (await this.erase(site)) as { lead: string };
-    const rules = await this.rulesNow(row, now);
+    const rules = await this.scoring.rulesNow(row, now);
     const listed = JSON.stringify(leadSummary(row.scoring.traits));
     this.transaction(() => {
       this.sql.exec("DELETE FROM events WHERE claimed = 1 AND id IN (SELECT value FROM json_each(?))", ids);
       this.sql.exec("DELETE FROM visitors WHERE id = ?", visitor);
-      this.replay(row, rules.model, now, quietRescore(now));
-      if (row.exportKey !== null) this.queueExport(row, this.exportRecordOf(row, rules.model, now), `export.${visitor}`, now);
+      this.scoring.replay(row, rules.model, now, quietRescore(now));
+      if (row.exportKey !== null) this.stages.queueExport(row, this.stages.exportRecordOf(row, rules.model, now), `export.${visitor}`, now);
       saveRow(this.sql, row);
     });
-    this.oldestArrival = undefined;
-    await this.list(row, listed); // a name only the claim gave is no longer found
-    this.tellAccounts(now);
+    this.store.oldestArrival = undefined;
+    await listLead(this.env.SITES, this.sql, this.ctx.id.toString(), row, listed); // a name only the claim gave is no longer found
+    this.accounts.tell(now);
     await this.schedule(now);
     return null;
   }
@@ -550,17 +322,17 @@ export class Profile extends DurableObject<Env> {
    */
   private async announceErasure(site: string, now: number): Promise<void> {
     if (!(await getSite(this.env.SITES, site))?.webhook) return;
-    this.ensurePersonPart();
-    const id = this.ctx.id.toString();
-    this.outbox.add("webhook", `${id}.erased`, { id: `${id}.erased`, type: "profile.erased", site, at: new Date(now).toISOString(), profile: { profile: id } }, now);
+    this.store.ensurePersonPart();
+    const body = erasedWebhook(this.ctx.id.toString(), site, now);
+    this.outbox.add("webhook", body.id, body, now);
     await this.schedule(now);
   }
 
   /** Deletes everything this object holds; a visitor keeps a tombstone so its browser resets. */
   async forget(): Promise<void> {
-    const row = this.load();
-    if (row) await this.leaveAccounts(row);
-    if (row?.kind === "visitor" && row.registered) {
+    const row = this.store.load();
+    if (row) await this.accounts.leave(row);
+    if (row?.inCohort) {
       await disenrol(this.env, row.site, row.firstSeenAt, this.ctx.id.toString());
     }
     const kind = row?.kind ?? "visitor";
@@ -572,26 +344,11 @@ export class Profile extends DurableObject<Env> {
 
   // --- timers --------------------------------------------------------------
 
-  /**
-   * Lists the visitor in its cohort (objects/cohort.ts), which keeps its retention
-   * while it is listed (`registered`); false when that failed (logged): then it
-   * keeps its own timer.
-   */
-  private async joinCohort(site: string, firstSeenAt: number, retentionDays: number): Promise<boolean> {
-    try {
-      await enrol(this.env, site, firstSeenAt, { profile: this.ctx.id.toString(), retentionDays });
-      return true;
-    } catch (err) {
-      console.error(`profile: not listed in its cohort, keeps its own retention timer: ${err}`);
-      return false;
-    }
-  }
-
   /** Its cohort's time has come: what is past retention goes, and the visitor keeps its own timer from now on. */
   async leaveCohort(now: number): Promise<void> {
-    const row = this.erased() ? null : this.load();
-    if (!row?.registered) return;
-    row.registered = false;
+    const row = this.store.erased() ? null : this.store.load();
+    if (!row?.inCohort) return;
+    row.inCohort = false;
     this.transaction(() => saveRow(this.sql, row));
     await this.wake(now);
   }
@@ -607,29 +364,29 @@ export class Profile extends DurableObject<Env> {
    * Idempotent: waking twice at the same time changes nothing.
    */
   async wake(now: number): Promise<void> {
-    if (this.erased()) return;
-    const row = this.load();
-    if (row) await this.rulesNow(row, now);
-    if (row) this.transaction(() => this.fold(row, now));
+    if (this.store.erased()) return;
+    const row = this.store.load();
+    if (row) await this.scoring.rulesNow(row, now);
+    if (row) this.transaction(() => this.scoring.fold(row, now));
     if (row?.kind === "lead") {
       this.transaction(() => {
-        let changed = settleDecay(this.rules!.model, row.scoring, now).length > 0;
-        const due = this.slaDue(row);
-        if (due !== null && due <= now) changed = (this.expire(row, due, now), true);
+        let changed = settleDecay(this.store.rules!.model, row.scoring, now).length > 0;
+        const due = slaDue(row, () => this.store.lastStageChange()?.origin);
+        if (due !== null && due <= now) changed = (this.stages.expire(row, due, now), true);
         if (changed) saveRow(this.sql, row);
       });
-      this.tellAccounts(now);
-    } else if (row && this.hasUnsentEvents(row)) {
-      await this.forward(this.storedSite(row), now);
+      this.accounts.tell(now);
+    } else if (row?.lead && this.store.hasUnsentEvents()) {
+      await this.forwarding.forward(this.storedSite(row), now);
     }
-    if (this.hasPersonPart()) await this.deliver(now);
+    if (this.store.hasPersonPart()) await this.deliver(now);
     await this.schedule(now);
   }
 
   /** Tries a delivery that gave up once more, now; answers whether it went through. */
   async retryDelivery(id: string, now: number): Promise<boolean> {
-    if (!this.hasPersonPart()) return false;
-    const site = this.load()?.site;
+    if (!this.store.hasPersonPart()) return false;
+    const site = this.store.load()?.site;
     if (!this.outbox.revive(id, now)) return false;
     if (site) await clearFailure(this.env.SITES, site, id);
     await this.deliver(now);
@@ -637,439 +394,17 @@ export class Profile extends DurableObject<Env> {
     return !this.sql.exec("SELECT 1 FROM outbox WHERE id = ?", id).toArray().length;
   }
 
-  // --- applying events -----------------------------------------------------
-
-  /**
-   * Dedupes, stores and scores a batch in one transaction; a visitor also links
-   * identities. `listed`: a new visitor is in its cohort already. Most batches
-   * hold no event stored before, so stored ids are looked up only once an insert
-   * meets one (a resent batch): then the transaction is rolled back and run again.
-   */
-  private apply(kind: ProfileKind, batch: LeadBatch, listed = false): Applied {
-    try {
-      return this.applyOnce(kind, batch, listed, false);
-    } catch (err) {
-      if (!String(err).includes(`UNIQUE constraint failed: ${EVENT_ID}`)) throw err;
-      return this.applyOnce(kind, batch, listed, true);
-    }
-  }
-
-  private applyOnce(kind: ProfileKind, batch: LeadBatch, listed: boolean, lookUpStored: boolean): Applied {
-    if (kind === "lead") this.ensurePersonPart();
-    else this.ensureSchema();
-    const stored = this.load();
-    const row = stored ?? { ...this.newRow(kind, batch), registered: listed };
-    // The country first seen at the edge: a profile begun without one (a server event) takes the first that comes.
-    row.edgeCountry ??= batch.edgeCountry ?? null;
-    let accepted = 0;
-    let duplicates = 0;
-    let points: Record<string, number> = {};
-    this.transaction(() => {
-      const rules = this.rulesFor(row, batch.site, batch.now, quietRescore(batch.now));
-      // A new profile has no points yet: nothing to compare with.
-      let before = stored === null ? new Map<string, number>() : pointsByRule(rules.model, row.scoring, batch.now);
-      let outOfOrder = false;
-      // A lead marks what a browser that only claimed its email sent (docs/api.md, Trust model).
-      const claimed = kind === "lead" && batch.from?.verified === false;
-      const seen = stored !== null && lookUpStored ? this.storedIds(batch.events) : new Set<string>();
-      // The batch's events are stored together, and before anything reads or changes the stored ones.
-      const unwritten: NewEvent[] = [];
-      const write = () => insertEvents(this.sql, unwritten.splice(0));
-      for (const event of batch.events) {
-        if (seen.has(event.id)) {
-          duplicates++;
-          continue;
-        }
-        seen.add(event.id);
-        if (kind === "visitor" && event.identity) {
-          write(); // a first email moves the stored events to the lead
-          if (this.link(row, event.identity)) before = new Map();
-        }
-        // A merge brings a history older than what the lead holds: arrival order needs a replay.
-        outOfOrder ||= event.receivedAt < row.lastSeenAt;
-        const internalBefore = isInternal(row.scoring.traits, rules);
-        const plain = withoutIdentity(event);
-        const marked = claimed ? { ...plain, claimed: true as const } : plain;
-        const kept = marked.scored && internalBefore ? { ...marked, scored: false, notScored: "staff" as const } : marked;
-        const points = outOfOrder ? 0 : applyEvent(rules.model, row.scoring, kept);
-        unwritten.push([kept, points, row.lead]);
-        if (!internalBefore && isInternal(row.scoring.traits, rules)) {
-          // Staff of the site: everything it did is recorded, none of it scored.
-          write();
-          this.sql.exec("UPDATE events SET scored = ?, points = 0 WHERE lead IS ?", STAFF_CODE, row.lead);
-          outOfOrder = true;
-        }
-        if (!outOfOrder) this.advanceStage(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now }, write);
-        row.firstSeenAt = Math.min(row.firstSeenAt, event.receivedAt);
-        // Known without a query when the object is new, or was read already.
-        if (stored === null || this.oldestArrival !== undefined) this.oldestArrival = Math.min(this.oldestArrival ?? Infinity, event.receivedAt);
-        row.lastSeenAt = Math.max(row.lastSeenAt, event.receivedAt);
-        accepted++;
-      }
-      write();
-      if (outOfOrder) this.replay(row, rules.model, batch.now, { origin: "scoring", notify: true, at: batch.now });
-      // Server events are trusted; a visitor's batch as its link is (docs/api.md, Trust model).
-      if (kind === "lead" && (!batch.from || batch.from.verified)) row.verified = true;
-      if (batch.from) {
-        this.sql.exec(
-          `INSERT INTO visitors (id, verified, first_at) VALUES (?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET verified = max(verified, excluded.verified)`,
-          batch.from.visitor, batch.from.verified ? 1 : 0, batch.now,
-        );
-      }
-      saveRow(this.sql, row);
-      const after = pointsByRule(rules.model, row.scoring, batch.now);
-      for (const rule of new Set([...before.keys(), ...after.keys()])) {
-        const change = (after.get(rule) ?? 0) - (before.get(rule) ?? 0);
-        if (change !== 0) points[rule] = change;
-      }
-    });
-    this.row = row;
-    return { accepted, duplicates, activity: { firstSeen: stored === null, points } };
-  }
-
-  /** Which of these events' ids the profile already holds (one query for the batch). */
-  private storedIds(events: readonly ProfileEvent[]): Set<string> {
-    const ids = JSON.stringify(events.map((e) => e.id));
-    return new Set(this.sql.exec<{ id: string }>("SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))", ids).toArray().map((r) => r.id));
-  }
-
-  /**
-   * A visitor gives an email. Its first email merges its whole history into that
-   * lead; another email afterwards means another person at this browser: from
-   * here on it belongs to that lead, its own view starting afresh (answers true).
-   */
-  private link(row: ProfileRow, identity: Identity): boolean {
-    if (identity.lead === row.lead) {
-      row.verified ||= identity.verified;
-      return false;
-    }
-    const anotherPerson = row.lead !== null;
-    if (anotherPerson) {
-      row.scoring = emptyState();
-      row.stage = "visitor";
-      row.mqlAt = null;
-    } else {
-      this.sql.exec("UPDATE events SET lead = ? WHERE lead IS NULL", identity.lead);
-    }
-    row.lead = identity.lead;
-    row.verified = identity.verified;
-    return anotherPerson;
-  }
-
-  /**
-   * The rules to score with: the site's, unless the profile has already seen a
-   * newer version (an isolate's cached config can lag). A newer version than the
-   * events were scored with replays them (a profile without its model in memory
-   * knows that version from its row). A person keeps the model (the person part).
-   */
-  private rulesFor(row: ProfileRow, site: ScoringSite, now: number, cause: Cause): Rules {
-    // What the profile keeps of its site's other settings comes with the rules.
-    this.webhookStages = site.webhookStages;
-    row.retentionDays = site.retentionDays;
-    row.mqlSlaDays = site.mqlSlaDays;
-    const current = this.rules;
-    if (current && current.rulesVersion >= site.rulesVersion) return current;
-    const rules = (this.rules = rulesOf(site));
-    if (this.hasPersonPart()) this.storeModel(rules);
-    const scoredWith = current?.rulesVersion ?? row.rulesVersion;
-    row.rulesVersion = Math.max(row.rulesVersion, rules.rulesVersion);
-    if (scoredWith && rules.rulesVersion > scoredWith) this.replay(row, rules.model, now, cause);
-    return rules;
-  }
-
-  /**
-   * The rules when no caller brings its site: in memory, or kept (a person's), or for an
-   * anonymous visitor, which keeps only the version, its site's current ones.
-   */
-  private async rulesNow(row: ProfileRow, now: number): Promise<Rules> {
-    if (this.rules) return this.rules;
-    const site = await getSite(this.env.SITES, row.site);
-    if (!site) throw new Error(`profile: the site ${row.site} is gone`);
-    const version = row.rulesVersion;
-    this.transaction(() => {
-      this.rulesFor(row, scoringSite(site), now, quietRescore(now));
-      if (row.rulesVersion !== version) saveRow(this.sql, row);
-    });
-    return this.rules!;
-  }
-
-  private storeModel(rules: Rules): void {
-    this.sql.exec(
-      "INSERT OR REPLACE INTO model (id, version, rules, internal_domains) VALUES (1, ?, ?, ?)",
-      rules.rulesVersion, JSON.stringify(rules.model), JSON.stringify(rules.internalDomains),
-    );
-  }
-
-  /** Rescores the current person's events from nothing, in arrival order, rewriting each event's points. */
-  private replay(row: ProfileRow, model: ScoringModel, now: number, cause: Cause): void {
-    const { rows, result } = this.replayOf(row, model, now);
-    rows.forEach((r, i) => {
-      if (r.points !== result.points[i]) this.sql.exec("UPDATE events SET points = ? WHERE seq = ?", result.points[i]!, r.seq);
-    });
-    row.scoring = result.state;
-    this.advanceStage(row, model, now, cause);
-  }
-
-  /** A replay's reading half: what the current person's kept events give under `model`, from `folded`, with the recycles. */
-  private replayOf(row: ProfileRow, model: ScoringModel, now: number): { rows: EventRow[]; result: Replayed } {
-    const rows = this.sql.exec<EventRow>("SELECT * FROM events WHERE lead IS ? ORDER BY received_at, seq", row.lead).toArray();
-    const folded = row.folded;
-    const recycledAt = this.recycles().filter((at) => !folded || at >= folded.before);
-    return { rows, result: replay(model, rows.map(eventOf), now, recycledAt, folded?.state) };
-  }
-
-  /** When sales recycled the profile to nurture, or its MQL expired (replays recycle there too). */
-  private recycles(): number[] {
-    if (!this.hasPersonPart()) return [];
-    return this.sql.exec<{ detail: string }>("SELECT detail FROM stages WHERE origin IN ('feedback', 'expiry') AND stage = 'lead'")
-      .toArray().map((r) => JSON.parse(r.detail).recycledAt as number);
-  }
-
-  /**
-   * Retention (docs/api.md#patch-v1sitessite, `retentionDays`): events older than the site's retentionDays leave. What
-   * they gave stays: the state after them is kept as `folded`, where replays start,
-   * so scores hold and a new rules version rescores what is still kept. Events not
-   * yet forwarded to their lead wait until they are.
-   */
-  private fold(row: ProfileRow, now: number): void {
-    const before = now - row.retentionDays * DAY_MS;
-    const expired = this.sql.exec<EventRow>(
-      "SELECT * FROM events WHERE received_at < ? AND lead IS ? ORDER BY received_at, seq", before, row.lead,
-    ).toArray();
-    if (expired.length) {
-      const from = row.folded;
-      const recycledAt = this.recycles().filter((at) => at < before && (!from || at >= from.before));
-      row.folded = { state: replay(this.rules!.model, expired.map(eventOf), before, recycledAt, from?.state).state, before };
-      saveRow(this.sql, row);
-    }
-    this.sql.exec("DELETE FROM events WHERE received_at < ? AND (lead IS ? OR forwarded = 1)", before, row.lead);
-    this.oldestArrival = undefined;
-  }
-
-  /**
-   * When a lead's MQL runs out of its service level (mqlSlaDays after it qualified), or
-   * null: not an MQL, no limit, or touched by sales (the last change, into mql, was theirs).
-   */
-  private slaDue(row: ProfileRow): number | null {
-    if (row.kind !== "lead" || row.stage !== "mql" || row.mqlAt === null || !row.mqlSlaDays) return null;
-    const last = this.sql.exec<{ origin: StageOrigin }>("SELECT origin FROM stages ORDER BY seq DESC LIMIT 1").toArray()[0];
-    return last?.origin === "feedback" ? null : row.mqlAt + row.mqlSlaDays * DAY_MS;
-  }
-
-  /** An MQL sales left untouched past its service level goes back to `lead`, recycled as sales' recycling does. */
-  private expire(row: ProfileRow, due: number, now: number): void {
-    const model = this.rules!.model;
-    recycle(model, row.scoring);
-    row.mqlAt = null;
-    this.changeStage(row, ["lead"], model, now, { origin: "expiry", notify: true, at: due }, {
-      reasonCode: "expired", reason: `not touched by sales within ${row.mqlSlaDays} days`, recycledAt: now,
-    });
-  }
-
-  /** When the oldest kept event passes the retention period, or null. */
-  private retentionDue(row: ProfileRow): number | null {
-    const oldest = (this.oldestArrival ??= this.sql.exec<{ at: number | null }>("SELECT min(received_at) AS at FROM events").one().at);
-    return oldest === null ? null : oldest + row.retentionDays * DAY_MS;
-  }
-
-  /** Scoring moves the stage forward only; a jump (visitor → mql) records each stage passed. */
-  /** `beforeChange`: what must happen before a change (a batch's events stored: a lead's change reads them). */
-  private advanceStage(row: ProfileRow, model: ScoringModel, now: number, cause: Cause, beforeChange?: () => void): void {
-    const stages = stagesTo(row, model, now);
-    if (!stages.length) return;
-    beforeChange?.();
-    if (stages.at(-1) === "mql") row.mqlAt = now; // wall-clock time it qualified, once per qualification
-    this.changeStage(row, stages, model, now, cause);
-  }
-
-  /** A rollback sends an MQL that only a rescore made back where the restored rules put it (stages.ts). */
-  private demote(row: ProfileRow, model: ScoringModel, now: number, cause: Cause, rollback: Rollback): void {
-    const last = this.sql.exec<{ stage: Stage; origin: StageOrigin }>("SELECT stage, origin FROM stages ORDER BY seq DESC LIMIT 1").toArray()[0];
-    const stage = demotedStage(row, last, model, now);
-    if (!stage) return;
-    row.mqlAt = null; // no longer qualified: qualifying again is a new qualification
-    const reason = `rules version ${rollback.rolledBack} rolled back to the rules of version ${rollback.restores}`;
-    this.changeStage(row, [stage], model, now, cause, { reasonCode: "rollback", reason });
-  }
-
-  /**
-   * The one place a stage changes: every stage passed is kept, the last one
-   * reached. A lead's change writes, in the same transaction, its export record
-   * (from its first MQL on) and one webhook delivery from the stage left.
-   */
-  private changeStage(
-    row: ProfileRow, stages: Stage[], model: ScoringModel, now: number, cause: Cause, detail?: StageDetail,
-  ): void {
-    const from = row.stage;
-    this.ensurePersonPart();
-    let seq = 0;
-    for (const stage of stages) {
-      seq = this.sql.exec<{ seq: number }>(
-        "INSERT INTO stages (stage, at, origin, detail) VALUES (?, ?, ?, ?) RETURNING seq",
-        stage, cause.at, cause.origin, detail ? JSON.stringify(detail) : null,
-      ).one().seq;
-    }
-    row.stage = stages.at(-1)!;
-    if (row.kind !== "lead") return;
-    const id = this.ctx.id.toString();
-    const source = this.firstTouch();
-    stages.forEach((stage, i) => {
-      const change: StageChangeRecord = {
-        site: row.site, profile: id, seq: seq - (stages.length - 1 - i), from: i ? stages[i - 1]! : from, to: stage,
-        at: cause.at, origin: cause.origin, firstSeenAt: row.firstSeenAt, mqlAt: row.mqlAt,
-        source: source && sourceOf(source),
-      };
-      this.outbox.add("metrics", `${id}.metrics.${change.seq}`, change, now);
-    });
-    const exported = isQualified(row.stage) || row.exportKey !== null;
-    if (!exported && !cause.notify) return;
-    const record = this.exportRecordOf(row, model, now);
-    if (exported) this.queueExport(row, record, `export.${seq}`, now);
-    // Not known here (undefined) or an expiry, which only the webhook's own list can refuse: decided at delivery.
-    const hears = this.webhookStages === undefined || cause.origin === "expiry" || this.webhookStages?.includes(row.stage);
-    if (cause.notify && this.webhookStages !== null && hears) {
-      const body = {
-        id: `${id}.${seq}`, type: "profile.stage_changed", site: row.site, from, to: row.stage,
-        at: new Date(cause.at).toISOString(), origin: cause.origin, ...(detail?.reasonCode && { reasonCode: detail.reasonCode }),
-        seq, profile: record,
-      };
-      this.outbox.add("webhook", body.id, body, now);
-    }
-  }
-
-  /** Writes the lead's export record anew (its delivery `name`d uniquely), in place of the last. */
-  private queueExport(row: ProfileRow, record: ExportRecord, name: string, now: number): void {
-    const key = exportKey(row.site, now, this.ctx.id.toString());
-    this.outbox.add("export", `${this.ctx.id.toString()}.${name}`, { key, previous: row.exportKey, record }, now);
-    row.exportKey = key;
-  }
-
-  /** The person's first (or last) page view: where they came from. */
-  private firstTouch(order: "ASC" | "DESC" = "ASC"): ProfileEvent | null {
-    const r = this.sql.exec<EventRow>(
-      `SELECT * FROM events WHERE type = 'pageview' ORDER BY received_at ${order}, seq ${order} LIMIT 1`,
-    ).toArray()[0];
-    return r ? eventOf(r) : null;
-  }
-
-  private exportRecordOf(row: ProfileRow, model: ScoringModel, now: number): ExportRecord {
-    const scored = scoreOf(model, row.scoring, now);
-    return exportRecord({
-      profile: this.ctx.id.toString(),
-      traits: row.scoring.traits,
-      score: { fit: scored.fit, engagement: scored.engagement, total: scored.total },
-      explanation: scored.explanation,
-      stage: row.stage,
-      mqlAt: row.mqlAt,
-      firstSeenAt: row.firstSeenAt,
-      firstTouch: this.firstTouch(),
-      lastTouch: this.firstTouch("DESC"),
-      verified: row.verified,
-      claimed: this.claimsOf(row),
-      account: leadAccount(row.scoring.traits, this.rules?.internalDomains ?? []),
-      rulesVersion: this.rules?.rulesVersion ?? 0,
-      updatedAt: now,
-    });
-  }
-
-  /** What of a lead only claims gave (docs/api.md, Trust model): the traits they alone set, and their kept events. */
-  private claimsOf(row: ProfileRow): Claims {
-    const events = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM events WHERE claimed = 1").one().n;
-    return { claimedTraits: row.scoring.claimed ?? [], claimedEvents: events };
-  }
-
-  // --- forwarding to leads -------------------------------------------------
-
-  /**
-   * Sends the visitor's unsent events to their leads, after any forward already
-   * under way; answers the current lead's state. A failure leaves them unsent for
-   * the alarm to retry (and the next batch): the lead dedupes what it already has.
-   */
-  private forward(site: ScoringSite, now: number): Promise<ProfileState | null> {
-    const run = this.forwarding.then(() => this.sendUnsentEvents(site, now));
-    this.forwarding = run.catch(() => undefined);
-    return run.then((state) => {
-      this.forwardFailed = false;
-      return state;
-    }, async (err) => {
-      this.forwardFailed = true;
-      console.error(`profile: forwarding to a lead failed, retrying later: ${err}`);
-      if (!this.erased()) await this.setAlarm(Date.now() + FORWARD_RETRY_MS);
-      return null;
-    });
-  }
-
-  private async sendUnsentEvents(site: ScoringSite, now: number): Promise<ProfileState | null> {
-    let state: ProfileState | null = null;
-    for (;;) {
-      const row = this.erased() ? null : this.load();
-      if (!row?.lead) return state;
-      const unsent = this.sql.exec<EventRow>(
-        "SELECT * FROM events WHERE lead IS NOT NULL AND forwarded = 0 ORDER BY seq LIMIT ?", FORWARD_CHUNK,
-      ).toArray();
-      if (!unsent.length) return state;
-      // Only events bound for the same lead, in order: the next lead waits its turn.
-      const lead = unsent[0]!.lead!;
-      const other = unsent.findIndex((e) => e.lead !== lead);
-      const events = other === -1 ? unsent : unsent.slice(0, other);
-      const result = await this.env.PROFILES.getByName(lead).record({
-        site, now, events: events.map(eventOf), edgeCountry: row.edgeCountry ?? undefined,
-        from: { visitor: this.ctx.id.toString(), verified: row.verified && lead === row.lead },
-      });
-      if (this.erased()) return null;
-      this.sql.exec("UPDATE events SET forwarded = 1 WHERE lead = ? AND forwarded = 0 AND seq <= ?", lead, events.at(-1)!.seq);
-      if (lead === row.lead) {
-        state = result.state;
-        this.leadStage = result.state?.stage;
-      }
-    }
-  }
-
-  /**
-   * When a visitor's unsent events go to its lead: a claimed browser's from its alarm, just
-   * after the answer has gone (so the lead's work never runs beside the answer, even in one
-   * isolate), unless a forward just failed; a verified browser's within its own request, so
-   * its alarm is only the retry.
-   */
-  private forwardDue(row: ProfileRow, now: number): number {
-    return row.verified || this.forwardFailed ? now + FORWARD_RETRY_MS : Date.now() + CLAIM_FORWARD_DELAY_MS;
-  }
-
-  /** Only a visitor that gave an email has events bound for a lead (most never do: no query). */
-  private hasUnsentEvents(row: ProfileRow): boolean {
-    return row.lead !== null
-      && this.sql.exec("SELECT 1 FROM events WHERE lead IS NOT NULL AND forwarded = 0 LIMIT 1").toArray().length > 0;
-  }
-
-  /** What a browser may see: a verified browser its lead, any other its own state. */
-  private async shown(now: number, leadState: ProfileState | null): Promise<ProfileState | null> {
-    const row = this.load();
-    if (!row) return null;
-    if (row.lead && row.verified) {
-      if (leadState) return leadState;
-      try {
-        const lead = await this.env.PROFILES.getByName(row.lead).state(now);
-        if (lead) return lead;
-      } catch (err) {
-        console.error(`profile: lead unavailable, answering the visitor's own state: ${err}`);
-      }
-    }
-    return this.stateOf(row, now);
-  }
-
   /** One alarm serves every timer: a lead's next inactivity loss and deliveries, a visitor's forward retry. */
   private async schedule(now: number): Promise<void> {
-    const row = this.load();
-    const times = [
-      row?.kind === "lead" ? nextDecayAt(this.rules!.model, row.scoring, now) : null,
-      row?.kind === "visitor" && this.hasUnsentEvents(row) ? this.forwardDue(row, now) : null,
-      // A visitor listed in its cohort leaves its retention to it.
-      row && !(row.kind === "visitor" && row.registered) ? this.retentionDue(row) : null,
-      row ? this.slaDue(row) : null,
-      this.hasPersonPart() ? this.outbox.nextDue() : null,
-    ].filter((t): t is number => t !== null);
-    const due = times.length ? Math.min(...times) : null;
+    const row = this.store.load();
+    const due = nextWake(row, now, {
+      decayAt: () => nextDecayAt(this.store.rules!.model, row!.scoring, now),
+      unsent: () => this.store.hasUnsentEvents(),
+      forwardAt: () => forwardDue(row!.verified, this.forwarding.failed, now, Date.now()),
+      oldestArrival: () => this.store.oldestEventArrival(),
+      lastStageOrigin: () => this.store.lastStageChange()?.origin,
+      outboxDue: () => (this.store.hasPersonPart() ? this.outbox.nextDue() : null),
+    });
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm(); // null is known too: no alarm
     if (due !== this.alarmAt) await this.setAlarm(due);
   }
@@ -1080,210 +415,18 @@ export class Profile extends DurableObject<Env> {
     this.alarmAt = at;
   }
 
-  // --- accounts ------------------------------------------------------------
-
-  /**
-   * Tells the person's accounts (shared/rules/accounts.ts) where it stands: a lead its
-   * business domain's; an anonymous visitor each company network it has been seen
-   * from, from its first point of engagement on. A visitor that gave an email leaves
-   * them: what it does is its lead's now. Only a change is told, through the outbox,
-   * right after the change that caused it (no await between: one commit). Answers
-   * whether it queued anything. A visitor from no company's network costs no query.
-   */
-  private tellAccounts(now: number, organization?: string): boolean {
-    const row = this.row;
-    if (!row || !this.rules || this.leaving) return false;
-    const joins = row.kind === "lead" ? leadAccount(row.scoring.traits, this.rules.internalDomains)
-      : row.lead === null ? organizationAccount(organization) : null;
-    const held = this.hasPersonPart()
-      ? this.sql.exec<{ key: string; seq: number; report: string | null }>("SELECT key, seq, report FROM accounts").toArray()
-      : [];
-    const members = held.filter((h) => h.report !== null).map((h) => h.key);
-    if (joins === null && !members.length) return false;
-
-    const { engagement } = scoreOf(this.rules.model, row.scoring, now);
-    const wanted = new Set(row.kind === "visitor" && row.lead === null ? members : []);
-    if (joins !== null && (row.kind === "lead" || engagement > 0)) wanted.add(joins);
-    const state: MemberState = { kind: row.kind, stage: row.stage, engagement, traits: companyTraits(row.scoring.traits) };
-    const report = JSON.stringify(state);
-    const told = [
-      ...[...wanted].map((key) => ({ key, report })),
-      ...held.filter((h) => h.report !== null && !wanted.has(h.key)).map((h) => ({ key: h.key, report: null })),
-    ].filter(({ key, report }) => held.find((h) => h.key === key)?.report !== report);
-    if (!told.length) return false;
-
-    this.ensurePersonPart();
-    this.transaction(() => {
-      for (const { key, report } of told) {
-        const seq = (held.find((h) => h.key === key)?.seq ?? 0) + 1;
-        this.sql.exec("INSERT OR REPLACE INTO accounts (key, seq, report) VALUES (?, ?, ?)", key, seq, report);
-        const payload: AccountReport = { site: row.site, account: key, seq, member: report === null ? null : state };
-        this.outbox.add("account", `${this.ctx.id.toString()}.account.${seq}.${key}`, payload, now);
-      }
-    });
-    return true;
-  }
-
-  /**
-   * Erasure takes the person out of every account it told anything, before its data
-   * goes (a failure fails the erasure, which can then be asked again). A report under
-   * way lands first; nothing more is told meanwhile.
-   */
-  private async leaveAccounts(row: ProfileRow): Promise<void> {
-    if (!this.hasPersonPart()) return;
-    const keys = this.sql.exec<{ key: string }>("SELECT key FROM accounts").toArray().map((r) => r.key);
-    if (!keys.length) return;
-    this.leaving = true;
-    try {
-      await this.delivering;
-      for (const key of keys) await accountObject(this.env, row.site, key).erase(row.site, key, this.ctx.id.toString());
-    } catch (err) {
-      this.leaving = false;
-      throw err;
-    }
-  }
-
   // --- delivering the outbox ---------------------------------------------
 
   /** Delivers what is due, after any delivery under way. */
   private deliver(now: number): Promise<void> {
-    const run = this.delivering.then(() => this.deliverDue(now));
-    this.delivering = run.catch(() => undefined);
-    return run;
+    return this.outbox.deliver(now, () => this.store.erased() || !this.store.open().profile);
   }
 
-  private deliverDue(now: number): Promise<void> {
-    return this.outbox.deliver(now, {
-      send: (item) => this.deliverItem(item, now),
-      stopped: () => this.erased() || !this.open().profile,
-      gaveUp: (item, error) => recordGiveUp(this.env.SITES, item, { profile: this.ctx.id.toString() }, now, error),
-    });
-  }
-
-  /** Sends one item; null when it is delivered (or no longer wanted), else the error. */
-  private async deliverItem(item: OutboxItem, now: number): Promise<string | null> {
-    try {
-      if (item.kind === "metrics") {
-        await recordStageChange(this.env, JSON.parse(item.payload));
-        return null;
-      }
-      if (item.kind === "export") {
-        const { key, previous, record } = JSON.parse(item.payload) as { key: string; previous: string | null; record: ExportRecord };
-        await putExport(this.env.SITES, key, previous, record);
-        return null;
-      }
-      if (item.kind === "account") {
-        // Kept, not sent: the erasure under way tells the accounts itself, and then deletes it.
-        if (this.leaving) return "the person is being erased";
-        const { site, account, seq, member } = JSON.parse(item.payload) as AccountReport;
-        await accountObject(this.env, site, account).update(site, account, this.ctx.id.toString(), seq, member);
-        return null;
-      }
-      return await deliverWebhook(this.env, item, now);
-    } catch (err) {
-      return String(err);
-    }
-  }
-
-  // --- storage -------------------------------------------------------------
-
-  private stateOf(row: ProfileRow, now: number): ProfileState {
-    const { fit, engagement, total } = scoreOf(this.rules!.model, row.scoring, now);
-    return { profile: this.ctx.id.toString(), stage: row.stage, score: { fit, engagement, total } };
-  }
-
-  private stageHistory(): StageChange[] {
-    if (!this.hasPersonPart()) return [];
-    return this.sql.exec<{ stage: Stage; at: number; origin: StageOrigin; detail: string | null }>(
-      "SELECT stage, at, origin, detail FROM stages ORDER BY seq",
-    ).toArray().map(({ stage, at, origin, detail }) => {
-      const { reasonCode, reason, crmId } = detail ? JSON.parse(detail) : {};
-      return { stage, at, origin, ...(reasonCode && { reasonCode }), ...(reason && { reason }), ...(crmId && { crmId }) };
-    });
-  }
+  // --- transactions --------------------------------------------------------
 
   /** The site as the profile last scored with it: enough to forward its unsent events. */
   private storedSite(row: ProfileRow): ScoringSite {
-    return { id: row.site, ...this.rules!, webhookStages: undefined, retentionDays: row.retentionDays, mqlSlaDays: row.mqlSlaDays };
-  }
-
-  private newRow(kind: ProfileKind, batch: Batch): ProfileRow {
-    return {
-      kind,
-      site: batch.site.id,
-      stage: "visitor",
-      scoring: emptyState(),
-      edgeCountry: batch.edgeCountry ?? null,
-      firstSeenAt: batch.now,
-      lastSeenAt: 0,
-      mqlAt: null,
-      lead: null,
-      verified: false,
-      registered: false,
-      exportKey: null,
-      folded: null,
-      retentionDays: batch.site.retentionDays,
-      rulesVersion: 0,
-      mqlSlaDays: batch.site.mqlSlaDays,
-    };
-  }
-
-  /**
-   * What the object holds, read once per lifetime: its tables, and `meta` when it has
-   * one (versions, tombstone). Reading a never-written object must not create it.
-   */
-  private open(): Held {
-    if (this.held) return this.held;
-    const tables = new Set(this.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray().map((t) => t.name));
-    const meta = new Map(tables.has("meta")
-      ? this.sql.exec<{ key: string; value: number }>("SELECT key, value FROM meta").toArray().map((m) => [m.key, m.value])
-      : []);
-    return (this.held = {
-      profile: tables.has("profile"),
-      version: schemaVersionOf(tables, meta.get("schema_version")),
-      personVersion: meta.get(PERSON_SCHEMA_VERSION_KEY) ?? 0,
-      erased: meta.has("erased_at"),
-    });
-  }
-
-  private ensureSchema(): void {
-    if (this.migrated) return;
-    const from = this.open().version;
-    const done = migrate(this.ctx.storage, MIGRATIONS, { current: CURRENT_SCHEMA, from, bare: MIGRATIONS.length === BARE_SCHEMA_VERSION });
-    if (done === "created") {
-      // A new object: no alarm, no person part. No need to ask.
-      this.alarmAt = null;
-      this.personPart = false;
-      this.held = { ...this.held!, profile: true, version: MIGRATIONS.length };
-    } else if (done === "migrated") {
-      this.held = undefined; // a step may have written `meta` (the person part's version): read it again
-    }
-    this.migrated = true;
-  }
-
-  /** Creates (or brings up to date) the person part of the schema (profile-schema.ts). */
-  private ensurePersonPart(): void {
-    if (this.personPart) return;
-    this.ensureSchema();
-    const from = this.open().personVersion;
-    const made = migrate(this.ctx.storage, PERSON_MIGRATIONS, { versionKey: PERSON_SCHEMA_VERSION_KEY, from }) === "created";
-    this.held = { ...this.held!, personVersion: PERSON_MIGRATIONS.length };
-    this.personPart = true;
-    if (made && this.rules) this.storeModel(this.rules);
-  }
-
-  /** Whether the object has the person part (then brought up to date). */
-  private hasPersonPart(): boolean {
-    if (this.personPart === undefined) {
-      const { profile, personVersion } = this.open();
-      this.personPart = false;
-      if (profile && personVersion > 0) this.ensurePersonPart();
-    }
-    return this.personPart;
-  }
-
-  private erased(): boolean {
-    return this.open().erased;
+    return { id: row.site, ...this.store.rules!, webhookStages: undefined, retentionDays: row.retentionDays, mqlSlaDays: row.mqlSlaDays };
   }
 
   /** Runs `change` in one storage transaction; on failure forgets the in-memory copy it had begun to change. */
@@ -1297,49 +440,8 @@ export class Profile extends DurableObject<Env> {
   }
 
   private reset(): void {
-    this.row = this.rules = this.held = this.alarmAt = this.personPart = this.oldestArrival = undefined;
-    this.migrated = false;
-    this.leaving = false;
+    this.store.forget();
+    this.alarmAt = undefined;
+    this.accounts.leaving = false;
   }
-
-  private load(): ProfileRow | null {
-    if (this.row !== undefined) return this.row;
-    // Reading a never-written object must not create it; a written one may need migrating first.
-    if (this.open().profile) this.ensureSchema();
-    const stored = this.migrated ? this.sql.exec("SELECT * FROM profile").toArray()[0] : undefined;
-    // A person keeps its model; objects from before the version was on the row (null) all do.
-    const kept = stored && (stored.rules_version === null || this.hasPersonPart());
-    const m = kept && this.sql.exec("SELECT version, rules, internal_domains FROM model").toArray()[0];
-    this.rules = m
-      ? { rulesVersion: m.version as number, model: JSON.parse(m.rules as string), internalDomains: JSON.parse(m.internal_domains as string) }
-      : undefined;
-    this.row = stored ? rowOf(stored) : null;
-    if (this.row && this.rules) this.row.rulesVersion ||= this.rules.rulesVersion;
-    return this.row;
-  }
-}
-
-/** Points by rule of a score's explanation (decay included; the floor is no rule). A rule id is data: it may be `constructor`. */
-function pointsByRule(model: ScoringModel, state: ScoringState, now: number): Map<string, number> {
-  const points = new Map<string, number>();
-  for (const line of scoreOf(model, state, now).explanation) {
-    if (line.rule !== "floor") points.set(line.rule, (points.get(line.rule) ?? 0) + line.points);
-  }
-  return points;
-}
-
-function stageAndScore(stage: Stage, { fit, engagement, total, explanation }: Scored): StageAndScore {
-  return { stage, score: { fit, engagement, total }, explanation };
-}
-
-/** A profile of the site's own staff (by email domain): recorded, never scored. */
-function isInternal(traits: Traits, rules: Rules): boolean {
-  return traits.emailDomain !== undefined && rules.internalDomains.includes(traits.emailDomain);
-}
-
-/** The event as stored: its identity lives in the visitor's link, not on the event. */
-function withoutIdentity(event: IncomingEvent): ProfileEvent {
-  if (!event.identity) return event;
-  const { identity: _, ...rest } = event;
-  return rest;
 }

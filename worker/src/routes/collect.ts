@@ -17,7 +17,7 @@ import { siteCors } from "../http/site-cors";
 import { requireSite } from "../http/site";
 import { stageView } from "../http/view";
 import { recordBatch } from "../http/batch-metrics";
-import type { IncomingEvent } from "../objects/profile";
+import type { IncomingEvent } from "../objects/profile/types";
 import { scoringSite } from "../sites/config";
 
 /**

@@ -13,8 +13,6 @@ import { getSite } from "../sites/store";
 const TIMEOUT_MS = 10_000;
 /** The user agent of every delivery: this worker refuses requests that carry it (app.ts), so a webhook never reaches it. */
 export const WEBHOOK_AGENT = "edgescore-webhooks";
-/** Retries go on for at least this long before a delivery is kept as failed. */
-export const GIVE_UP_AFTER_MS = 25 * 3_600_000;
 
 export async function signature(secret: string, timestamp: number, body: string): Promise<string> {
   return `v1=${await hmacHex(secret, `${timestamp}.${body}`)}`;
@@ -71,10 +69,4 @@ export async function pingWebhook(env: Pick<Env, "LOCAL_WEBHOOKS">, site: Site, 
   const body = JSON.stringify({ id, type: "ping", site: site.id, at: new Date(now).toISOString() });
   const error = await send(site.webhook.url, site.webhook.secret, id, body, now, env.LOCAL_WEBHOOKS);
   return { id, delivered: error === null, ...(error && { error }) };
-}
-
-/** Jittered exponential backoff: 10 s doubling to at most an hour. */
-export function retryDelay(attempts: number): number {
-  const base = Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempts - 1));
-  return Math.round(base * (0.75 + Math.random() * 0.5));
 }

@@ -1,7 +1,7 @@
 /** A lead's page, its sales actions and its erase confirmation (docs/dashboard.md, Leads). */
 import type { ExplanationLine, Stage, Unscored } from "../../../../shared/rules";
 import type { FieldIssue } from "../../../../shared/validation";
-import type { LeadLinks, ProfileDetails, TimelineEntry } from "../../objects/profile";
+import type { LeadLinks, ProfileDetails, TimelineEntry } from "../../objects/profile/types";
 import { count, signed, time, traitText } from "../format";
 import { Notice, Page, type NavContext } from "../layout";
 import { Card, Scroll } from "../sections";

@@ -1,0 +1,43 @@
+/**
+ * Erasure beyond the object itself: a person reaches its lead, its visitors, its
+ * accounts, the export, the failed deliveries, the metrics and the registry, each
+ * through its own binding or store. Each step may fail and the erasure be asked again.
+ */
+import { deleteExport } from "../../exports/store";
+import { eraseFromMetrics } from "../../metrics";
+import { unregisterLead } from "../../sites/leads";
+import { clearFailure, listFailures } from "../../webhooks/failed";
+import type { ProfileRow } from "../profile-schema";
+
+/**
+ * A visitor's erasure at its lead: the person's, when the browser was verified for
+ * it; else only what the browser sent (`withdraw`, docs/api.md, Trust model). Answers
+ * the lead's id when the lead was erased, else null (also when there is no lead).
+ */
+export async function eraseAtLead(
+  env: Env, site: string, visitor: string, row: ProfileRow, sent: () => string[],
+): Promise<{ lead: string | null } | null> {
+  const lead = row.lead ? env.PROFILES.getByName(row.lead) : null;
+  return !lead ? null
+    : row.verified ? await lead.erase(site)
+    : await lead.withdraw(site, visitor, sent(), Date.now());
+}
+
+/**
+ * Erases a lead's person outside the object, in this order: the visitors merged into
+ * it, its accounts (`leaveAccounts`), its export records (`exportKeys`, read once the
+ * accounts are left), its failed deliveries, its metrics and its registry entry.
+ */
+export async function eraseLeadElsewhere(
+  env: Env, site: string, lead: string, visitors: readonly string[],
+  leaveAccounts: () => Promise<void>, exportKeys: () => Iterable<string | null>,
+): Promise<void> {
+  for (const visitor of visitors) await env.PROFILES.get(env.PROFILES.idFromString(visitor)).forget();
+  await leaveAccounts();
+  for (const key of new Set(exportKeys())) {
+    if (key) await deleteExport(env.SITES, key);
+  }
+  for (const failure of await listFailures(env.SITES, site, lead)) await clearFailure(env.SITES, site, failure.id);
+  await eraseFromMetrics(env, site, [lead, ...visitors]);
+  await unregisterLead(env.SITES, site, lead);
+}
