@@ -136,6 +136,7 @@ legend { font-weight: 600; font-size: 0.9rem; padding: 0 0.3rem; }
 .check input { margin: 0; width: 1.1rem; height: 1.1rem; }
 .actions { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; }
 form.inline { display: inline; margin: 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 button.secondary { color: var(--accent); background: #fff; border: 1px solid var(--accent); }
 button.danger { background: var(--poor); }
 button.small { padding: 0.25rem 0.6rem; font-size: 0.85rem; }
@@ -146,7 +147,6 @@ table.rules, table.diff { min-width: 40rem; }
 .rules .actions, .row-actions { white-space: nowrap; }
 .row-actions { display: flex; gap: 0.5rem; align-items: center; }
 .row-actions form { margin: 0; }
-button.secondary { color: var(--accent); background: var(--accent-soft); padding: 0.25rem 0.6rem; font-weight: 500; }
 .settings { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; margin: 0.9rem 0 0; font-size: 0.9rem; }
 .settings dt { color: var(--muted); }
 .settings dd { margin: 0; }
@@ -156,11 +156,8 @@ button.secondary { color: var(--accent); background: var(--accent-soft); padding
 .rule-form legend, .model-form legend { font-weight: 600; font-size: 0.88rem; padding: 0 0.25rem; }
 .fields { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-start; }
 .condition { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; }
-.field { display: flex; flex-direction: column; gap: 0.2rem; min-width: 0; max-width: 100%; }
 .field label { font-size: 0.85rem; font-weight: 600; }
 .field textarea { font: inherit; border: 1px solid #cfd4dc; border-radius: 8px; padding: 0.45rem 0.6rem; min-width: 14rem; max-width: 100%; }
-.hint { color: var(--muted); font-size: 0.78rem; }
-.field-error { color: var(--poor); font-size: 0.85rem; font-weight: 600; overflow-wrap: anywhere; }
 .invalid input, .invalid textarea, .invalid select { border-color: var(--poor); }
 .events .check { display: inline-flex; gap: 0.3rem; align-items: center; margin-right: 1rem; font-size: 0.9rem; }
 .buttons, .draft-actions { display: flex; flex-wrap: wrap; gap: 0.75rem 1.25rem; align-items: flex-end; margin-top: 0.9rem; }
@@ -179,13 +176,9 @@ button.secondary { color: var(--accent); background: var(--accent-soft); padding
 .lead-search { margin-bottom: 1rem; display: flex; flex-direction: column; gap: 0.4rem; }
 .lead-search-row { display: flex; flex-wrap: wrap; gap: 0.5rem; }
 .lead-search-row input { flex: 1 1 14rem; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .lead .form { display: flex; flex-direction: column; gap: 0.35rem; }
 .lead .form label { font-size: 0.85rem; font-weight: 600; margin-top: 0.4rem; }
 .lead .form button { align-self: flex-start; margin-top: 0.6rem; }
-.lead textarea { font: inherit; color: var(--text); border: 1px solid #cfd4dc; border-radius: 8px; padding: 0.45rem 0.6rem; width: 100%; }
-.lead .field-error { color: var(--poor); font-size: 0.85rem; margin: 0; }
-.lead [aria-invalid="true"] { border-color: var(--poor); }
 .lead-facts dt { font-size: 0.8rem; font-weight: 600; color: var(--muted); margin-top: 0.6rem; }
 .lead-facts dd { margin: 0.1rem 0 0; overflow-wrap: anywhere; }
 .lead-facts ul { margin: 0; padding-left: 1.1rem; }
@@ -193,7 +186,6 @@ button.secondary { color: var(--accent); background: var(--accent-soft); padding
 .explanation .reasons li { white-space: normal; }
 .danger-link { color: var(--poor); font-weight: 600; }
 .erase-confirm { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; }
-button.danger { background: var(--poor); }
 @media (max-width: 900px) { .grid.lead { grid-template-columns: minmax(0, 1fr); } }
 
 /* Settings, spend and install pages */
@@ -206,9 +198,7 @@ button.danger { background: var(--poor); }
 .spend-form { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.75rem; }
 .spend-form .field { display: flex; flex-direction: column; gap: 0.2rem; flex: 1 1 9rem; min-width: 0; }
 .spend-form label { font-weight: 600; font-size: 0.85rem; }
-.spend-form .field-error, .spend .field-error { color: var(--poor); font-size: 0.82rem; margin: 0; flex-basis: 100%; }
-.spend-form [aria-invalid="true"], .spend [aria-invalid="true"] { border-color: var(--poor); }
-.spend .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.spend-form .field-error, .spend .field-error { flex-basis: 100%; }
 .spend form.inline { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0; }
 .spend input { width: 8.5rem; }
 .spend button.secondary { color: var(--accent); background: var(--accent-soft); padding: 0.4rem 0.8rem; }
