@@ -1,6 +1,6 @@
 /** Delivery (docs/sdk.md#delivery): batching, beacons, the persisted queue, retries, SPA navigation. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSite, customer, edge, eventsOf, eventsSent, launch, newPage, pageUrl, recordCollects, stageOf, timelineOf, until } from "./harness";
+import { createSite, customer, edge, eventsOf, eventsSent, launch, newPage, pageUrl, recordAnswers, recordCollects, stageOf, timelineOf, until } from "./harness";
 
 let browser: Awaited<ReturnType<typeof launch>>;
 beforeAll(async () => {
@@ -48,10 +48,7 @@ describe("delivery", () => {
     try {
       const page = await newPage(context);
       const sent = recordCollects(page, site);
-      const answers: Array<{ profile: string }> = [];
-      page.on("response", async (r) => {
-        if (r.url().startsWith(`${edge}/v1/collect`) && r.status() === 200) answers.push(await r.json());
-      });
+      const answers = recordAnswers(page);
       await page.goto(pageUrl(site, "basic.html"));
       await until(() => answers.length, "the first answer");
       await context.setOffline(true);
@@ -90,10 +87,7 @@ describe("delivery", () => {
     // When each collect request was answered (the request itself is the key).
     const answered = new Map<object, number>();
     page.context().on("requestfinished", (r) => answered.set(r, Date.now()));
-    const answers: Array<{ profile: string }> = [];
-    page.on("response", async (r) => {
-      if (r.url().startsWith(`${edge}/v1/collect`) && r.status() === 200) answers.push(await r.json());
-    });
+    const answers = recordAnswers(page);
     await page.goto(pageUrl(site, "signup.html"));
     await until(() => answers.length && page.evaluate(() => (window as any).edgescore._b === 0), "the first answer and the lazy chunk");
     // The form posts and the browser moves on: Chromium rejects the form's request as the

@@ -131,3 +131,15 @@ export async function collectBatch(site: string, events: unknown[]): Promise<voi
   });
   if (!res.ok) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
 }
+
+/**
+ * The collect API's answers `page` receives, as they arrive. An answer whose page moved on
+ * before its body was read is left out: Chromium drops the body with the page.
+ */
+export function recordAnswers(page: Page): Array<{ profile: string }> {
+  const answers: Array<{ profile: string }> = [];
+  page.on("response", (r) => {
+    if (r.url().startsWith(`${edge}/v1/collect`) && r.status() === 200) r.json().then((a) => answers.push(a), () => {});
+  });
+  return answers;
+}
