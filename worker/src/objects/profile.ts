@@ -310,6 +310,8 @@ export class Profile extends DurableObject<Env> {
       saveRow(this.sql, row);
     });
     this.store.oldestArrival = undefined;
+    // Only the withdrawn claim gave the email: what is left names nobody, and goes too.
+    if (!row.scoring.traits.email) return (await this.erase(site)) as { lead: string };
     await listLead(this.env.SITES, this.sql, this.ctx.id.toString(), row, listed); // a name only the claim gave is no longer found
     this.accounts.tell(now);
     await this.schedule(now);
