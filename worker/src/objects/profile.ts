@@ -65,7 +65,7 @@
  * erasure.ts, timers.ts (nextWake), views.ts, types.ts (what the RPC methods take).
  */
 import { DurableObject } from "cloudflare:workers";
-import { isQualified, nextDecayAt, recycle, settleDecay, type ScoringModel, type Stage } from "../../../shared/rules";
+import { isQualified, nextDecayAt, settleDecay, type ScoringModel, type Stage } from "../../../shared/rules";
 import { eraseFromMetrics } from "../metrics";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
@@ -77,9 +77,9 @@ import { accountCourier, exportCourier, metricsCourier, webhookCourier } from ".
 import { Outbox } from "./outbox";
 import { saveRow, type ProfileRow } from "./profile-schema";
 import { ProfileStore, rulesOf } from "./profile/store";
-import { erasedWebhook, type Cause } from "./profile/messages";
+import type { Cause } from "./profile/messages";
 import { AccountReports } from "./profile/accounts";
-import { eraseAtLead, eraseLeadElsewhere } from "./profile/erasure";
+import { announceErasure, eraseAtLead, eraseLeadElsewhere } from "./profile/erasure";
 import { Forwarding } from "./profile/forwarding";
 import { Ingest } from "./profile/ingest";
 import { joinCohort, listLead } from "./profile/listing";
@@ -181,17 +181,7 @@ export class Profile extends DurableObject<Env> {
     const from = row.stage;
     this.transaction(() => {
       const rules = this.scoring.rulesFor(row, site, now, quietRescore(now));
-      const detail = { reasonCode: item.reasonCode, reason: item.reason, crmId: item.crmId };
-      const cause: Cause = { origin: "feedback", notify: true, at: item.at ?? now };
-      if (item.stage === "lead") {
-        // Engagement restarts from 0 with fresh limits; the replay needs the moment it did.
-        recycle(rules.model, row.scoring);
-        row.mqlAt = null;
-        this.stages.change(row, ["lead"], rules.model, now, cause, { ...detail, recycledAt: now });
-      } else if (item.stage !== row.stage) {
-        if (item.stage === "mql" && row.mqlAt === null) row.mqlAt = now;
-        this.stages.change(row, [item.stage], rules.model, now, cause, detail);
-      }
+      this.stages.move(row, item, rules.model, now);
       saveRow(this.sql, row);
     });
     this.accounts.tell(now);
@@ -280,7 +270,8 @@ export class Profile extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.reset();
-    await this.announceErasure(row.site, Date.now());
+    const now = Date.now();
+    if (await announceErasure(this.env.SITES, this.store, this.outbox, id, row.site, now)) await this.schedule(now);
     return { lead: id };
   }
 
@@ -294,40 +285,20 @@ export class Profile extends DurableObject<Env> {
   async withdraw(site: string, visitor: string, events: string[], now: number): Promise<{ lead: string } | null> {
     const row = this.store.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
-    const link = this.sql.exec<{ verified: number }>("SELECT verified FROM visitors WHERE id = ?", visitor).toArray()[0];
     const ids = JSON.stringify(events);
-    const kept = this.sql.exec<{ n: number }>(
-      "SELECT count(*) AS n FROM events WHERE NOT (claimed = 1 AND id IN (SELECT value FROM json_each(?)))", ids,
-    ).one().n;
-    if (link?.verified === 1 || (kept === 0 && row.folded === null)) return (await this.erase(site)) as { lead: string };
+    if (this.scoring.withdrawalLeavesNobody(row, visitor, ids)) return (await this.erase(site)) as { lead: string };
     const rules = await this.scoring.rulesNow(row, now);
     const listed = JSON.stringify(leadSummary(row.scoring.traits));
     this.transaction(() => {
-      this.sql.exec("DELETE FROM events WHERE claimed = 1 AND id IN (SELECT value FROM json_each(?))", ids);
-      this.sql.exec("DELETE FROM visitors WHERE id = ?", visitor);
-      this.scoring.replay(row, rules.model, now, quietRescore(now));
-      if (row.exportKey !== null) this.stages.queueExport(row, this.stages.exportRecordOf(row, rules.model, now), `export.${visitor}`, now);
+      this.scoring.withdraw(row, visitor, ids, rules.model, now);
       saveRow(this.sql, row);
     });
-    this.store.oldestArrival = undefined;
     // Only the withdrawn claim gave the email: what is left names nobody, and goes too.
     if (!row.scoring.traits.email) return (await this.erase(site)) as { lead: string };
     await listLead(this.env.SITES, this.sql, this.ctx.id.toString(), row, listed); // a name only the claim gave is no longer found
     this.accounts.tell(now);
     await this.schedule(now);
     return null;
-  }
-
-  /**
-   * Tells the site's webhook the person is gone (`profile.erased`): the one thing
-   * an erased lead keeps, a delivery naming only its profile id, until it is sent.
-   */
-  private async announceErasure(site: string, now: number): Promise<void> {
-    if (!(await getSite(this.env.SITES, site))?.webhook) return;
-    this.store.ensurePersonPart();
-    const body = erasedWebhook(this.ctx.id.toString(), site, now);
-    this.outbox.add("webhook", body.id, body, now);
-    await this.schedule(now);
   }
 
   /** Deletes everything this object holds; a visitor keeps a tombstone so its browser resets. */
@@ -379,7 +350,7 @@ export class Profile extends DurableObject<Env> {
       });
       this.accounts.tell(now);
     } else if (row?.lead && this.store.hasUnsentEvents()) {
-      await this.forwarding.forward(this.storedSite(row), now);
+      await this.forwarding.forward(this.store.storedSite(row), now);
     }
     if (this.store.hasPersonPart()) await this.deliver(now);
     await this.schedule(now);
@@ -425,11 +396,6 @@ export class Profile extends DurableObject<Env> {
   }
 
   // --- transactions --------------------------------------------------------
-
-  /** The site as the profile last scored with it: enough to forward its unsent events. */
-  private storedSite(row: ProfileRow): ScoringSite {
-    return { id: row.site, ...this.store.rules!, webhookStages: undefined, retentionDays: row.retentionDays, mqlSlaDays: row.mqlSlaDays };
-  }
 
   /** Runs `change` in one storage transaction; on failure forgets the in-memory copy it had begun to change. */
   private transaction(change: () => void): void {

@@ -7,7 +7,11 @@ import { deleteExport } from "../../exports/store";
 import { eraseFromMetrics } from "../../metrics";
 import { unregisterLead } from "../../sites/leads";
 import { clearFailure, listFailures } from "../../webhooks/failed";
+import { getSite } from "../../sites/store";
+import type { Outbox } from "../outbox";
 import type { ProfileRow } from "../profile-schema";
+import { erasedWebhook } from "./messages";
+import type { ProfileStore } from "./store";
 
 /**
  * A visitor's erasure at its lead: the person's, when the browser was verified for
@@ -40,4 +44,19 @@ export async function eraseLeadElsewhere(
   for (const failure of await listFailures(env.SITES, site, lead)) await clearFailure(env.SITES, site, failure.id);
   await eraseFromMetrics(env, site, [lead, ...visitors]);
   await unregisterLead(env.SITES, site, lead);
+}
+
+/**
+ * Tells the site's webhook the person is gone (`profile.erased`): the one thing an
+ * erased lead keeps, a delivery naming only its profile id, until it is sent. Answers
+ * whether there was a webhook to tell (the caller then schedules the delivery).
+ */
+export async function announceErasure(
+  sites: KVNamespace, store: ProfileStore, outbox: Outbox, profile: string, site: string, now: number,
+): Promise<boolean> {
+  if (!(await getSite(sites, site))?.webhook) return false;
+  store.ensurePersonPart();
+  const body = erasedWebhook(profile, site, now);
+  outbox.add("webhook", body.id, body, now);
+  return true;
 }

@@ -66,6 +66,31 @@ export class ProfileScoring {
   }
 
   /**
+   * Whether taking a claimed visitor's events (`ids`, a JSON list) out of the lead leaves
+   * nobody: the lead knows the visitor as verified (it is the person), or nothing else is kept.
+   */
+  withdrawalLeavesNobody(row: ProfileRow, visitor: string, ids: string): boolean {
+    const link = this.store.sql.exec<{ verified: number }>("SELECT verified FROM visitors WHERE id = ?", visitor).toArray()[0];
+    const kept = this.store.sql.exec<{ n: number }>(
+      "SELECT count(*) AS n FROM events WHERE NOT (claimed = 1 AND id IN (SELECT value FROM json_each(?)))", ids,
+    ).one().n;
+    return link?.verified === 1 || (kept === 0 && row.folded === null);
+  }
+
+  /**
+   * Takes a claimed visitor's events and its link out of the lead, in the caller's
+   * transaction: the rest is replayed (the stage, forward only, stays) and the export
+   * record rewritten.
+   */
+  withdraw(row: ProfileRow, visitor: string, ids: string, model: ScoringModel, now: number): void {
+    this.store.sql.exec("DELETE FROM events WHERE claimed = 1 AND id IN (SELECT value FROM json_each(?))", ids);
+    this.store.sql.exec("DELETE FROM visitors WHERE id = ?", visitor);
+    this.replay(row, model, now, quietRescore(now));
+    if (row.exportKey !== null) this.stages.queueExport(row, this.stages.exportRecordOf(row, model, now), `export.${visitor}`, now);
+    this.store.oldestArrival = undefined;
+  }
+
+  /**
    * Retention (docs/api.md#patch-v1sitessite, `retentionDays`): events older than the site's retentionDays leave. What
    * they gave stays: the state after them is kept as `folded`, where replays start,
    * so scores hold and a new rules version rescores what is still kept. Events not

@@ -13,6 +13,7 @@ import { demotedStage, stagesTo } from "../stages";
 import { stageChangedWebhook, stageChangeRecord, type Cause } from "./messages";
 import type { ProfileStore } from "./store";
 import type { Rollback } from "../../domain/profile";
+import type { Feedback } from "./types";
 
 /** What a stage change keeps beside its stage (stages.detail): why, and a recycle's moment. */
 export type StageDetail = { reasonCode?: string } & Record<string, unknown>;
@@ -41,6 +42,21 @@ export class StageChanges {
     row.mqlAt = null; // no longer qualified: qualifying again is a new qualification
     const reason = `rules version ${rollback.rolledBack} rolled back to the rules of version ${rollback.restores}`;
     this.change(row, [stage], model, now, cause, { reasonCode: "rollback", reason });
+  }
+
+  /** Sales move the stage anywhere (`Feedback`); `lead` recycles the person to nurture. */
+  move(row: ProfileRow, item: Feedback, model: ScoringModel, now: number): void {
+    const detail = { reasonCode: item.reasonCode, reason: item.reason, crmId: item.crmId };
+    const cause: Cause = { origin: "feedback", notify: true, at: item.at ?? now };
+    if (item.stage === "lead") {
+      // Engagement restarts from 0 with fresh limits; the replay needs the moment it did.
+      recycle(model, row.scoring);
+      row.mqlAt = null;
+      this.change(row, ["lead"], model, now, cause, { ...detail, recycledAt: now });
+    } else if (item.stage !== row.stage) {
+      if (item.stage === "mql" && row.mqlAt === null) row.mqlAt = now;
+      this.change(row, [item.stage], model, now, cause, detail);
+    }
   }
 
   /** An MQL sales left untouched past its service level goes back to `lead`, recycled as sales' recycling does. */

@@ -43,6 +43,11 @@ export class ProfileStore {
   /** What the site's webhook wants, as the latest caller knew it (ScoringSite.webhookStages). */
   webhookStages: readonly Stage[] | null | undefined;
 
+  /** The site as the profile last scored with it: enough to forward its unsent events. */
+  storedSite(row: ProfileRow): ScoringSite {
+    return { id: row.site, ...this.rules!, webhookStages: undefined, retentionDays: row.retentionDays, mqlSlaDays: row.mqlSlaDays };
+  }
+
   /** `created`: the object was just created, so it has no alarm. */
   constructor(private readonly storage: DurableObjectStorage, private readonly created: () => void) {
     this.sql = storage.sql;
