@@ -17,12 +17,12 @@ const TIMEOUT_MS = 10_000;
 export const WEBHOOK_AGENT = "edgescore-webhooks";
 
 /** `webhook-signature`: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the secret's key. */
-export async function standardSignature(secret: string, id: string, timestamp: number, body: string): Promise<string> {
+async function standardSignature(secret: string, id: string, timestamp: number, body: string): Promise<string> {
   return `v1,${await hmacBase64(signingKey(secret), `${id}.${timestamp}.${body}`)}`;
 }
 
 /** The deprecated `X-Edgescore-Signature`: `v1=` and the hex HMAC-SHA256 of `timestamp.body` under the secret's text, whatever its kind. */
-export async function legacySignature(secret: string, timestamp: number, body: string): Promise<string> {
+async function legacySignature(secret: string, timestamp: number, body: string): Promise<string> {
   return `v1=${await hmacHex(secret, `${timestamp}.${body}`)}`;
 }
 
