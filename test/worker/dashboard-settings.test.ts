@@ -4,6 +4,7 @@
  * keys are shown once, and a key without `site:admin` can change nothing.
  */
 import { env } from "cloudflare:workers";
+import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { describe, expect, inject, it } from "vitest";
 import { recordFailure } from "../../worker/src/webhooks/failed";
 import {
@@ -114,6 +115,40 @@ describe("settings page", () => {
     expect(origins).not.toContain("field-error");
 
     expect(await config(site)).toEqual(before);
+  });
+
+  it("generates a whsec_ secret when asked, shows it once, and signs with it: the standardwebhooks library verifies the test ping", async () => {
+    const name = uid("h");
+    const url = `${receiver}/hook/${name}`;
+    const site = await createSite();
+    const cookie = await session();
+    const made = /whsec_[A-Za-z0-9+/]{43}=/;
+
+    // Refused for its URL: nothing saved or shown, and the box stays ticked.
+    let res = await submit(`/dashboard/settings/webhook?site=${site}`, cookie, { "webhook.url": "ftp://hooks.example.com/x", generateSecret: "true" });
+    expect(res.status).toBe(400);
+    let html = await res.text();
+    expect(html).not.toMatch(made);
+    expect(html).toMatch(/<input id="f-generateSecret"[^>]* checked/);
+    expect((await config(site)).webhook).toBeUndefined();
+
+    // Ticked, the made secret wins over one typed.
+    const typed = "typed-secret-0123456789";
+    res = await submit(`/dashboard/settings/webhook?site=${site}`, cookie, { "webhook.url": url, "webhook.secret": typed, generateSecret: "true" });
+    expect(res.status).toBe(200);
+    html = await res.text();
+    expect(html).toContain('<p class="notice" role="status">Saved the webhook with a new signing secret');
+    const secret = new RegExp(`<textarea id="f-secret"[^>]*>(${made.source})</textarea>`).exec(html)?.[1];
+    expect(secret).toBeDefined();
+    expect((await config(site)).webhook).toEqual({ url, secret: { set: true } });
+    const page = await (await open(`/dashboard/settings?site=${site}`, cookie)).text();
+    expect(page).not.toContain(secret);
+    expect(page).not.toMatch(/<input id="f-generateSecret"[^>]* checked/);
+
+    await submit(`/dashboard/settings/webhook/test?site=${site}`, cookie);
+    const [ping] = await (await fetch(`${receiver}/received/${name}`)).json<Array<{ body: string; headers: Record<string, string> }>>();
+    expect(new Webhook(secret!).verify(ping!.body, ping!.headers)).toMatchObject({ type: "ping", site });
+    expect(() => new Webhook(`whsec_${btoa(typed)}`).verify(ping!.body, ping!.headers)).toThrow(WebhookVerificationError);
   });
 
   it("sends a test ping through the webhook's code, and lists failed deliveries with a retry", async () => {

@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { describe, expect, inject, it } from "vitest";
 import { leadProfileName } from "../../worker/src/lib/identity";
 import { send } from "../../worker/src/webhooks/deliver";
@@ -7,6 +8,8 @@ import { ADMIN, call, collect, createSite, ev, hmacHex, json, lookup, uid, until
 
 const receiver = inject("receiver");
 const SECRET = "webhook-secret-0123456789abcdef";
+/** A Standard Webhooks secret, as the dashboard makes one: `whsec_` and the base64 of 32 random bytes. */
+const STANDARD_SECRET = `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
 
 interface Delivery {
   headers: Record<string, string>;
@@ -73,6 +76,34 @@ describe("webhooks", () => {
     expect(JSON.stringify(event)).not.toMatch(/traits|explanation/);
   });
 
+  it("signs as Standard Webhooks: the standardwebhooks library verifies a stage change under a whsec_ secret or a plain one, and refuses it tampered", async () => {
+    // A plain secret's key is its text: a receiver gives the library `whsec_` + its base64, or its bytes as a raw key.
+    const receivers: Array<[string, Webhook[]]> = [
+      [STANDARD_SECRET, [new Webhook(STANDARD_SECRET)]],
+      [SECRET, [new Webhook(`whsec_${btoa(SECRET)}`), new Webhook(new TextEncoder().encode(SECRET), { format: "raw" })]],
+    ];
+    for (const [secret, webhooks] of receivers) {
+      const name = uid("h");
+      const site = await createSite({ webhook: { url: `${receiver}/hook/${name}`, secret } });
+      await qualify(site, "ada@acme.com");
+      const [delivery] = await until(async () => (await received(name)).length > 0 && received(name), "the webhook");
+      const { headers, body } = delivery!;
+      expect(headers["webhook-id"]).toBe(JSON.parse(body).id);
+      expect(headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+      const tampered = body.replace('"to":"mql"', '"to":"customer"');
+      expect(tampered).not.toBe(body);
+      for (const webhook of webhooks) {
+        expect(webhook.verify(body, headers)).toMatchObject({ type: "profile.stage_changed", site, to: "mql" });
+        expect(() => webhook.verify(tampered, headers)).toThrow(WebhookVerificationError);
+        expect(() => webhook.verify(body, { ...headers, "webhook-id": `${headers["webhook-id"]}x` })).toThrow(WebhookVerificationError);
+      }
+      expect(() => new Webhook(`whsec_${btoa("another key of 32 bytes, or so..")}`).verify(body, headers)).toThrow(WebhookVerificationError);
+      // The deprecated headers are still sent, keyed by the secret's text whatever its kind.
+      expect([headers["x-edgescore-id"], headers["x-edgescore-timestamp"]]).toEqual([headers["webhook-id"], headers["webhook-timestamp"]]);
+      expect(headers["x-edgescore-signature"]).toBe(`v1=${await hmacHex(secret, `${headers["webhook-timestamp"]}.${body}`)}`);
+    }
+  });
+
   it("sends sales' changes with a rising seq, and only the stages the webhook lists", async () => {
     const name = uid("h");
     const site = await createSite({ webhook: { url: `${receiver}/hook/${name}`, secret: SECRET, stages: ["sql", "customer"] } });
@@ -95,10 +126,16 @@ describe("webhooks", () => {
     for (let hours = 1; (await received(name)).length < 4; hours++) await wake(site, "ada@acme.com", Date.now() + hours * 3_600_000);
     const deliveries = await received(name);
     expect(deliveries.map((d) => d.answered)).toEqual([500, 500, 500, 200]);
+    expect(new Set(deliveries.map((d) => d.headers["webhook-id"])).size).toBe(1);
     expect(new Set(deliveries.map((d) => d.headers["x-edgescore-id"])).size).toBe(1);
-    expect(new Set(deliveries.map((d) => d.headers["x-edgescore-timestamp"])).size).toBe(4);
+    expect(new Set(deliveries.map((d) => d.headers["webhook-timestamp"])).size).toBe(4);
+    // Signed at the (moved) clock of each attempt: the library signs it the same, though its verify would call it too new.
+    const webhook = new Webhook(`whsec_${btoa(SECRET)}`);
     for (const d of deliveries) {
-      expect(d.headers["x-edgescore-signature"]).toBe(`v1=${await hmacHex(SECRET, `${d.headers["x-edgescore-timestamp"]}.${d.body}`)}`);
+      const timestamp = d.headers["webhook-timestamp"]!;
+      expect(d.headers["webhook-signature"]).toBe(webhook.sign(d.headers["webhook-id"]!, new Date(Number(timestamp) * 1000), d.body));
+      expect(d.headers["x-edgescore-timestamp"]).toBe(timestamp);
+      expect(d.headers["x-edgescore-signature"]).toBe(`v1=${await hmacHex(SECRET, `${timestamp}.${d.body}`)}`);
     }
     await wake(site, "ada@acme.com", Date.now() + 48 * 3_600_000);
     expect(await received(name)).toHaveLength(4);
@@ -148,6 +185,7 @@ describe("webhooks", () => {
     const [ping] = await received(name);
     expect(JSON.parse(ping!.body)).toMatchObject({ type: "ping", site });
     expect(ping!.headers["x-edgescore-signature"]).toBe(`v1=${await hmacHex(SECRET, `${ping!.headers["x-edgescore-timestamp"]}.${ping!.body}`)}`);
+    expect(new Webhook(`whsec_${btoa(SECRET)}`).verify(ping!.body, ping!.headers)).toMatchObject({ type: "ping", id: ping!.headers["webhook-id"] });
   });
 
   it("tells a failed ping by its status or a fixed phrase, never the runtime's words about the network", async () => {

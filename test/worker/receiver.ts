@@ -37,7 +37,7 @@ export default async function setup(project: TestProject) {
       const list = received.get(name) ?? [];
       const fail = url.searchParams.get("fail");
       const downUntil = Number(url.searchParams.get("down_until") ?? 0);
-      const signedAt = Number(req.headers["x-edgescore-timestamp"] ?? 0);
+      const signedAt = Number(req.headers["webhook-timestamp"] ?? 0);
       const status = fail === "always" || list.length < Number(fail ?? 0) || signedAt < downUntil ? 500 : 200;
       list.push({
         headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),

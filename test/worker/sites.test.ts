@@ -67,6 +67,27 @@ describe("PUT and GET /v1/sites/:site", () => {
     expect(error.path).toBe(paths[0]);
   });
 
+  it("takes a whsec_ secret only as Standard Webhooks libraries decode it, naming webhook.secret otherwise; any other secret as typed", async () => {
+    const key = (bytes: number) => btoa("k".repeat(bytes));
+    const refused = async (secret: string) => {
+      const res = await put(uid("s-"), { name: "A", origins: [ORIGIN], webhook: { url: "https://crm.test/hook", secret } });
+      expect(res.status, secret).toBe(400);
+      const { error } = await res.json<{ error: { path: string; message: string } }>();
+      expect(error.path).toBe("webhook.secret");
+      return error.message;
+    };
+    expect(await refused(`whsec_${key(23)}`)).toMatch(/base64 of 24 to 64 bytes \(this is 23\)/);
+    expect(await refused(`whsec_${key(65)}`)).toMatch(/this is 65/);
+    // Url-safe, unpadded or spaced text: not what every library decodes, so refused.
+    const urlSafe = btoa("\xfb".repeat(33)).replace(/\+/g, "-").replace(/\//g, "_");
+    for (const encoded of [key(32).replace(/=+$/, ""), urlSafe, ` ${key(32)}`]) {
+      expect(await refused(`whsec_${encoded}`)).toMatch(/standard base64/);
+    }
+    for (const secret of [`whsec_${key(24)}`, `whsec_${key(64)}`, "whsec-0123456789abcdef", "any secret of 16+ chars, even whsec_ inside"]) {
+      expect((await put(uid("s-"), { name: "A", origins: [ORIGIN], webhook: { url: "https://crm.test/hook", secret } })).status, secret).toBe(201);
+    }
+  });
+
   it("refuses a webhook pointing at the worker itself", async () => {
     const res = await put(uid("s-"), { name: "A", origins: [ORIGIN], webhook: { url: "https://edge.test/v1/collect", secret: "whsec-0123456789abcdef" } });
     expect(res.status).toBe(400);

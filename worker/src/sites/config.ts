@@ -7,6 +7,7 @@ import { DEFAULT_MODEL, STAGES, validateModel, type ScoringModel, type Stage } f
 import { check, type Checked, type FieldIssue } from "../../../shared/validation";
 import { isHttpUrl, parseUrl } from "../../../shared/urls";
 import { joinPath } from "../lib/errors";
+import { standardSecretProblem } from "../lib/webhook-secret";
 import type { ScoringSite, StageOrigin } from "../domain/profile";
 
 export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -35,10 +36,14 @@ export const DEFAULT_SCORING_MODEL: ScoringModel = (() => {
 })();
 
 /** A write-only secret: a new value, or `{ "set": true }` (as GET shows it) to keep the current one. */
-const secret = v.union([
-  v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"), v.maxLength(256)),
-  v.object({ set: v.literal(true) }),
-]);
+const writeOnly = <T extends v.GenericSchema<unknown, string>>(value: T) => v.union([value, v.object({ set: v.literal(true) })]);
+const secretText = v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"), v.maxLength(256));
+const secret = writeOnly(secretText);
+/** A webhook's secret may be a Standard Webhooks one (docs/api.md#signatures): `whsec_…` must decode as the receivers' libraries decode it. */
+const webhookSecret = writeOnly(v.pipe(secretText, v.rawCheck(({ dataset, addIssue }) => {
+  const problem = dataset.typed && standardSecretProblem(dataset.value);
+  if (problem) addIssue({ message: problem });
+})));
 
 const origin = v.pipe(
   v.string(),
@@ -64,7 +69,7 @@ const SiteInputSchema = v.strictObject({
   rules: v.optional(v.unknown()),
   webhook: v.optional(v.strictObject({
     url: webhookUrl,
-    secret,
+    secret: webhookSecret,
     stages: v.optional(v.pipe(v.array(stage), v.minLength(1))),
   })),
   identifySecret: v.optional(secret),

@@ -1,12 +1,14 @@
 /**
- * Sending one webhook (docs/api.md#webhooks): the body signed afresh at every attempt as
- * `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, the same id on every
- * retry, a short timeout so a slow receiver cannot hold its profile's alarm.
+ * Sending one webhook (docs/api.md#webhooks): signed afresh at every attempt as Standard
+ * Webhooks sign, so receivers verify with a maintained library (docs/api.md#signatures),
+ * and, until the legacy headers' removal, as before; the same id on every retry, a short
+ * timeout so a slow receiver cannot hold its profile's alarm.
  */
 import type { Stage } from "../../../shared/rules";
 import type { StageOrigin } from "../domain/profile";
-import { hmacHex } from "../lib/crypto";
+import { hmacBase64, hmacHex } from "../lib/crypto";
 import { webhookRefusal } from "../lib/webhook-host";
+import { signingKey } from "../lib/webhook-secret";
 import { webhookHears, type Site } from "../sites/config";
 import { getSite } from "../sites/store";
 
@@ -14,7 +16,13 @@ const TIMEOUT_MS = 10_000;
 /** The user agent of every delivery: this worker refuses requests that carry it (app.ts), so a webhook never reaches it. */
 export const WEBHOOK_AGENT = "edgescore-webhooks";
 
-export async function signature(secret: string, timestamp: number, body: string): Promise<string> {
+/** `webhook-signature`: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the secret's key. */
+async function standardSignature(secret: string, id: string, timestamp: number, body: string): Promise<string> {
+  return `v1,${await hmacBase64(signingKey(secret), `${id}.${timestamp}.${body}`)}`;
+}
+
+/** The deprecated `X-Edgescore-Signature`: `v1=` and the hex HMAC-SHA256 of `timestamp.body` under the secret's text, whatever its kind. */
+async function legacySignature(secret: string, timestamp: number, body: string): Promise<string> {
   return `v1=${await hmacHex(secret, `${timestamp}.${body}`)}`;
 }
 
@@ -33,9 +41,13 @@ export async function send(url: string, secret: string, id: string, body: string
       headers: {
         "Content-Type": "application/json",
         "User-Agent": WEBHOOK_AGENT,
+        "webhook-id": id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": await standardSignature(secret, id, timestamp, body),
+        // Deprecated, sent until 2027-06-30 so receivers have time to move (docs/api.md#signatures).
         "X-Edgescore-Id": id,
         "X-Edgescore-Timestamp": String(timestamp),
-        "X-Edgescore-Signature": await signature(secret, timestamp, body),
+        "X-Edgescore-Signature": await legacySignature(secret, timestamp, body),
       },
       body,
       redirect: "manual", // a redirect could lead the signed body anywhere

@@ -16,6 +16,12 @@ export const FORMS = {
   exclusions: ["exclude.emailDomains", "exclude.ips", "allowBots"],
 } as const;
 
+/**
+ * The webhook form's box asking for a new Standard Webhooks secret, made on the server (the
+ * page has no script) and shown once. Not a config field: what it makes is `webhook.secret`.
+ */
+export const GENERATE_SECRET = "generateSecret";
+
 export type SettingsForm = keyof typeof FORMS;
 export type FieldName = (typeof FORMS)[SettingsForm][number];
 

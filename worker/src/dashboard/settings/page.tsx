@@ -12,7 +12,7 @@ import { count, time } from "../format";
 import { Notice, Page, type NavContext } from "../layout";
 import { Card, Failures, Scroll } from "../sections";
 import { CheckField, CheckGroup, TextArea, TextField } from "./fields";
-import type { SettingsForm, Values } from "./forms";
+import { GENERATE_SECRET, type SettingsForm, type Values } from "./forms";
 
 const action = (site: string, path: string) => `/dashboard/settings${path}?${new URLSearchParams({ site })}`;
 
@@ -44,9 +44,11 @@ export interface SettingsProps {
   canCreateKeys: boolean;
   /** The scopes a key being created had ticked, and why they were refused. */
   keyRequest?: { scopes: string[]; errors?: string[] };
+  /** The webhook form was refused with "generate a new secret" ticked: it stays ticked. */
+  generateSecret?: boolean;
 }
 
-export function SettingsPage({ nav, site, values, posted, notice, keys, failures, canCreateKeys, keyRequest }: SettingsProps) {
+export function SettingsPage({ nav, site, values, posted, notice, keys, failures, canCreateKeys, keyRequest, generateSecret = false }: SettingsProps) {
   const errorsOf = (form: SettingsForm) => (posted?.form === form ? posted.errors : {});
   const text = (name: keyof Values) => String(values[name]);
   const list = (name: keyof Values) => [values[name]].flat();
@@ -73,13 +75,15 @@ export function SettingsPage({ nav, site, values, posted, notice, keys, failures
         </SettingsCard>
 
         <Card title="Webhook" id="settings-webhook" wide
-          note="Stage changes are posted, signed with the secret, to this URL. The secret is write-only: it is never shown back.">
+          note="Stage changes are posted to this URL, signed with the secret as Standard Webhooks sign, so the receiver verifies them with a Standard Webhooks library. The secret is write-only: it is never shown back.">
           <form method="post" action={action(site.id, "/webhook")}>
             {e.webhook[""] && <p class="error form-error" role="alert">{e.webhook[""].join("; ")}</p>}
             <TextField name="webhook.url" label="URL" type="url" value={text("webhook.url")} errors={e.webhook["webhook.url"]}
               hint="https, or http to a loopback address when run locally." />
             <TextField name="webhook.secret" label="Signing secret" type="password" autocomplete="new-password" value="" errors={e.webhook["webhook.secret"]}
-              hint={site.webhook ? "A secret is set: leave blank to keep it, or type a new one (16 characters or more)." : "16 characters or more."} />
+              hint={site.webhook ? "A secret is set: leave blank to keep it, or type a new one (16 characters or more; a whsec_ one must be a valid Standard Webhooks secret)." : "16 characters or more; a whsec_ one must be a valid Standard Webhooks secret."} />
+            <CheckField name={GENERATE_SECRET} label="Generate a new secret (whsec_…)" checked={generateSecret}
+              hint="Made for you and shown once, after saving; the receiver's library takes it as it is. It replaces the current secret and anything typed above." />
             <CheckGroup name="webhook.stages" label="Stage changes it hears of" options={STAGES} checked={list("webhook.stages")} errors={e.webhook["webhook.stages"]}
               hint="None ticked: mql, sql, opportunity and customer, and an MQL's expiry back to lead." />
             <div class="actions"><button type="submit">Save webhook</button></div>
@@ -168,16 +172,35 @@ function Keys({ site, keys }: { site: string; keys: ListedKey[] }) {
   );
 }
 
+/** A secret the only time it is shown, with the way back to the settings' part it belongs to. */
+function ShownOncePage({ nav, site, heading, notice, card, field, label, value, back }: {
+  nav: NavContext; site: Site; heading: string; notice: string; card: string; field: string; label: string; value: string; back: string;
+}) {
+  return (
+    <Page title={`${heading} · ${site.name} · edgescore`} signedIn nav={nav}>
+      <div class="heading"><div><h1>{heading}</h1><p class="muted">{site.name} · <code>{site.id}</code></p></div></div>
+      <p class="notice" role="status">{notice}</p>
+      <Card title={card}>
+        <TextArea name={field} label={label} value={value} rows={2} readonly />
+        <p><a href={`/dashboard/settings?${new URLSearchParams({ site: site.id })}#${back}`}>Back to the settings</a></p>
+      </Card>
+    </Page>
+  );
+}
+
 /** A new key, the only time it is shown: the answer to creating it. */
 export function KeyCreatedPage({ nav, site, token, scopes }: { nav: NavContext; site: Site; token: string; scopes: Scope[] }) {
   return (
-    <Page title={`New key · ${site.name} · edgescore`} signedIn nav={nav}>
-      <div class="heading"><div><h1>New key</h1><p class="muted">{site.name} · <code>{site.id}</code></p></div></div>
-      <p class="notice" role="status">Key created with {scopes.join(", ")}. Copy it now: it is not shown again.</p>
-      <Card title="The key">
-        <TextArea name="key" label="Key (select it and copy)" value={token} rows={2} readonly />
-        <p><a href={`/dashboard/settings?${new URLSearchParams({ site: site.id })}#settings-keys`}>Back to the settings</a></p>
-      </Card>
-    </Page>
+    <ShownOncePage nav={nav} site={site} heading="New key" notice={`Key created with ${scopes.join(", ")}. Copy it now: it is not shown again.`}
+      card="The key" field="key" label="Key (select it and copy)" value={token} back="settings-keys" />
+  );
+}
+
+/** A generated webhook secret, the only time it is shown: the answer to saving the webhook with it. */
+export function WebhookSecretPage({ nav, site, secret }: { nav: NavContext; site: Site; secret: string }) {
+  return (
+    <ShownOncePage nav={nav} site={site} heading="New webhook secret"
+      notice="Saved the webhook with a new signing secret: deliveries are signed with it from now on. Copy it into the receiver now: it is not shown again."
+      card="The secret" field="secret" label="Signing secret (select it and copy)" value={secret} back="settings-webhook" />
   );
 }

@@ -3,10 +3,11 @@ import { type Context, Hono } from "hono";
 import { check } from "../../../../shared/validation";
 import type { AppEnv } from "../../app-env";
 import { documentOf } from "../../dashboard/layout";
-import { errorsOf, isForm, patchOf, postedValues, valuesOf, type Values } from "../../dashboard/settings/forms";
+import { errorsOf, GENERATE_SECRET, isForm, patchOf, postedValues, valuesOf, type Values } from "../../dashboard/settings/forms";
 import { InstallPage } from "../../dashboard/settings/install";
-import { KeyCreatedPage, SettingsPage, type SettingsProps } from "../../dashboard/settings/page";
+import { KeyCreatedPage, SettingsPage, WebhookSecretPage, type SettingsProps } from "../../dashboard/settings/page";
 import { limitBody } from "../../http/body";
+import { newStandardSecret } from "../../lib/webhook-secret";
 import { createKey, KeyRequestSchema, listKeys, revokeKey } from "../../sites/keys";
 import { patchSite } from "../../sites/save";
 import { pingWebhook } from "../../webhooks/deliver";
@@ -105,9 +106,15 @@ export const settingsPages = new Hono<AppEnv>()
     if (found instanceof Response) return found;
     const form = c.req.param("form");
     if (!isForm(form)) return c.notFound();
-    const values: Values = postedValues(found.site, form, await c.req.parseBody({ all: true }));
-    const saved = await patchSite(c.env, found.site, patchOf(form, values), c.req.url, Date.now());
-    if (!saved.ok) return settingsPage(c, found, { values, posted: { form, errors: errorsOf(form, saved.issues) } }, 400);
+    const body = await c.req.parseBody({ all: true });
+    const values: Values = postedValues(found.site, form, body);
+    const generated = form === "webhook" && body[GENERATE_SECRET] === "true" ? newStandardSecret() : null;
+    const saved = await patchSite(c.env, found.site, patchOf(form, generated ? { ...values, "webhook.secret": generated } : values), c.req.url, Date.now());
+    if (!saved.ok) {
+      return settingsPage(c, found, { values, posted: { form, errors: errorsOf(form, saved.issues) }, generateSecret: generated !== null }, 400);
+    }
+    // A generated secret is shown here, once: the site keeps it write-only.
+    if (generated) return c.html(documentOf(<WebhookSecretPage nav={{ site: found.site.id, current: "settings", can: found.can }} site={saved.value} secret={generated} />));
     return back(c, found.site.id, form, `#settings-${form}`);
   })
   .get("/dashboard/install", async (c) => {
