@@ -24,7 +24,7 @@ function printTable<T>(columns: [string, number, (row: T) => string][], rows: T[
 export function printBytes(files: Bytes[]) {
   const core = files[0]!;
   printTable<Bytes>([
-    ["file", 50, (f) => f.label],
+    ["file", 56, (f) => f.label],
     ["raw", 8, (f) => String(f.raw)],
     ["gzip -9", 8, (f) => String(f.gzip)],
     ["brotli", 8, (f) => String(f.brotli)],
