@@ -27,7 +27,10 @@ function peer(pkg: string) {
   return { pkg, pkgDir, version: JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8")).version as string };
 }
 
-/** The page with no script, edgescore's (its built files in `sdkDir`), Plausible's and PostHog's. */
+/**
+ * The page with no script, edgescore's (its built files in `sdkDir`) on a page load inside and
+ * outside the Web Vitals sample, Plausible's like for like and with its defaults, and PostHog's.
+ */
 export function contestants(sdkDir: string): Contestant[] {
   const plausible = peer("@plausible-analytics/tracker");
   const posthog = peer("posthog-js");
@@ -39,27 +42,30 @@ export function contestants(sdkDir: string): Contestant[] {
   });
   const all: Contestant[] = [
     { name: "none", head: () => "", sends: () => false },
-    {
-      name: "edgescore",
+    // edgescore's default samples Web Vitals on 10% of page loads (docs/sdk.md#web-vitals-sampled):
+    // its two kinds of page load are measured apart, and main.ts weighs them as the default does.
+    ...(["sampled", "unsampled"] as const).map((kind): Contestant => ({
+      name: `edgescore-${kind}`,
       version: JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version,
       prefix: "/edgescore/",
       dir: sdkDir,
-      scripts: ["es.js", "es-captures.js"],
-      head: () => `<script async src="/edgescore/es.js" data-site="bench"></script>`,
+      scripts: ["es.js", "es-captures.js", "es-vitals.js"],
+      head: () => `<script async src="/edgescore/es.js" data-site="bench" data-vitals="${kind === "sampled" ? 1 : 0}"></script>`,
       sends: (url) => url.startsWith("/v1/collect"),
-    },
-    {
-      name: "plausible",
+    })),
+    // Plausible with the captures that match edgescore's (downloads, outbound links, forms), and with its defaults.
+    ...([["plausible", true], ["plausible-default", false]] as const).map(([name, alike]): Contestant => ({
+      name,
       ...plausible,
       prefix: "/plausible/",
       dir: plausible.pkgDir,
       scripts: ["plausible.js"],
       head: (origin) => `<script type="module">
 import { init } from "/plausible/plausible.js";
-init({ domain: "bench.example", endpoint: "${origin}/api/event", captureOnLocalhost: true });
+init({ domain: "bench.example", endpoint: "${origin}/api/event", captureOnLocalhost: true${alike ? ", fileDownloads: true, outboundLinks: true, formSubmissions: true" : ""} });
 </script>`,
       sends: (url) => url.startsWith("/api/event"),
-    },
+    })),
     {
       name: "posthog",
       ...posthog,

@@ -6,7 +6,7 @@ import type { Contestant } from "./contestants.ts";
 import type { Server } from "./page.ts";
 
 export const METRICS = ["TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration"] as const;
-type Metric = (typeof METRICS)[number];
+export type Metric = (typeof METRICS)[number];
 
 export interface LoadOptions {
   rounds: number;

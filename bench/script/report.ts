@@ -1,5 +1,5 @@
 // The script bench's tables: bytes as served, each page's loads, and each script's own cost.
-import { fmt } from "../shared.ts";
+import { fmt, quantile } from "../shared.ts";
 import type { Summary } from "./measure.ts";
 
 /** A script file's sizes, as served. */
@@ -24,7 +24,7 @@ function printTable<T>(columns: [string, number, (row: T) => string][], rows: T[
 export function printBytes(files: Bytes[]) {
   const core = files[0]!;
   printTable<Bytes>([
-    ["file", 50, (f) => f.label],
+    ["file", 56, (f) => f.label],
     ["raw", 8, (f) => String(f.raw)],
     ["gzip -9", 8, (f) => String(f.gzip)],
     ["brotli", 8, (f) => String(f.brotli)],
@@ -35,7 +35,7 @@ export function printBytes(files: Bytes[]) {
 export function printLoads(rows: Summary[]) {
   const fig = (r: Summary, m: keyof Summary["figures"], k: "median" | "p90") => r.figures[m][k];
   printTable<Summary>([
-    ["page", 10, (r) => r.name],
+    ["page", 20, (r) => r.name],
     ["loads", 6, (r) => String(r.loads)],
     ["task ms", 8, (r) => fmt(fig(r, "TaskDuration", "median"))],
     ["p90", 6, (r) => fmt(fig(r, "TaskDuration", "p90"))],
@@ -48,15 +48,23 @@ export function printLoads(rows: Summary[]) {
   ], rows);
 }
 
-export function printOwn(rows: Summary[]) {
-  const own = (r: Summary, m: keyof Summary["figures"]) => r.figures[m].own;
-  const es = rows.find((r) => r.name === "edgescore")!;
-  printTable<Summary>([
-    ["script", 10, (r) => r.name],
-    ["version", 9, (r) => String(r.version)],
-    ["task ms", 8, (r) => fmt(own(r, "TaskDuration"))],
-    ["script ms", 10, (r) => fmt(own(r, "ScriptDuration"))],
-    ["task / edgescore's", 19, (r) => pct(own(r, "TaskDuration"), own(es, "TaskDuration"))],
-    ["script / edgescore's", 21, (r) => pct(own(r, "ScriptDuration"), own(es, "ScriptDuration"))],
-  ], rows.filter((r) => r.name !== "none"));
+/** One script's own cost per page view: each run's figure, and its ratios to Plausible's (like for like, default). */
+export interface Own {
+  name: string;
+  task: number[];
+  script: number[];
+  vsPlausible: number;
+  vsDefault: number;
+}
+
+export function printOwn(rows: Own[]) {
+  const median = (xs: number[]) => quantile(xs, 0.5);
+  const runs = (xs: number[]) => `${fmt(median(xs))} (${xs.map((x) => fmt(x)).join(", ")})`;
+  printTable<Own>([
+    ["script", 20, (r) => r.name],
+    ["task ms", 26, (r) => runs(r.task)],
+    ["script ms", 26, (r) => runs(r.script)],
+    ["task / Plausible like for like", 31, (r) => pct(r.vsPlausible, 1)],
+    ["task / Plausible default", 25, (r) => pct(r.vsDefault, 1)],
+  ], rows);
 }

@@ -1,4 +1,4 @@
-/** es-captures.js: the classic script's lazy chunk (lazy/extras.ts), which es.js imports from its own directory. */
+/** es-captures.js: the classic script's lazy chunk (lazy/extras.ts), which es.js imports from its own directory after the page's load. */
 import { extras } from "./lazy/extras.js";
 
 try {

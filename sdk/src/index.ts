@@ -20,8 +20,8 @@ try {
     start(
       d as any,
       s.src,
-      // A dynamic import of the classic chunk: it is served with Access-Control-Allow-Origin: *.
-      () => import(new URL("es-captures.js", s.src) as any).catch(() => {}),
+      // A dynamic import of a classic chunk: they are served with Access-Control-Allow-Origin: *.
+      (f) => import(new URL(f, s.src) as any).catch(() => {}),
       queued?.q,
     );
   }

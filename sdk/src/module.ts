@@ -20,7 +20,10 @@ let started = false;
 export function init(options: Options): Edgescore {
   if (!started) {
     started = true;
-    start(options, location.href, () => import("./lazy/extras.js").then((m) => m.extras(E as any), () => {}));
+    // The classic script's chunks by name, as split chunks of this build.
+    start(options, location.href, (file) =>
+      (file == "es-vitals.js" ? import("./lazy/vitals.js").then((m) => m.vitals((E as any)._a)) : import("./lazy/extras.js").then((m) => m.extras(E as any))).catch(() => {}),
+    );
   }
   return E;
 }

@@ -48,7 +48,8 @@ export interface IdentityProof {
 
 /**
  * The automatic captures (`data-auto`). Page views start with the core script; the others
- * with its lazily loaded chunk, after the page's load (what happens before is held for it).
+ * with its lazily loaded chunks, after the page's load (what happens before is held for
+ * them); Web Vitals only on the page loads `vitals` samples.
  */
 export type Capture = "pageview" | "forms" | "downloads" | "engagement" | "vitals";
 
@@ -68,6 +69,11 @@ export interface Options {
   cookieDomain?: string;
   /** `"ignore"`: do not treat Global Privacy Control as consent refused (`data-gpc`). */
   gpc?: "ignore";
+  /**
+   * The share of page loads that capture Web Vitals, 0 to 1 (`data-vitals`): 1 every one, 0
+   * none. Default (and for anything else): 0.1. A page load outside the sample never loads web-vitals.
+   */
+  vitals?: number | string;
 }
 
 /**

@@ -208,7 +208,7 @@ describe("captures", () => {
 
   it("Core Web Vitals, each sent once, from the lazily loaded chunk, with the engagement in one beacon as the page is hidden", async () => {
     const site = await createSite();
-    const { page, sent } = await open(site, "basic.html");
+    const { page, sent } = await open(site, "vitals.html");
     await page.waitForFunction(() => (window as any).edgescore?._b === 0); // the lazy chunk has run
     await page.click("h1");
     await page.waitForTimeout(500);

@@ -115,6 +115,25 @@ describe("dashboard (GET /dashboard)", () => {
     expect(html).toContain("/dashboard/mqls.csv?site=" + site);
   });
 
+  it("says Web Vitals are sampled, and how many page views are behind each figure", async () => {
+    const other = await createSite();
+    const vital = (name: string, value: number, path: string) =>
+      ({ id: uid("e"), type: "vitals", ts: Date.now(), url: `https://www.acme.test${path}`, props: { name, value, rating: "good" } });
+    await collect(other, uid("v"), [ev.pageview("/pricing"), vital("LCP", 1800, "/pricing"), vital("CLS", 0.02, "/pricing")]);
+    await collect(other, uid("v"), [ev.pageview("/"), vital("LCP", 2400, "/")]);
+    const deadline = Date.now() + 10_000;
+    while ((await (await call(`/v1/sites/${other}/metrics`, { headers: ADMIN })).json<{ vitals: { LCP: { samples: number } } }>()).vitals.LCP.samples < 2) {
+      if (Date.now() > deadline) throw new Error("vitals never arrived");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const html = await (await open(`/dashboard?site=${other}`, await session())).text();
+    const row = (metric: string) => new RegExp(`<th scope="row">${metric}</th>.*?</tr>`, "s").exec(html)?.[0];
+    expect(row("LCP")).toContain("sampled: 2 page views");
+    expect(row("CLS")).toContain("sampled: 1 page view<");
+    expect(row("INP")).toContain("sampled: 0 page views");
+    expect(html).toContain("Sampled: captured on a share of page views");
+  });
+
   it("shows each rule's SQL rate with and without it, over every MQL", async () => {
     const html = await (await open(`/dashboard?site=${site}&days=7`, await session())).text();
     const row = (rule: string) => new RegExp(`<tr data-rule="${rule}">(.*?)</tr>`, "s").exec(html)?.[1]?.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();

@@ -1,15 +1,16 @@
 /**
  * Page views (docs/sdk.md#what-it-captures): on load, and on every SPA navigation (pushState / replaceState /
  * popstate) that changes the path; a change of the query alone (utm tags) is no new page
- * view. (A back/forward-cache restore's is the lazy chunk's: lazy/restored.ts.) `ref` is the
- * referrer's origin; a session's first page (`first`) also carries its utm tags and
- * `landing`. `page` is the address the script found, less its es_t token.
+ * view. Navigations are watched by the lazy chunk (lazy/navigations.ts, as back/forward-cache
+ * restores are: lazy/restored.ts), through the function this answers; the core's bytes go to
+ * the first page view. `ref` is the referrer's origin; a session's first page (`first`) also
+ * carries its utm tags and `landing`. `page` is the address the script found, less its es_t token.
  */
 import { add } from "./send.js";
 import { clean } from "./url.js";
-import { on } from "./util.js";
 
-export const pageviews = (first: boolean, page: URL): void => {
+/** Sends this page's page view; answers the check that sends another when the path has changed since. */
+export const pageviews = (first: boolean, page: URL): (() => unknown) => {
   let path = location.pathname;
   const ref = clean(document.referrer)?.origin;
   const view = () => {
@@ -21,15 +22,6 @@ export const pageviews = (first: boolean, page: URL): void => {
     }
     add("pageview", { props });
   };
-  // Checked a task later, once routers have also set the new title.
-  const navigated = () => setTimeout(() => path != (path = location.pathname) && view());
   view();
-  on(window, "popstate", navigated);
-  for (const k of ["pushState", "replaceState"] as const) {
-    const f = history[k];
-    history[k] = function (this: History) {
-      f.apply(this, arguments as any);
-      navigated();
-    };
-  }
+  return () => path != (path = location.pathname) && view();
 };

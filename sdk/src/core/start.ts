@@ -12,7 +12,7 @@ import { E } from "./api.js";
 import { pageviews } from "./pageview.js";
 import { add, bye, consent, flush, forget, ok, setup, sid } from "./send.js";
 import { onStage, show } from "./stage.js";
-import type { Edgescore, IdentityProof, Options, StageInfo, Traits } from "../types.js";
+import type { Capture, Edgescore, IdentityProof, Options, StageInfo, Traits } from "../types.js";
 import { on, safe, store } from "./util.js";
 
 // The public types must stay what the wire carries (type-level only: no bytes); an undefined trait is left out of the JSON.
@@ -37,18 +37,25 @@ export interface Internals {
   _a: typeof add;
   /** The options the script started with. */
   _o: Options;
+  /** Loads a lazy chunk by its classic file name (start's loadLazy). */
+  _l: (file: string) => void;
   /** The `es_t` link token the page was opened with, or null. */
   _t: string | null;
   /** The HELD events that happened before the lazy chunk ran (the last 99); 0 once it runs. */
   _b: Event[] | 0;
+  /** Sends a page view if the path changed since the last (with `auto` pageview; else unset). */
+  _n?: () => unknown;
 }
 
 /**
- * Starts the script: `base` is the default of `options.api`; `loadLazy` loads the lazy chunk,
- * called after the page's load; `queued` are the snippet's calls made before, replayed.
+ * Starts the script: `base` is the default of `options.api`; `loadLazy(file)` loads a lazy
+ * chunk (es-captures.js, called after the page's load; es-vitals.js, by that chunk on the page
+ * loads in the Web Vitals sample); `queued` are the snippet's calls made before, replayed.
  */
-export const start = (o: Options, base: string, loadLazy: () => void, queued: ArrayLike<unknown>[] = []): void => {
+export const start = (o: Options, base: string, loadLazy: (file: string) => void, queued: ArrayLike<unknown>[] = []): void => {
+  const auto = (k: Capture) => (o.auto ?? k).includes(k);
   (E as unknown as Internals)._o = o;
+  (E as unknown as Internals)._l = loadLazy;
   setup(o, base);
   // The last stage, at once (none kept: null; 11 bytes less than checking it first).
   show(store("es_s") || null);
@@ -56,7 +63,7 @@ export const start = (o: Options, base: string, loadLazy: () => void, queued: Ar
   const u = new URL(location as any);
   const token = ((E as unknown as Internals)._t = u.searchParams.get("es_t"));
   if (token) u.searchParams.delete("es_t"), history.replaceState(history.state, "", u);
-  if ((o.auto ?? "pageview").includes("pageview")) pageviews(!sid, u);
+  if (auto("pageview")) (E as unknown as Internals)._n = pageviews(!sid, u);
   // HELD: the events the lazy chunk handles that may come before it runs (listened to on
   // window, in the capture phase, so also those of the document), held until it runs, when it
   // handles them first. (HubSpot's new forms announce their submissions with a window event
@@ -75,7 +82,8 @@ export const start = (o: Options, base: string, loadLazy: () => void, queued: Ar
     (E as unknown as Internals)._b && ok && store("es_h", [location.href, Date.now(), held.map((e: any) => [e.button, e.target.closest?.("a")?.outerHTML])]);
   });
   // The lazy chunk: after the page's load.
-  document.readyState == "complete" ? loadLazy() : on(window, "load", loadLazy);
+  const lazy = () => loadLazy("es-captures.js");
+  document.readyState == "complete" ? lazy() : on(window, "load", lazy);
   for (const args of queued) E(...(args as [string]));
   // What start and the replayed calls queue goes out together, with what earlier pages kept.
   flush();

@@ -1,8 +1,10 @@
 /**
  * The lazily loaded chunk (es-captures.js for the classic script, a split chunk of the ES
  * module), loaded after the page's load: the captures that can wait for it: forms, HubSpot
- * forms, downloads, `data-es-event` tagging, back/forward-cache page views, engagement and
- * Web Vitals, each as `data-auto` (or `auto`) asks; and the identify of an `es_t` link token.
+ * forms, downloads, `data-es-event` tagging, back/forward-cache page views and engagement,
+ * each as `data-auto` (or `auto`) asks; and the identify of an `es_t` link token. Web Vitals
+ * are a chunk of their own (vitals.ts), which this loads on the page loads in the sample
+ * only (sample.ts, docs/sdk.md#web-vitals-sampled).
  *
  * Nothing happening before it runs is lost while the page stays: the core holds the events
  * these captures listen to (core/start.ts HELD) and this handles them first, in order. A page left
@@ -20,11 +22,12 @@ import { downloads } from "./downloads.js";
 import { engagement } from "./engagement.js";
 import { forms } from "./forms.js";
 import { hubspot } from "./hubspot.js";
+import { navigations } from "./navigations.js";
 import { restored } from "./restored.js";
+import { sampled } from "./sample.js";
 import { tagged } from "./tagged.js";
 import type { Add, Listen } from "./types.js";
 import { readToken } from "./token.js";
-import { vitals } from "./vitals.js";
 
 /** What a page left before its lazy chunk ran kept (core/start.ts): its address, when, and each held event's button and link. */
 type Left = [string, number, [number, string | undefined][]];
@@ -48,11 +51,12 @@ export const extras = (api: Internals & Edgescore): void => {
     on(window, type, f);
   };
   tagged(now, listen);
-  if (auto("pageview")) restored(add, listen);
+  if (api._n) navigations(api._n), restored(add, listen);
   if (auto("forms")) forms(now, listen), hubspot(now, listen);
   if (auto("downloads")) downloads(now, listen, o.downloads);
   if (auto("engagement")) engagement(add);
-  if (auto("vitals")) vitals(add);
+  // web-vitals is a chunk of its own, loaded on the page loads in the sample only.
+  if (auto("vitals") && sampled(o.vitals)) api._l("es-vitals.js");
   // The signed link token the core took out of the address bar: a verified identify.
   if (api._t) safe(() => add("identify", readToken(api._t!)))();
 };

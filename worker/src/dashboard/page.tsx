@@ -134,7 +134,7 @@ export function DashboardPage(data: DashboardData) {
             </Card>
           </>
         )}
-        <Card title="Web Vitals" note="75th percentile: everyone, people who were MQLs or later, everyone else.">
+        <Card title="Web Vitals" note="75th percentile: everyone, people who were MQLs or later, everyone else. Sampled: captured on a share of page views (data-vitals, 10% by default), each figure over the page views behind it.">
           <Vitals vitals={metrics.vitals} />
         </Card>
       </div>

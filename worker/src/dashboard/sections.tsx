@@ -218,14 +218,20 @@ const Vital = ({ name, value }: { name: VitalName; value: number | null }) => (
   <td class={`num vital ${rating(name, value)}`}>{vital(name, value)}</td>
 );
 
-/** Web Vitals p75: overall, for MQLs and for everyone else, and LCP by page. */
+/**
+ * Each figure's samples, in words: the script captures Web Vitals on a sample of page loads
+ * (docs/sdk.md#web-vitals-sampled), and each sample is one page view's report of the metric.
+ */
+const sampled = (n: number) => `sampled: ${counted(n, "page view")}`;
+
+/** Web Vitals p75: overall, for MQLs and for everyone else, and LCP by page, each with the page views behind it. */
 export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
   const pages = vitals.LCP.pages.slice(0, PAGES_SHOWN);
   return (
     <>
       <Scroll label="Web Vitals">
         <table>
-          <thead><tr><th>Metric</th><th class="num">p75</th><th class="num">MQLs</th><th class="num">Others</th><th class="num">Samples</th></tr></thead>
+          <thead><tr><th>Metric</th><th class="num">p75</th><th class="num">MQLs</th><th class="num">Others</th><th class="num">Behind it</th></tr></thead>
           <tbody>
             {VITALS.map((v) => (
               <tr>
@@ -233,7 +239,7 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
                 <Vital name={v} value={vitals[v].p75} />
                 <Vital name={v} value={vitals[v].p75Mql} />
                 <Vital name={v} value={vitals[v].p75Other} />
-                <td class="num">{count(vitals[v].samples)}</td>
+                <td class="num">{sampled(vitals[v].samples)}</td>
               </tr>
             ))}
           </tbody>
@@ -242,10 +248,10 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
       {pages.length > 0 && (
         <Scroll label="LCP by page">
           <table>
-            <thead><tr><th>Page</th><th class="num">LCP p75</th><th class="num">Samples</th></tr></thead>
+            <thead><tr><th>Page</th><th class="num">LCP p75</th><th class="num">Behind it</th></tr></thead>
             <tbody>
               {pages.map((p) => (
-                <tr><td class="path">{p.page}</td><Vital name="LCP" value={p.p75} /><td class="num">{count(p.samples)}</td></tr>
+                <tr><td class="path">{p.page}</td><Vital name="LCP" value={p.p75} /><td class="num">{sampled(p.samples)}</td></tr>
               ))}
             </tbody>
           </table>

@@ -48,6 +48,7 @@ export interface VitalFigures {
   /** Samples that arrived while their person was an MQL or later, and all the others. */
   p75Mql: number | null;
   p75Other: number | null;
+  /** The sampled page views behind the figures (vitals.ts samplesOf). */
   samples: number;
   /** The pages with the most samples, most first. */
   pages: { page: string; p75: number | null; samples: number }[];

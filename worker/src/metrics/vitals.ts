@@ -38,6 +38,11 @@ export function addTo(histogram: Histogram, bucket: number, count: number): void
   histogram.set(bucket, (histogram.get(bucket) ?? 0) + count);
 }
 
+/**
+ * The samples behind a figure: each is one page view's report of its metric, and the script
+ * reports on a sample of page views (docs/sdk.md#web-vitals-sampled), so this is how many page
+ * views the figure rests on (shown as "sampled: N page views").
+ */
 export function samplesOf(histogram: Histogram): number {
   let n = 0;
   for (const count of histogram.values()) n += count;
