@@ -4,15 +4,16 @@
 //                   against peers loaded on the same page in the same run
 //   bench/collect   the collect API's throughput in workerd, against baselines
 //   bench/claims    whether /v1/collect's time says if an email has a lead
+//   bench/crm       how long an MQL made by collect takes to reach HubSpot and Salesforce
 // Each prints its own table and ratios; docs/benchmark.md explains how to read them.
-// `npm run bench -- script`, `-- collect` or `-- claims` runs one; `-- --soak` the collect API's
+// `npm run bench -- script`, `-- collect`, `-- claims` or `-- crm` runs one; `-- --soak` the collect API's
 // bounded long run; other arguments pass through.
 import { spawnSync } from "node:child_process";
 import { ensureDeps } from "./ensure-deps.mjs";
 
 ensureDeps();
 
-const parts = ["script", "collect", "claims"];
+const parts = ["script", "collect", "claims", "crm"];
 // `--soak` is the collect API's long run (bench/collect/soak.ts).
 const chosen = process.argv.includes("--soak") ? ["collect"] : parts.filter((p) => process.argv.includes(p));
 const rest = process.argv.slice(2).filter((a) => !parts.includes(a));

@@ -4,10 +4,12 @@
  * the first n deliveries of that name (`fail=always`: to every one), then 200;
  * `?down_until=<unix s>` answers 500 to deliveries signed before that time (the
  * sender's clock, which tests move); `GET /received/<name>` lists every delivery it got: headers, body, time.
+ * The same server stands in for HubSpot and Salesforce (crm-standin.ts).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
+import { handleCrm } from "./crm-standin";
 
 interface Delivery {
   headers: Record<string, string>;
@@ -24,7 +26,9 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const received = new Map<string, Delivery[]>();
-  const server = createServer((req, res) => {
+  let base = "";
+  const server = createServer(async (req, res) => {
+    if (await handleCrm(req, res, base)) return;
     const url = new URL(req.url ?? "/", "http://receiver");
     const [, kind, name = ""] = url.pathname.split("/");
     if (req.method === "GET" && kind === "received") {
@@ -50,6 +54,7 @@ export default async function setup(project: TestProject) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  project.provide("receiver", `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  project.provide("receiver", base);
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }

@@ -3,6 +3,7 @@ import type { AppEnv } from "./app-env";
 import { errorBody, onError } from "./lib/errors";
 import { accounts } from "./routes/accounts";
 import { collect } from "./routes/collect";
+import { crm } from "./routes/crm";
 import { dashboard } from "./routes/dashboard/index";
 import { events } from "./routes/events";
 import { feedback } from "./routes/feedback";
@@ -42,6 +43,7 @@ export const app = new Hono<AppEnv>()
   .route("/", insights)
   .route("/", accounts)
   .route("/", webhooks)
+  .route("/", crm)
   .route("/", dashboard)
   .notFound((c) => c.json(errorBody("not_found", "no such route"), 404))
   .onError(onError);

@@ -8,9 +8,9 @@ import { STAGES } from "../../../shared/rules";
 import { fieldValues, HUBSPOT_FIELDS, mappedValues, type CrmField, type FieldMap, type FieldValue } from "./fields";
 import { call, CRM_TIMEOUT_MS, failure, isFailure, retryAfter, serverFailure, statusWords, type Answer } from "./http";
 import { HUBSPOT_LIFECYCLE, stageValue, type StageMap } from "./stages";
+import { HUBSPOT_API } from "../domain/crm";
 import type { ConnectOutcome, Connector, CrmFailure, CrmLead, CrmOutcome } from "./types";
 
-export const HUBSPOT_API = "https://api.hubapi.com";
 export const HUBSPOT_GROUP = "edgescore";
 /** Inputs in one batch call (the batch endpoints' limit). */
 const BATCH_MAX = 100;

@@ -4,7 +4,9 @@
  */
 import type { ExportRecord } from "../exports/record";
 
-export type CrmName = "hubspot" | "salesforce";
+import type { CrmName } from "../domain/crm";
+
+export type { CrmName };
 
 /** What is sent of a lead: its export record, the link to its dashboard page, and whether the stage moved back (a recycle: mql → lead). */
 export interface CrmLead {

@@ -3,6 +3,7 @@
  * profile: plain types, so they need not import the object.
  */
 import type { ExplanationLine, Score, ScoringModel, Stage } from "../../../shared/rules";
+import type { CrmName } from "./crm";
 
 /** What a profile needs to know of its site to score. */
 export interface ScoringSite {
@@ -16,6 +17,8 @@ export interface ScoringSite {
    * not known (then every change is queued, and the delivery checks the site).
    */
   webhookStages?: readonly Stage[] | null;
+  /** The stage changes each connected CRM syncs (docs/crm.md), by CRM; absent when not known (then the delivery checks the site). */
+  crmStages?: Partial<Record<CrmName, readonly Stage[]>>;
   /** Events older than this are folded into the scoring state and dropped (docs/api.md, `PUT /v1/sites/:site`). */
   retentionDays: number;
   /** Days sales have to touch an MQL before it goes back to `lead`; null: no limit. */

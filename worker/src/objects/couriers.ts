@@ -2,6 +2,8 @@
  * One courier per kind of message an object's outbox holds (outbox.ts): how that kind
  * leaves, the same for every object that sends it (Profile, Account).
  */
+import { deliverCrm, type CrmDelivery } from "../crm/deliver";
+import type { CrmName } from "../domain/crm";
 import { putExport } from "../exports/store";
 import { accountObject } from "../lib/identity";
 import { recordStageChange } from "../metrics";
@@ -9,6 +11,7 @@ import { deliverWebhook } from "../webhooks/deliver";
 import { recordGiveUp } from "../webhooks/failed";
 import type { AccountReport } from "./account-report";
 import type { Courier, ExportDelivery } from "./outbox";
+import type { CrmSyncs } from "./profile/crm";
 
 /** The object a failed webhook is listed under: a profile's id, or an account object's with its key. */
 export type WebhookOwner = { profile: string; account?: string };
@@ -54,5 +57,18 @@ export function accountCourier(env: Env, profile: string, held: () => string | n
       await accountObject(env, site, account).update(site, account, profile, seq, member);
       return null;
     },
+  };
+}
+
+/** A lead's upsert to one CRM, in order; what each attempt came to is kept on the lead. It gives up as a webhook does, listed under its profile. */
+export function crmCourier(env: Env, crm: CrmName, syncs: () => CrmSyncs, profile: string): Courier {
+  return {
+    inOrder: true,
+    send: async (item, now) => {
+      const { attempt, outcome } = await deliverCrm(env.SITES, crm, JSON.parse(item.payload) as CrmDelivery, syncs().synced(crm), now);
+      if (outcome) syncs().keep(crm, outcome, now);
+      return attempt;
+    },
+    gaveUp: (item, now, error) => recordGiveUp(env.SITES, item, { profile }, now, error),
   };
 }

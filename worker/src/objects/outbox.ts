@@ -4,8 +4,12 @@
  * written in the same transaction as the change that caused it, then delivered from the
  * alarm, at least once, in the order written, each kind by its courier (couriers.ts).
  */
+import type { CrmName } from "../domain/crm";
 
-export type OutboxKind = "webhook" | "export" | "metrics" | "account";
+export type OutboxKind = "webhook" | "export" | "metrics" | "account" | CrmName;
+
+/** Held deliveries (their receiver refuses our credentials) are tried again this often, their day of retries starting afresh. */
+export const HELD_RETRY_MS = 5 * 60_000;
 
 /** Retries go on for at least this long before a delivery of a kind that gives up is kept as failed. */
 export const GIVE_UP_AFTER_MS = 25 * 3_600_000;
@@ -28,10 +32,18 @@ export const OUTBOX_TABLE = `CREATE TABLE outbox (
   last_error TEXT,
   failed_at INTEGER)`;
 
+/**
+ * What one attempt came to: null, delivered (or no longer wanted); else what went wrong
+ * (a throw too), alone or with when the receiver asked to be tried again
+ * (`retryAfterMs`, e.g. a 429's Retry-After), or that deliveries are `held` until its
+ * credentials are mended: then tried every HELD_RETRY_MS, never given up.
+ */
+export type Attempt = null | string | { error: string; retryAfterMs?: number; held?: true };
+
 /** How one kind of item leaves an object: the same courier for every object that sends it. */
 export interface Courier {
-  /** Sends one item: null once it is delivered (or no longer wanted), else what went wrong (a throw too). */
-  send(item: OutboxItem, now: number): Promise<string | null>;
+  /** Sends one item. */
+  send(item: OutboxItem, now: number): Promise<Attempt>;
   /**
    * Its items must arrive in the order written: while one fails, the later ones wait.
    * An export record deletes the key before it; an account must not hear an older
@@ -96,6 +108,11 @@ export class Outbox {
     this.sql.exec("UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE n = ?", dueAt, error, item.n);
   }
 
+  /** Held: tried again in HELD_RETRY_MS, with a fresh window of retries once it is not held. */
+  hold(item: OutboxItem, now: number, error: string): void {
+    this.sql.exec("UPDATE outbox SET due_at = ?, created_at = ?, last_error = ? WHERE n = ?", now + HELD_RETRY_MS, now, error, item.n);
+  }
+
   gaveUp(item: OutboxItem, now: number, error: string): void {
     this.sql.exec("UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE n = ?", now, error, item.n);
   }
@@ -121,16 +138,20 @@ export class Outbox {
     for (const item of this.due(now)) {
       if (waiting.has(item.kind)) continue;
       const courier = this.couriers[item.kind]!;
-      const error = await courier.send(item, now).catch((err: unknown) => String(err));
+      const attempt = await courier.send(item, now).catch((err: unknown) => String(err));
       if (stopped()) return;
-      if (error === null) this.delivered(item);
+      if (attempt === null) {
+        this.delivered(item);
+        continue;
+      }
+      const { error, retryAfterMs = 0, held } = typeof attempt === "string" ? { error: attempt } : attempt;
+      if (held) this.hold(item, now, error);
       else if (courier.gaveUp && now - item.created_at >= GIVE_UP_AFTER_MS) {
         this.gaveUp(item, now, error);
         await courier.gaveUp(item, now, error);
-      } else {
-        this.retryLater(item, now + retryDelay(item.attempts + 1), error);
-        if (courier.inOrder) waiting.add(item.kind);
-      }
+        continue;
+      } else this.retryLater(item, now + Math.max(retryAfterMs, retryDelay(item.attempts + 1)), error);
+      if (courier.inOrder) waiting.add(item.kind);
     }
   }
 

@@ -181,6 +181,8 @@ export const PERSON_MIGRATIONS: Migrations = [
   // Claimed events (docs/api.md, Trust model): a lead's events from a browser that only
   // claimed its email. Only a lead holds any, and a lead has the person part.
   [`ALTER TABLE events ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0`],
+  // CRM sync (docs/crm.md): what each connected CRM holds of the lead.
+  [`CREATE TABLE crm (crm TEXT PRIMARY KEY, record_id TEXT, synced_at INTEGER, error TEXT, error_at INTEGER)`],
 ];
 export const PERSON_SCHEMA_VERSION_KEY = "lead_schema_version";
 

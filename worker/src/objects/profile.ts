@@ -73,12 +73,13 @@ import { leadSummary } from "../sites/leads";
 import { clearFailure } from "../webhooks/failed";
 import { disenrol } from "./enrolment";
 import { setMeta } from "./migrate";
-import { accountCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
+import { accountCourier, crmCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
 import { Outbox } from "./outbox";
 import { saveRow, type ProfileRow } from "./profile-schema";
 import { ProfileStore, rulesOf } from "./profile/store";
 import type { Cause } from "./profile/messages";
 import { AccountReports } from "./profile/accounts";
+import { CrmSyncs } from "./profile/crm";
 import { announceErasure, eraseAtLead, eraseLeadElsewhere } from "./profile/erasure";
 import { Forwarding } from "./profile/forwarding";
 import { Ingest } from "./profile/ingest";
@@ -88,7 +89,7 @@ import { ProfileScoring } from "./profile/scoring";
 import { quietRescore, StageChanges } from "./profile/stage-changes";
 import { forwardDue, nextWake, slaDue } from "./profile/timers";
 import type { LeadPreview, Rollback, ScoringSite } from "../domain/profile";
-import type { Batch, BatchResult, Feedback, LeadBatch, LeadLinks, ProfileDetails, ProfileState } from "./profile/types";
+import type { Batch, BatchResult, CrmSync, Feedback, LeadBatch, LeadLinks, ProfileDetails, ProfileState } from "./profile/types";
 
 export class Profile extends DurableObject<Env> {
   private readonly store = new ProfileStore(this.ctx.storage, () => (this.alarmAt = null));
@@ -99,8 +100,11 @@ export class Profile extends DurableObject<Env> {
     metrics: metricsCourier(this.env),
     // Kept, not sent: the erasure under way tells the accounts itself, and then deletes it.
     account: accountCourier(this.env, this.ctx.id.toString(), () => (this.accounts.leaving ? "the person is being erased" : null)),
+    hubspot: crmCourier(this.env, "hubspot", () => this.crm, this.ctx.id.toString()),
+    salesforce: crmCourier(this.env, "salesforce", () => this.crm, this.ctx.id.toString()),
   });
-  private readonly stages = new StageChanges(this.store, this.outbox, this.ctx.id.toString());
+  private readonly crm = new CrmSyncs(this.store, this.outbox, this.ctx.id.toString());
+  private readonly stages = new StageChanges(this.store, this.outbox, this.crm, this.ctx.id.toString());
   private readonly scoring = new ProfileScoring(this.store, this.stages, this.env.SITES, (change) => this.transaction(change));
   private readonly ingest = new Ingest(this.store, this.stages, this.scoring, (change) => this.transaction(change));
   private readonly accounts = new AccountReports(this.store, this.outbox, this.env, this.ctx.id.toString(), (change) => this.transaction(change));
@@ -239,7 +243,21 @@ export class Profile extends DurableObject<Env> {
   links(site: string): LeadLinks | null {
     const row = this.store.load();
     if (!row || row.site !== site || row.kind !== "lead") return null;
-    return linksOf(this.store, row, this.outbox.waiting("webhook"));
+    return linksOf(this.store, row, this.outbox.waiting("webhook"), this.crm.list());
+  }
+
+  /** Sync now (docs/crm.md): the lead as it stands, to every CRM its site connects; answers what each holds after. Null when no lead of `site`. */
+  async syncCrm(site: string, now: number): Promise<CrmSync[] | null> {
+    const row = this.store.load();
+    if (!row || row.site !== site || row.kind !== "lead") return null;
+    const { model } = await this.scoring.rulesNow(row, now);
+    this.transaction(() => {
+      this.store.ensurePersonPart();
+      this.crm.queueNow(row.site, row.stage, this.stages.exportRecordOf(row, model, now), now);
+    });
+    await this.deliver(now);
+    await this.schedule(now);
+    return this.crm.list();
   }
 
   /**

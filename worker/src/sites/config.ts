@@ -7,8 +7,9 @@ import { DEFAULT_MODEL, STAGES, validateModel, type ScoringModel, type Stage } f
 import { check, type Checked, type FieldIssue } from "../../../shared/validation";
 import { isHttpUrl, parseUrl } from "../../../shared/urls";
 import { joinPath } from "../lib/errors";
-import { standardSecretProblem } from "../lib/webhook-secret";
 import type { ScoringSite, StageOrigin } from "../domain/profile";
+import { buildCrm, crmStagesOf, CrmInputSchema, publicCrm, type CrmConnections } from "./crm";
+import { secret, webhookSecret } from "./secret";
 
 export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -35,15 +36,6 @@ export const DEFAULT_SCORING_MODEL: ScoringModel = (() => {
   return checked.value;
 })();
 
-/** A write-only secret: a new value, or `{ "set": true }` (as GET shows it) to keep the current one. */
-const writeOnly = <T extends v.GenericSchema<unknown, string>>(value: T) => v.union([value, v.object({ set: v.literal(true) })]);
-const secretText = v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"), v.maxLength(256));
-const secret = writeOnly(secretText);
-/** A webhook's secret may be a Standard Webhooks one (docs/api.md#signatures): `whsec_…` must decode as the receivers' libraries decode it. */
-const webhookSecret = writeOnly(v.pipe(secretText, v.rawCheck(({ dataset, addIssue }) => {
-  const problem = dataset.typed && standardSecretProblem(dataset.value);
-  if (problem) addIssue({ message: problem });
-})));
 
 const origin = v.pipe(
   v.string(),
@@ -82,12 +74,13 @@ const SiteInputSchema = v.strictObject({
   allowBots: v.optional(v.boolean(), false),
   retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650)), DEFAULT_RETENTION_DAYS),
   mqlSlaDays: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365))), null),
+  crm: v.optional(CrmInputSchema),
 });
 
 type SiteInput = v.InferOutput<typeof SiteInputSchema>;
 
 /** Fields GET shows but a PUT does not set: dropped, so a config read, edited and sent back is valid. */
-const READ_ONLY = ["id", "rulesVersion", "createdAt", "updatedAt"];
+const READ_ONLY = ["id", "rulesVersion", "dashboardUrl", "createdAt", "updatedAt"];
 
 function withoutReadOnly(input: unknown): unknown {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
@@ -111,6 +104,10 @@ export interface Site {
   retentionDays: number;
   /** Days sales have to touch an MQL before it goes back to `lead` (reason `expired`); null: no limit. Absent in sites from before. */
   mqlSlaDays?: number | null;
+  /** Where leads are synced (docs/crm.md). */
+  crm?: CrmConnections;
+  /** The dashboard's address as the site was last saved through it (the worker's own): CRM records link to their lead's page there. */
+  dashboardUrl?: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -144,6 +141,7 @@ export function buildSite(id: string, input: unknown, previous: Site | null, now
     ...(site.webhook.stages && { stages: site.webhook.stages }),
   };
   const identifySecret = keep(site.identifySecret, previous?.identifySecret, "identifySecret");
+  const crm = site.crm && buildCrm(site.crm, previous?.crm, keep);
   if (issues.length) return { ok: false, issues };
 
   const rulesChanged = !previous || !sameRules(previous.model, model);
@@ -163,6 +161,7 @@ export function buildSite(id: string, input: unknown, previous: Site | null, now
       allowBots: site.allowBots,
       retentionDays: site.retentionDays,
       mqlSlaDays: site.mqlSlaDays,
+      ...(crm && { crm }),
       createdAt: previous?.createdAt ?? now,
       updatedAt: now,
     },
@@ -189,16 +188,18 @@ export function scoringSite(site: Site): ScoringSite {
     webhookStages: site.webhook ? site.webhook.stages ?? WEBHOOK_STAGES : null,
     retentionDays: site.retentionDays,
     mqlSlaDays: site.mqlSlaDays ?? null,
+    crmStages: crmStagesOf(site.crm),
   };
 }
 
 /** The config as the API shows it: secrets are write-only. */
 export function publicSite(site: Site) {
-  const { model, webhook, identifySecret, ...rest } = site;
+  const { model, webhook, identifySecret, crm, ...rest } = site;
   return {
     ...rest,
     rules: model,
     ...(webhook && { webhook: { ...webhook, secret: { set: true } } }),
     ...(identifySecret && { identifySecret: { set: true } }),
+    ...(crm && { crm: publicCrm(crm) }),
   };
 }

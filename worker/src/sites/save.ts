@@ -6,6 +6,7 @@
 import type { Checked } from "../../../shared/validation";
 import { webhookRefusal } from "../lib/webhook-host";
 import { buildSite, publicSite, type Site } from "./config";
+import { crmRefusals } from "./crm";
 import { putSite } from "./store";
 import { publishVersion } from "./versions";
 
@@ -19,9 +20,10 @@ export async function saveSite(
 ): Promise<Checked<Site>> {
   const built = buildSite(id, input, previous, now);
   if (!built.ok) return built;
-  const site = built.value;
+  const site = { ...built.value, dashboardUrl: new URL("/dashboard", workerUrl).href };
   const refusal = site.webhook && webhookRefusal(site.webhook.url, workerUrl, env.LOCAL_WEBHOOKS);
-  if (refusal) return { ok: false, issues: [{ path: "webhook.url", message: refusal }] };
+  const issues = [...(refusal ? [{ path: "webhook.url", message: refusal }] : []), ...crmRefusals(site.crm, env.LOCAL_WEBHOOKS)];
+  if (issues.length) return { ok: false, issues };
   // New rules are a new version, kept (GET …/rules) before the config names it.
   if (site.rulesVersion !== previous?.rulesVersion) await publishVersion(env.SITES, site, { origin: "site" });
   else await putSite(env.SITES, site);

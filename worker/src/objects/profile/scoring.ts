@@ -27,6 +27,7 @@ export class ProfileScoring {
   rulesFor(row: ProfileRow, site: ScoringSite, now: number, cause: Cause): Rules {
     // What the profile keeps of its site's other settings comes with the rules.
     this.store.webhookStages = site.webhookStages;
+    this.store.crmStages = site.crmStages;
     row.retentionDays = site.retentionDays;
     row.mqlSlaDays = site.mqlSlaDays;
     const current = this.store.rules;

@@ -11,6 +11,7 @@ import type { Outbox } from "../outbox";
 import type { ProfileRow } from "../profile-schema";
 import { demotedStage, stagesTo } from "../stages";
 import { stageChangedWebhook, stageChangeRecord, type Cause } from "./messages";
+import type { CrmSyncs } from "./crm";
 import type { ProfileStore } from "./store";
 import type { Rollback } from "../../domain/profile";
 import type { Feedback } from "./types";
@@ -23,7 +24,9 @@ export const quietRescore = (now: number): Cause => ({ origin: "rescore", notify
 
 export class StageChanges {
   /** `profile`: the object's id, which its deliveries and records carry. */
-  constructor(private readonly store: ProfileStore, private readonly outbox: Outbox, private readonly profile: string) {}
+  constructor(
+    private readonly store: ProfileStore, private readonly outbox: Outbox, private readonly crm: CrmSyncs, private readonly profile: string,
+  ) {}
 
   /** Scoring moves the stage forward only; a jump (visitor → mql) records each stage passed. */
   /** `beforeChange`: what must happen before a change (a batch's events stored: a lead's change reads them). */
@@ -103,6 +106,7 @@ export class StageChanges {
       const body = stageChangedWebhook(id, row.site, from, row.stage, cause, seq, record, detail?.reasonCode);
       this.outbox.add("webhook", body.id, body, now);
     }
+    if (cause.notify) this.crm.queueChange(row.site, from, row.stage, seq, record, this.store.crmStages, now);
   }
 
   /** Writes the lead's export record anew (its delivery `name`d uniquely), in place of the last. */

@@ -42,6 +42,8 @@ export class ProfileStore {
   oldestArrival: number | null | undefined;
   /** What the site's webhook wants, as the latest caller knew it (ScoringSite.webhookStages). */
   webhookStages: readonly Stage[] | null | undefined;
+  /** What the site's CRMs sync, as the latest caller knew it (ScoringSite.crmStages). */
+  crmStages: ScoringSite["crmStages"];
 
   /** The site as the profile last scored with it: enough to forward its unsent events. */
   storedSite(row: ProfileRow): ScoringSite {

@@ -5,6 +5,7 @@
 import type { ExplanationLine, ProfileEvent, Score, Stage, Traits, Unscored } from "../../../../shared/rules";
 import type { ScoringSite, StageOrigin } from "../../domain/profile";
 import type { ProfileKind } from "../profile-schema";
+import type { CrmName } from "../../domain/crm";
 
 /** The identity an event gives: its email's lead, and whether the site vouched for it. */
 export interface Identity {
@@ -96,6 +97,7 @@ export interface LeadLinks {
   visitors: { id: string; verified: boolean; firstAt: number }[];
   exported: boolean;
   webhooks: { pending: number; failed: number };
+  crm: CrmSync[];
 }
 
 /** Everything the profile API shows of a profile. */
@@ -122,4 +124,15 @@ export interface ProfileDetails {
   /** A lead: what only claims gave. */
   claimedTraits?: string[];
   claimedEvents?: number;
+}
+
+/** What one CRM holds of the lead, as its page and the profile API show it. */
+export interface CrmSync {
+  crm: CrmName;
+  /** The CRM's id of the lead's record, once an upsert went through. */
+  recordId: string | null;
+  syncedAt: number | null;
+  /** The last attempt's error, until one goes through. */
+  error: string | null;
+  errorAt: number | null;
 }

@@ -54,11 +54,11 @@ export function detailsOf(store: ProfileStore, profile: string, row: ProfileRow,
   };
 }
 
-/** What a lead is linked to: its visitors, whether it is exported, its webhooks not yet delivered. */
-export function linksOf(store: ProfileStore, row: ProfileRow, webhooks: LeadLinks["webhooks"]): LeadLinks {
+/** What a lead is linked to: its visitors, whether it is exported, its webhooks not yet delivered, what each CRM holds of it. */
+export function linksOf(store: ProfileStore, row: ProfileRow, webhooks: LeadLinks["webhooks"], crm: LeadLinks["crm"]): LeadLinks {
   const visitors = store.sql.exec<{ id: string; verified: number; first_at: number }>("SELECT id, verified, first_at FROM visitors ORDER BY first_at")
     .toArray().map((v) => ({ id: v.id, verified: v.verified === 1, firstAt: v.first_at }));
-  return { visitors, exported: row.exportKey !== null, webhooks };
+  return { visitors, exported: row.exportKey !== null, webhooks, crm };
 }
 
 /** What a rescore with `model` would make of the lead, writing nothing. */
