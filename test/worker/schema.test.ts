@@ -42,7 +42,7 @@ it("creates for a new profile the very schema its migrations end at, the person 
     expect(migrate(state.storage, MIGRATIONS, { current: CURRENT_SCHEMA })).toBe("current");
     return shapeOf(state.storage.sql);
   });
-  expect(Object.keys(direct)).toEqual(["accounts", "events", "meta", "model", "outbox", "profile", "stages", "visitors"]);
+  expect(Object.keys(direct)).toEqual(["accounts", "crm", "events", "meta", "model", "outbox", "profile", "stages", "visitors"]);
   expect(direct).toEqual(stepByStep);
   // A new object created bare (no meta, nothing read first) gets the very same, and reads as the same version.
   const bare = await runInDurableObject(env.PROFILES.getByName("schema:bare"), (_, state) => {
@@ -80,7 +80,7 @@ it("gives the person part to leads and visitors that gave an email only", async 
   expect(await tablesIn(visitor)).toEqual(["events", "profile"]);
   await collect(site, vid, [ev.identify({ email: "ada@acme.com" })]);
   const lead = await lookup(site, "ada@acme.com");
-  const withPersonPart = ["accounts", "events", "meta", "model", "outbox", "profile", "stages", "visitors"];
+  const withPersonPart = ["accounts", "crm", "events", "meta", "model", "outbox", "profile", "stages", "visitors"];
   expect(await tablesIn(env.PROFILES.get(env.PROFILES.idFromString(lead!.id)))).toEqual(withPersonPart);
   // The visitor became a known person (stage lead): its stage change is kept.
   expect(await tablesIn(visitor)).toEqual(withPersonPart);
@@ -92,10 +92,11 @@ it("migrates a lead from before claimed events: what it holds reads as trusted, 
   const site = await createSite();
   await serverEvents(site, [{ id: uid("crm"), email: "ada@acme.com", type: "identify", ts: Date.now(), traits: { title: "CTO" } }]);
   const lead = env.PROFILES.get(env.PROFILES.idFromString((await lookup(site, "ada@acme.com"))!.id));
-  // As a lead was before the step: no `claimed` column, its person part at the version before.
+  // As a lead was before the step (and the CRM step after it): no `claimed` column, its person part at the version before.
   await runInDurableObject(lead, (profile, state) => {
     state.storage.sql.exec("ALTER TABLE events DROP COLUMN claimed");
-    state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = ?", PERSON_MIGRATIONS.length - 1, PERSON_SCHEMA_VERSION_KEY);
+    state.storage.sql.exec("DROP TABLE crm");
+    state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = ?", PERSON_MIGRATIONS.length - 2, PERSON_SCHEMA_VERSION_KEY);
     (profile as unknown as { reset(): void }).reset(); // a new lifetime: nothing of the schema known
   });
   expect(await lookup(site, "ada@acme.com")).toMatchObject({ traits: { title: "CTO" }, claimedTraits: [], claimedEvents: 0 });

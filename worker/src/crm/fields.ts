@@ -1,5 +1,5 @@
 /**
- * What of a lead a CRM connection sends: the edgescore fields, their
+ * What of a lead a CRM connection sends (docs/crm.md#field-maps): the edgescore fields, their
  * values from a lead, each CRM's default map (edgescore field → property or field name) that
  * works on a new HubSpot portal and a new Salesforce org, and the check of a map as a site
  * admin edits it.

@@ -1,5 +1,5 @@
 /**
- * Sales' outcomes back from HubSpot: a webhook request checked by
+ * Sales' outcomes back from HubSpot (docs/crm.md#hubspot): a webhook request checked by
  * its v3 signature, and its contact property changes read as the stages sales feedback moves
  * a lead to. Pure: the route resolves contacts to leads and applies the stages.
  */

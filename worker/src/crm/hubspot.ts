@@ -1,5 +1,5 @@
 /**
- * HubSpot through a private app's access token: a lead is a contact,
+ * HubSpot through a private app's access token (docs/crm.md#hubspot): a lead is a contact,
  * found by its email, written with the batch upsert; edgescore's own properties live in a
  * property group of their own, created by `connect`.
  */

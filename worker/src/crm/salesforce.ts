@@ -1,5 +1,5 @@
 /**
- * Salesforce through a connected app's OAuth 2.0 client credentials flow, against the org's
+ * Salesforce (docs/crm.md#salesforce) through a connected app's OAuth 2.0 client credentials flow, against the org's
  * My Domain: a lead is a Lead, upserted by an external id field that
  * holds its edgescore profile id. The token is kept per connection in the isolate and
  * fetched again once when Salesforce refuses it.

@@ -1,5 +1,5 @@
 /**
- * edgescore's stages in each CRM's words: HubSpot's lifecycle stage
+ * edgescore's stages in each CRM's words (docs/crm.md#hubspot, #salesforce): HubSpot's lifecycle stage
  * and Salesforce's Lead Status. A stage mapped to "" (or not listed) leaves the CRM's value
  * alone. Both maps are the site's to edit: portals add lifecycle stages, and every org's
  * Lead Status picklist differs.

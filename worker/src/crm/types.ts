@@ -1,5 +1,5 @@
 /**
- * What the CRM connectors share: the lead they send, what came of it, and
+ * What the CRM connectors share (docs/crm.md): the lead they send, what came of it, and
  * the two things a connection does.
  */
 import type { ExportRecord } from "../exports/record";
