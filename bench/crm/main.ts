@@ -47,6 +47,7 @@ async function call(pathname: string, init: RequestInit): Promise<Response> {
 
 const id = () => Math.random().toString(36).slice(2, 12);
 const sentAt = new Map<string, number>();
+const answeredAt = new Map<string, number>();
 
 /** One browser's batch that makes `email` an MQL; when it was sent is kept. */
 async function qualify(email: string): Promise<void> {
@@ -59,6 +60,7 @@ async function qualify(email: string): Promise<void> {
   });
   sentAt.set(email, Date.now());
   await (await call("/v1/collect", { method: "POST", headers: { "Content-Type": "text/plain", Origin: ORIGIN, "User-Agent": AGENT }, body })).text();
+  answeredAt.set(email, Date.now());
 }
 
 interface Recorded { path: string; body: any; status: number; at: number }
@@ -94,9 +96,10 @@ try {
   const hubspot = await delays("bench", (r) => (r.path.endsWith("/batch/upsert") ? r.body.inputs[0].id : undefined));
   const salesforce = (await delays("bench", (r) => (r.path.includes("/sobjects/Lead/") ? r.body.Email : undefined)));
   console.log(`crm: ${LEADS} MQLs made by collect, ${PARALLEL} at a time, on ${machine().cores} cores (${machine().cpu})`);
-  console.log("  from the batch sent to the CRM's upsert received, ms");
+  console.log("  from the batch sent to the CRM's upsert received (collect's own answer for scale), ms");
   console.log("              reached   median      p90      p99  slowest");
-  for (const [name, xs] of [["HubSpot", hubspot], ["Salesforce", salesforce]] as const) {
+  const answers = [...answeredAt].map(([email, at]) => at - sentAt.get(email)!);
+  for (const [name, xs] of [["collect", answers], ["HubSpot", hubspot], ["Salesforce", salesforce]] as const) {
     const q = (p: number) => fmt(quantile(xs, p)).padStart(8);
     console.log(`  ${name.padEnd(11)} ${String(xs.length).padStart(7)} ${q(0.5)} ${q(0.9)} ${q(0.99)} ${q(1)}`);
   }

@@ -35,6 +35,7 @@ export function mqlRecord(changes: Partial<ExportRecord> = {}): ExportRecord {
   };
 }
 
-export function mql(changes: Partial<ExportRecord> = {}, backward = false): CrmLead {
-  return { record: mqlRecord(changes), leadUrl: `https://edgescore.example/dashboard/acme/leads/${changes.profile ?? "p_7f3a9c2e"}`, backward };
+/** A lead the CRM holds already (`synced`) unless told otherwise. */
+export function mql(changes: Partial<ExportRecord> = {}, backward = false, synced = true): CrmLead {
+  return { record: mqlRecord(changes), leadUrl: `https://edgescore.example/dashboard/acme/leads/${changes.profile ?? "p_7f3a9c2e"}`, backward, synced };
 }

@@ -106,6 +106,16 @@ describe("Salesforce upsert, on the wire as jsforce sends it", () => {
     expect(second!.body).toMatchObject({ LastName: "[not provided]", Company: "acme.example" });
   });
 
+  it("a first sync fills LastName and Company at once, keeping what is known", async () => {
+    await org(() => ({ status: 201, body: { id: LEAD_ID, success: true, errors: [], created: true } }));
+    await connector().upsert(mql({ lastName: null, company: null }, false, false));
+    await connector().upsert(mql({ lastName: "Lovelace", company: "Initech" }, false, false));
+    const [unknown, known] = apiRequests();
+    expect(unknown!.body).toMatchObject({ LastName: "[not provided]", Company: "acme.example" });
+    expect(known!.body).toMatchObject({ LastName: "Lovelace", Company: "Initech" });
+    expect(apiRequests()).toHaveLength(2);
+  });
+
   it("a free-mail lead gets Salesforce's placeholder company", async () => {
     await org((_, index) => index === 1
       ? { status: 400, body: [{ message: "Required fields are missing: [Company]", errorCode: "REQUIRED_FIELD_MISSING", fields: ["Company"] }] }

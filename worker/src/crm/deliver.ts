@@ -68,7 +68,7 @@ export async function deliverCrm(kv: KVNamespace, crm: CrmName, delivery: CrmDel
     return { attempt: { error: status.error ?? "the CRM refused the credentials", held: true }, outcome: null };
   }
   const backward = movesBack(delivery.from, delivery.to);
-  const outcome = await connectorOf(crm, site.crm).upsert({ record: delivery.record, leadUrl: leadUrl(site, delivery.profile), backward });
+  const outcome = await connectorOf(crm, site.crm).upsert({ record: delivery.record, leadUrl: leadUrl(site, delivery.profile), backward, synced });
   if (outcome.ok) {
     if (status?.state !== "connected" || status.credentials !== credentials) await putCrmStatus(kv, site.id, crm, { state: "connected", at: now, credentials });
     return { attempt: null, outcome };

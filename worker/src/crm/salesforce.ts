@@ -124,9 +124,11 @@ export function salesforceConnector(connection: SalesforceConnection): Connector
     async upsert(lead) {
       const path = `${leads}/${encodeURIComponent(externalIdField)}/${encodeURIComponent(lead.record.profile)}`;
       const body = salesforceFields(lead, fields, status);
-      let answer = await request("PATCH", path, body);
+      // Only a new Lead needs LastName and Company: sent on every upsert, a placeholder would
+      // overwrite what sales typed. A first sync fills them at once, saving a refused round trip.
+      let answer = await request("PATCH", path, lead.synced ? body : { ...requiredPlaceholders(lead), ...body });
       if (isFailure(answer)) return answer;
-      // Only a new Lead needs LastName and Company; sent on every upsert, a placeholder would overwrite what sales typed.
+      // A Lead the sync state did not know of (its state erased, the field map changed) may still lack them.
       if (answer.status === 400 && firstError(answer.body)?.errorCode === "REQUIRED_FIELD_MISSING") {
         answer = await request("PATCH", path, { ...requiredPlaceholders(lead), ...body });
         if (isFailure(answer)) return answer;

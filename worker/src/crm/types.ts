@@ -13,6 +13,8 @@ export interface CrmLead {
   record: ExportRecord;
   leadUrl: string;
   backward: boolean;
+  /** The CRM holds the lead already (an upsert of it went through): a first one may fill what a new record requires. */
+  synced: boolean;
 }
 
 /** Why a call to the CRM did not do its work, in words for a site admin: the status and the CRM's own code and message, never a secret. */

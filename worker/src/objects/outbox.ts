@@ -133,11 +133,15 @@ export class Outbox {
     return this.delivering;
   }
 
+  /** Each kind's items in order, the kinds side by side: one slow receiver never delays another's. */
   private async deliverDue(now: number, stopped: () => boolean): Promise<void> {
-    const waiting = new Set<OutboxKind>();
-    for (const item of this.due(now)) {
-      if (waiting.has(item.kind)) continue;
-      const courier = this.couriers[item.kind]!;
+    const byKind = new Map<OutboxKind, OutboxItem[]>();
+    for (const item of this.due(now)) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
+    await Promise.all([...byKind].map(([kind, items]) => this.deliverKind(this.couriers[kind]!, items, now, stopped)));
+  }
+
+  private async deliverKind(courier: Courier, items: OutboxItem[], now: number, stopped: () => boolean): Promise<void> {
+    for (const item of items) {
       const attempt = await courier.send(item, now).catch((err: unknown) => String(err));
       if (stopped()) return;
       if (attempt === null) {
@@ -151,7 +155,8 @@ export class Outbox {
         await courier.gaveUp(item, now, error);
         continue;
       } else this.retryLater(item, now + Math.max(retryAfterMs, retryDelay(item.attempts + 1)), error);
-      if (courier.inOrder) waiting.add(item.kind);
+      // An item of an in-order kind that failed holds back the later ones.
+      if (courier.inOrder) return;
     }
   }
 

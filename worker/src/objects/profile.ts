@@ -166,6 +166,7 @@ export class Profile extends DurableObject<Env> {
     const row = this.store.row!;
     await listLead(this.env.SITES, this.sql, this.ctx.id.toString(), row, listed);
     await this.schedule(batch.now);
+    this.deliverNow(batch.now);
     const state = stateOf(this.ctx.id.toString(), row, this.store.rules!, batch.now);
     return { state, ...counts, activity: { ...activity, qualified: isQualified(state.stage) }, profileId: this.ctx.id.toString() };
   }
@@ -411,6 +412,16 @@ export class Profile extends DurableObject<Env> {
   /** Delivers what is due, after any delivery under way. */
   private deliver(now: number): Promise<void> {
     return this.outbox.deliver(now, () => this.store.erased() || !this.store.open().profile);
+  }
+
+  /**
+   * Starts delivering what a change just queued, after the answer, without waiting for the
+   * alarm to fire: an MQL reaches the CRM and the webhook one hop sooner. The alarm stays
+   * set, for what fails.
+   */
+  private deliverNow(now: number): void {
+    if (!this.store.hasPersonPart() || (this.outbox.nextDue() ?? Infinity) > now) return;
+    this.ctx.waitUntil(this.deliver(now).catch((err: unknown) => console.error(`profile: delivery failed, the alarm retries: ${err}`)));
   }
 
   // --- transactions --------------------------------------------------------
