@@ -62,11 +62,11 @@
  * link identity), scoring.ts (rules versions, replay, retention), stage-changes.ts
  * (advance, demote, expire) with messages.ts (what they send), forwarding.ts (visitor
  * → lead), accounts.ts (reports to accounts), listing.ts (registry, cohort),
- * erasure.ts, timers.ts (nextWake), views.ts, types.ts (what the RPC methods take).
+ * erasure.ts, crm.ts (what a lead queues for its CRMs and keeps of them), timers.ts
+ * (nextWake) with alarm.ts (the one alarm), views.ts, types.ts (what the RPC methods take).
  */
 import { DurableObject } from "cloudflare:workers";
-import { isQualified, nextDecayAt, settleDecay, type ScoringModel, type Stage } from "../../../shared/rules";
-import { eraseFromMetrics } from "../metrics";
+import { isQualified, settleDecay, type ScoringModel, type Stage } from "../../../shared/rules";
 import { scoringSite } from "../sites/config";
 import { getSite } from "../sites/store";
 import { leadSummary } from "../sites/leads";
@@ -75,7 +75,7 @@ import { disenrol } from "./enrolment";
 import { setMeta } from "./migrate";
 import { accountCourier, crmCourier, exportCourier, metricsCourier, webhookCourier } from "./couriers";
 import { Outbox } from "./outbox";
-import { saveRow, type ProfileRow } from "./profile-schema";
+import { saveRow, type ProfileKind, type ProfileRow } from "./profile-schema";
 import { ProfileStore, rulesOf } from "./profile/store";
 import type { Cause } from "./profile/messages";
 import { AccountReports } from "./profile/accounts";
@@ -87,12 +87,13 @@ import { joinCohort, listLead } from "./profile/listing";
 import { detailsOf, linksOf, previewOf, stateOf } from "./profile/views";
 import { ProfileScoring } from "./profile/scoring";
 import { quietRescore, StageChanges } from "./profile/stage-changes";
-import { forwardDue, nextWake, slaDue } from "./profile/timers";
+import { ProfileAlarm } from "./profile/alarm";
+import { slaDue } from "./profile/timers";
 import type { LeadPreview, Rollback, ScoringSite } from "../domain/profile";
 import type { Batch, BatchResult, CrmSync, Feedback, LeadBatch, LeadLinks, ProfileDetails, ProfileState } from "./profile/types";
 
 export class Profile extends DurableObject<Env> {
-  private readonly store = new ProfileStore(this.ctx.storage, () => (this.alarmAt = null));
+  private readonly store = new ProfileStore(this.ctx.storage, () => this.timer.spent());
   private readonly sql = this.store.sql;
   private readonly outbox: Outbox = new Outbox(this.sql, {
     webhook: webhookCourier(this.env, () => ({ profile: this.ctx.id.toString() })),
@@ -108,9 +109,8 @@ export class Profile extends DurableObject<Env> {
   private readonly scoring = new ProfileScoring(this.store, this.stages, this.env.SITES, (change) => this.transaction(change));
   private readonly ingest = new Ingest(this.store, this.stages, this.scoring, (change) => this.transaction(change));
   private readonly accounts = new AccountReports(this.store, this.outbox, this.env, this.ctx.id.toString(), (change) => this.transaction(change));
-  private readonly forwarding = new Forwarding(this.store, this.env, this.ctx.id.toString(), (at) => this.setAlarm(at));
-  /** The alarm as this object last set or read it (undefined: not known yet). */
-  private alarmAt: number | null | undefined;
+  private readonly forwarding: Forwarding = new Forwarding(this.store, this.env, this.ctx.id.toString(), (at) => this.timer.set(at));
+  private readonly timer: ProfileAlarm = new ProfileAlarm(this.ctx.storage, this.store, this.outbox, () => this.forwarding);
 
   // --- a browser's batch (visitor objects) ---------------------------------
 
@@ -139,7 +139,7 @@ export class Profile extends DurableObject<Env> {
     // how long the answer takes tells nothing of the lead (docs/api.md, Trust model).
     const claimed = this.store.row!.lead !== null && !this.store.row!.verified;
     // A visitor not listed keeps its own timers: its retention's too, which new events may need.
-    if (claimed || !this.store.row!.inCohort || activity.firstSeen || told || shortened) await this.schedule(batch.now);
+    if (claimed || !this.store.row!.inCohort || activity.firstSeen || told || shortened) await this.timer.schedule(batch.now);
     const leadState = claimed ? null : await this.forwarding.forward(batch.site, batch.now);
     const state = await this.forwarding.shown(batch.now, leadState);
     // The person's stage: its lead's (a claimed browser's as its last forward left it), or its own.
@@ -165,7 +165,7 @@ export class Profile extends DurableObject<Env> {
     this.accounts.tell(batch.now);
     const row = this.store.row!;
     await listLead(this.env.SITES, this.sql, this.ctx.id.toString(), row, listed);
-    await this.schedule(batch.now);
+    await this.timer.schedule(batch.now);
     this.deliverNow(batch.now);
     const state = stateOf(this.ctx.id.toString(), row, this.store.rules!, batch.now);
     return { state, ...counts, activity: { ...activity, qualified: isQualified(state.stage) }, profileId: this.ctx.id.toString() };
@@ -181,8 +181,8 @@ export class Profile extends DurableObject<Env> {
 
   /** Moves the stage where sales say (anywhere); `lead` recycles the profile to nurture. */
   async feedback(site: ScoringSite, item: Feedback, now: number): Promise<{ from: Stage; to: Stage } | null> {
-    const row = this.store.load();
-    if (!row || row.site !== site.id) return null;
+    const row = this.heldFor(site.id);
+    if (!row) return null;
     const from = row.stage;
     this.transaction(() => {
       const rules = this.scoring.rulesFor(row, site, now, quietRescore(now));
@@ -190,7 +190,7 @@ export class Profile extends DurableObject<Env> {
       saveRow(this.sql, row);
     });
     this.accounts.tell(now);
-    await this.schedule(now);
+    await this.timer.schedule(now);
     return { from, to: row.stage };
   }
 
@@ -202,8 +202,8 @@ export class Profile extends DurableObject<Env> {
   async rescore(
     site: ScoringSite, now: number, { notify = false, rollback }: { notify?: boolean; rollback?: Rollback } = {},
   ): Promise<{ from: Stage; to: Stage; rulesVersion: number } | null> {
-    const row = this.store.load();
-    if (!row || row.site !== site.id) return null;
+    const row = this.heldFor(site.id);
+    if (!row) return null;
     const from = row.stage;
     this.transaction(() => {
       const cause: Cause = { origin: "rescore", notify, at: now };
@@ -213,7 +213,7 @@ export class Profile extends DurableObject<Env> {
       saveRow(this.sql, row);
     });
     this.accounts.tell(now);
-    await this.schedule(now);
+    await this.timer.schedule(now);
     return { from, to: row.stage, rulesVersion: this.store.rules!.rulesVersion };
   }
 
@@ -223,15 +223,14 @@ export class Profile extends DurableObject<Env> {
    * object is no lead of `site`.
    */
   preview(site: string, model: ScoringModel, now: number): LeadPreview | null {
-    const row = this.store.load();
-    if (!row || row.site !== site || row.kind !== "lead") return null;
-    return previewOf(this.store, this.ctx.id.toString(), row, this.store.rules!, model, now);
+    const row = this.heldFor(site, "lead");
+    return row && previewOf(this.store, this.ctx.id.toString(), row, this.store.rules!, model, now);
   }
 
   /** The profile as the profile API shows it, or null when it holds nothing of `site`. */
   async details(site: string, now: number): Promise<ProfileDetails | null> {
-    const row = this.store.load();
-    if (!row || row.site !== site) return null;
+    const row = this.heldFor(site);
+    if (!row) return null;
     await this.scoring.rulesNow(row, now);
     return detailsOf(this.store, this.ctx.id.toString(), row, this.store.rules!, now);
   }
@@ -242,22 +241,21 @@ export class Profile extends DurableObject<Env> {
    * Null when the object is no lead of `site`.
    */
   links(site: string): LeadLinks | null {
-    const row = this.store.load();
-    if (!row || row.site !== site || row.kind !== "lead") return null;
-    return linksOf(this.store, row, this.outbox.waiting("webhook"), this.crm.list());
+    const row = this.heldFor(site, "lead");
+    return row && linksOf(this.store, row, this.outbox.waiting("webhook"), this.crm.list());
   }
 
   /** Sync now (docs/crm.md): the lead as it stands, to every CRM its site connects; answers what each holds after. Null when no lead of `site`. */
   async syncCrm(site: string, now: number): Promise<CrmSync[] | null> {
-    const row = this.store.load();
-    if (!row || row.site !== site || row.kind !== "lead") return null;
+    const row = this.heldFor(site, "lead");
+    if (!row) return null;
     const { model } = await this.scoring.rulesNow(row, now);
     this.transaction(() => {
       this.store.ensurePersonPart();
       this.crm.queueNow(row.site, row.stage, this.stages.exportRecordOf(row, model, now), now);
     });
     await this.deliver(now);
-    await this.schedule(now);
+    await this.timer.schedule(now);
     return this.crm.list();
   }
 
@@ -271,26 +269,22 @@ export class Profile extends DurableObject<Env> {
    * object holds nothing of `site`.
    */
   async erase(site: string): Promise<{ lead: string | null } | null> {
-    const row = this.store.load();
-    if (!row || row.site !== site) return null;
+    const row = this.heldFor(site);
+    if (!row) return null;
     if (row.kind === "visitor") {
       await this.forwarding.settled(); // a claimed browser's last batch may be on its way to the lead still
-      const sent = () => this.sql.exec<{ id: string }>("SELECT id FROM events WHERE lead = ?", row.lead).toArray().map((e) => e.id);
-      const erased = await eraseAtLead(this.env, site, this.ctx.id.toString(), row, sent);
-      if (!erased) await eraseFromMetrics(this.env, site, [this.ctx.id.toString()]);
+      const erased = await eraseAtLead(this.env, site, this.ctx.id.toString(), row, this.sql);
       await this.forget(); // also when the lead was already gone
-      return erased ?? { lead: null };
+      return erased;
     }
     const id = this.ctx.id.toString();
     const visitors = this.sql.exec<{ id: string }>("SELECT id FROM visitors").toArray().map((v) => v.id);
     await eraseLeadElsewhere(
       this.env, row.site, id, visitors, () => this.accounts.leave(row), () => [row.exportKey, ...this.outbox.pendingExportKeys()],
     );
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
-    this.reset();
+    await this.wipe();
     const now = Date.now();
-    if (await announceErasure(this.env.SITES, this.store, this.outbox, id, row.site, now)) await this.schedule(now);
+    if (await announceErasure(this.env.SITES, this.store, this.outbox, id, row.site, now)) await this.timer.schedule(now);
     return { lead: id };
   }
 
@@ -302,8 +296,8 @@ export class Profile extends DurableObject<Env> {
    * with nothing. Answers the lead's id when it was erased, else null.
    */
   async withdraw(site: string, visitor: string, events: string[], now: number): Promise<{ lead: string } | null> {
-    const row = this.store.load();
-    if (!row || row.site !== site || row.kind !== "lead") return null;
+    const row = this.heldFor(site, "lead");
+    if (!row) return null;
     const ids = JSON.stringify(events);
     if (this.scoring.withdrawalLeavesNobody(row, visitor, ids)) return (await this.erase(site)) as { lead: string };
     const rules = await this.scoring.rulesNow(row, now);
@@ -316,7 +310,7 @@ export class Profile extends DurableObject<Env> {
     if (!row.scoring.traits.email) return (await this.erase(site)) as { lead: string };
     await listLead(this.env.SITES, this.sql, this.ctx.id.toString(), row, listed); // a name only the claim gave is no longer found
     this.accounts.tell(now);
-    await this.schedule(now);
+    await this.timer.schedule(now);
     return null;
   }
 
@@ -328,9 +322,7 @@ export class Profile extends DurableObject<Env> {
       await disenrol(this.env, row.site, row.firstSeenAt, this.ctx.id.toString());
     }
     const kind = row?.kind ?? "visitor";
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
-    this.reset();
+    await this.wipe();
     if (kind === "visitor") setMeta(this.sql, "erased_at", Date.now());
   }
 
@@ -346,7 +338,7 @@ export class Profile extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    this.alarmAt = null; // the alarm that fired is spent
+    this.timer.spent();
     await this.wake(Date.now());
   }
 
@@ -372,7 +364,7 @@ export class Profile extends DurableObject<Env> {
       await this.forwarding.forward(this.store.storedSite(row), now);
     }
     if (this.store.hasPersonPart()) await this.deliver(now);
-    await this.schedule(now);
+    await this.timer.schedule(now);
   }
 
   /** Tries a delivery that gave up once more, now; answers whether it went through. */
@@ -382,29 +374,8 @@ export class Profile extends DurableObject<Env> {
     if (!this.outbox.revive(id, now)) return false;
     if (site) await clearFailure(this.env.SITES, site, id);
     await this.deliver(now);
-    await this.schedule(now);
+    await this.timer.schedule(now);
     return !this.sql.exec("SELECT 1 FROM outbox WHERE id = ?", id).toArray().length;
-  }
-
-  /** One alarm serves every timer: a lead's next inactivity loss and deliveries, a visitor's forward retry. */
-  private async schedule(now: number): Promise<void> {
-    const row = this.store.load();
-    const due = nextWake(row, now, {
-      decayAt: () => nextDecayAt(this.store.rules!.model, row!.scoring, now),
-      unsent: () => this.store.hasUnsentEvents(),
-      forwardAt: () => forwardDue(row!.verified, this.forwarding.failed, now, Date.now()),
-      oldestArrival: () => this.store.oldestEventArrival(),
-      lastStageOrigin: () => this.store.lastStageChange()?.origin,
-      outboxDue: () => (this.store.hasPersonPart() ? this.outbox.nextDue() : null),
-    });
-    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm(); // null is known too: no alarm
-    if (due !== this.alarmAt) await this.setAlarm(due);
-  }
-
-  private async setAlarm(at: number | null): Promise<void> {
-    if (at === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(at);
-    this.alarmAt = at;
   }
 
   // --- delivering the outbox ---------------------------------------------
@@ -436,9 +407,21 @@ export class Profile extends DurableObject<Env> {
     }
   }
 
+  /** The profile this object holds of `site` (of `kind`, when given), or null. */
+  private heldFor(site: string, kind?: ProfileKind): ProfileRow | null {
+    const row = this.store.load();
+    return row && row.site === site && (!kind || row.kind === kind) ? row : null;
+  }
+
+  private async wipe(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.reset();
+  }
+
   private reset(): void {
     this.store.forget();
-    this.alarmAt = undefined;
+    this.timer.forget();
     this.accounts.leaving = false;
   }
 }

@@ -14,17 +14,19 @@ import { erasedWebhook } from "./messages";
 import type { ProfileStore } from "./store";
 
 /**
- * A visitor's erasure at its lead: the person's, when the browser was verified for
- * it; else only what the browser sent (`withdraw`, docs/api.md, Trust model). Answers
- * the lead's id when the lead was erased, else null (also when there is no lead).
+ * A visitor's erasure beyond itself: at its lead, the person's when the browser was
+ * verified for it, else only what the browser sent (`withdraw`, docs/api.md, Trust
+ * model); from the metrics when no lead was erased. Answers the lead's id when the lead
+ * was erased, else null.
  */
-export async function eraseAtLead(
-  env: Env, site: string, visitor: string, row: ProfileRow, sent: () => string[],
-): Promise<{ lead: string | null } | null> {
+export async function eraseAtLead(env: Env, site: string, visitor: string, row: ProfileRow, sql: SqlStorage): Promise<{ lead: string | null }> {
   const lead = row.lead ? env.PROFILES.getByName(row.lead) : null;
-  return !lead ? null
+  const sent = () => sql.exec<{ id: string }>("SELECT id FROM events WHERE lead = ?", row.lead).toArray().map((e) => e.id);
+  const erased = !lead ? null
     : row.verified ? await lead.erase(site)
     : await lead.withdraw(site, visitor, sent(), Date.now());
+  if (!erased) await eraseFromMetrics(env, site, [visitor]);
+  return erased ?? { lead: null };
 }
 
 /**
