@@ -129,6 +129,10 @@ function hubspot(account: Account, method: string, path: string, body: any, auth
     });
     return { status: 200, body: { status: "COMPLETE", results, startedAt: now, completedAt: now } };
   }
+  if (method === "POST" && path === "/crm/v3/objects/contacts/gdpr-delete") {
+    for (const [email, contact] of account.records) if (contact.id === String(body.objectId)) account.records.delete(email);
+    return { status: 204 };
+  }
   if (method === "POST" && path === "/crm/v3/objects/contacts/batch/read") {
     const wanted = new Set((body.inputs as { id: string }[]).map((i) => i.id));
     const results = [...account.records.values()].filter((c) => wanted.has(c.id))
@@ -180,6 +184,13 @@ function salesforce(account: Account, org: string, method: string, path: string,
     Object.assign(lead.values, body, { [upsert[1]!]: key });
     account.records.set(key, lead);
     return { status: known ? 200 : 201, body: { id: lead.id, success: true, errors: [], created: !known } };
+  }
+  const deleted = path.match(/^\/services\/data\/v[\d.]+\/sobjects\/Lead\/(00Q\w+)$/);
+  if (method === "DELETE" && deleted) {
+    const known = [...account.records].find(([, lead]) => lead.id === deleted[1]);
+    if (!known) return { status: 404, body: [{ message: "The requested resource does not exist", errorCode: "NOT_FOUND" }] };
+    account.records.delete(known[0]);
+    return { status: 204 };
   }
   if (method === "GET" && /^\/services\/data\/v[\d.]+\/sobjects\/Lead\/describe$/.test(path)) {
     const standard = ["Id", "Email", "FirstName", "LastName", "Company", "Title", "Phone", "Country", "Industry", "NumberOfEmployees", "Status", "LeadSource"];

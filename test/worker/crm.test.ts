@@ -170,7 +170,7 @@ describe("CRM sync", () => {
     expect(links.crm[0]).toMatchObject({ crm: "salesforce", recordId: null, error: expect.stringMatching(/DUPLICATES_DETECTED|duplicate/i) });
   });
 
-  it("loses no delivery across a ten-minute outage, and keeps each lead's order", async () => {
+  it("loses no delivery across a ten-minute outage, and keeps each lead's order", { timeout: 30_000 }, async () => {
     const portal = uid("hs");
     const site = await createSite({ crm: { hubspot: hubspot(portal) } });
     await control(portal, { down: true });
@@ -243,6 +243,28 @@ describe("CRM sync", () => {
     expect(tested).toMatchObject({ crm: "hubspot", ok: true });
     expect(tested.created).toEqual(expect.arrayContaining(["edgescore_score", "edgescore_reasons"]));
     expect((await read(`/v1/sites/${site}/crm`)).hubspot.state).toBe("connected");
+  });
+
+  it("erases the person's records in both CRMs when the person is erased", async () => {
+    const portal = uid("hs");
+    const org = uid("sf");
+    const site = await createSite({ crm: { hubspot: hubspot(portal), salesforce: salesforce(org) } });
+    await qualify(site, "ada@acme.com");
+    const synced = await until(async () => {
+      const l = await linksOf(site, "ada@acme.com");
+      return l.crm.filter((c) => c.recordId).length === 2 ? l : null;
+    }, "both syncs");
+    const erased = await call(`/v1/sites/${site}/profiles/${synced.id}`, { method: "DELETE", headers: ADMIN });
+    expect(erased.status).toBe(204);
+    const record = (crm: string) => synced.crm.find((c) => c.crm === crm)!.recordId;
+    const hubspotErasure = await until(async () => (await requests(portal)).find((r) => r.path.endsWith("/gdpr-delete")), "HubSpot's GDPR delete");
+    expect(hubspotErasure).toMatchObject({ method: "POST", body: { objectId: record("hubspot") }, status: 204 });
+    const salesforceErasure = await until(async () => (await requests(org)).find((r) => r.method === "DELETE"), "Salesforce's delete");
+    expect(salesforceErasure).toMatchObject({ path: `/services/data/v62.0/sobjects/Lead/${record("salesforce")}`, status: 204 });
+    // Nothing of the person stays behind in the erased lead's object once the deliveries are done.
+    const stub = env.PROFILES.get(env.PROFILES.idFromString(synced.id));
+    await until(async () => (await runInDurableObject(stub, (_, state) =>
+      state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n)) === 0, "the erasures delivered");
   });
 
   it("keeps credentials write-only, and refuses an API address that is not the CRM's", async () => {

@@ -1,4 +1,8 @@
 import { Client } from "@hubspot/api-client";
+import { GDPRApiRequestFactory } from "@hubspot/api-client/lib/codegen/crm/contacts/apis/GDPRApi";
+import { createConfiguration, ServerConfiguration } from "@hubspot/api-client/lib/codegen/crm/contacts/index";
+import { Observable } from "@hubspot/api-client/lib/codegen/crm/contacts/rxjsStub";
+import { ApiClientConfigurator } from "@hubspot/api-client/lib/src/configuration/ApiClientConfigurator";
 import { afterEach, describe, expect, it } from "vitest";
 import { hubspotConnector } from "../../../worker/src/crm/hubspot";
 import { mql } from "./lead";
@@ -221,5 +225,21 @@ describe("HubSpot readContacts", () => {
     const { propertiesWithHistory, ...asked } = theirs!.body as { propertiesWithHistory: string[] };
     expect(propertiesWithHistory).toEqual([]);
     expect(ours!.body).toEqual(asked);
+  });
+});
+
+describe("HubSpot erasure, on the wire as HubSpot's own client sends it", () => {
+  it("sends the GDPR delete as HubSpot's generated GDPR API makes it; a contact already gone is done", async () => {
+    server = await recorder((request) => ((request.body as { objectId?: string })?.objectId === "404" ? { status: 404, body: { status: "error", message: "not found", category: "OBJECT_NOT_FOUND" } } : { status: 204 }));
+    // The client's discovery layer does not expose the contacts' GDPR API: its generated request is made, and sent, as the discovery does for the others.
+    const configuration = createConfiguration(ApiClientConfigurator.getParams({ accessToken: TOKEN, basePath: server.url }, ServerConfiguration, Observable, Observable));
+    await configuration.httpApi.send(await new GDPRApiRequestFactory(configuration).purge({ objectId: "151" })).toPromise();
+    expect(await hubspotConnector({ accessToken: TOKEN, apiBase: server.url }).erase("151")).toEqual({ ok: true });
+    const [theirs, ours] = server.requests;
+    expect(`${ours!.method} ${ours!.path}`).toBe("POST /crm/v3/objects/contacts/gdpr-delete");
+    expect(`${ours!.method} ${ours!.path}`).toBe(`${theirs!.method} ${theirs!.path}`);
+    expect(essentials(ours!.headers)).toEqual(essentials(theirs!.headers));
+    expect(ours!.body).toEqual(theirs!.body);
+    expect(await hubspotConnector({ accessToken: TOKEN, apiBase: server.url }).erase("404")).toEqual({ ok: true });
   });
 });

@@ -248,3 +248,18 @@ describe("Salesforce connect", () => {
     expect(await connector().connect()).toMatchObject({ ok: false, refused: true });
   });
 });
+
+describe("Salesforce erasure, on the wire as jsforce sends it", () => {
+  it("deletes the Lead as sobject('Lead').destroy(id) does; a Lead already gone is done", async () => {
+    await org((request) => (request.path.endsWith("/00QGONE") ? { status: 404, body: [{ message: "The requested resource does not exist", errorCode: "NOT_FOUND" }] } : { status: 204 }));
+    expect(await connector().erase(LEAD_ID)).toEqual({ ok: true });
+    const [ours] = apiRequests();
+    const conn = new jsforce.Connection({ instanceUrl: server!.url, accessToken: "token-1", version: "62.0" });
+    await conn.sobject("Lead").destroy(LEAD_ID);
+    const theirs = server!.requests.at(-1)!;
+    expect(`${ours!.method} ${ours!.path}`).toBe(`DELETE /services/data/v62.0/sobjects/Lead/${LEAD_ID}`);
+    expect(`${ours!.method} ${ours!.path}`).toBe(`${theirs.method} ${theirs.path}`);
+    expect(essentials(ours!.headers).authorization).toBe(essentials(theirs.headers).authorization);
+    expect(await connector().erase("00QGONE")).toEqual({ ok: true });
+  });
+});

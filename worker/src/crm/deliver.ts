@@ -14,8 +14,11 @@ import { salesforceConnector } from "./salesforce";
 import { credentialsOf, getCrmStatus, putCrmStatus } from "./status";
 import type { Connector, CrmOutcome } from "./types";
 
-/** An upsert of a lead, as its outbox holds it: for a stage change `from` → `to`, or asked for (`sync now`). */
-export interface CrmDelivery {
+/** What a lead's outbox holds for one CRM: an upsert, or the erasure of its record. */
+export type CrmDelivery = CrmUpsert | CrmErasure;
+
+/** An upsert of a lead: for a stage change `from` → `to`, or asked for (`sync now`). */
+export interface CrmUpsert {
   type: `crm.${CrmName}`;
   site: string;
   profile: string;
@@ -25,6 +28,15 @@ export interface CrmDelivery {
   /** Asked for by a person (sync now): sent whatever stage the lead is in. */
   asked?: true;
   record: ExportRecord;
+}
+
+/** The person was erased: the CRM's record of them (`recordId`) goes too. All an erased lead keeps of it. */
+export interface CrmErasure {
+  type: `crm.${CrmName}.erase`;
+  site: string;
+  profile: string;
+  at: string;
+  recordId: string;
 }
 
 /** The connector for one of a site's connections. */
@@ -61,21 +73,26 @@ export async function deliverCrm(kv: KVNamespace, crm: CrmName, delivery: CrmDel
   const site = await getSite(kv, delivery.site);
   const connection = site?.crm?.[crm];
   if (!site?.crm || !connection) return { attempt: null, outcome: null };
-  if (!delivery.asked && !crmHears(connection.stages, delivery.to, synced)) return { attempt: null, outcome: null };
+  const erasure = "recordId" in delivery;
+  if (!erasure && !delivery.asked && !crmHears(connection.stages, delivery.to, synced)) return { attempt: null, outcome: null };
   const credentials = await credentialsOf(crm, site.crm);
   const status = await getCrmStatus(kv, site.id, crm);
   if (status?.state === "refused" && status.credentials === credentials) {
     return { attempt: { error: status.error ?? "the CRM refused the credentials", held: true }, outcome: null };
   }
-  const backward = movesBack(delivery.from, delivery.to);
-  const outcome = await connectorOf(crm, site.crm).upsert({ record: delivery.record, leadUrl: leadUrl(site, delivery.profile), backward, synced });
+  const connector = connectorOf(crm, site.crm);
+  const outcome = erasure
+    ? await connector.erase(delivery.recordId)
+    : await connector.upsert({ record: delivery.record, leadUrl: leadUrl(site, delivery.profile), backward: movesBack(delivery.from, delivery.to), synced });
+  // An erasure's outcome is kept nowhere: the lead it would be kept on is gone.
+  const kept = erasure ? null : (outcome as CrmOutcome);
   if (outcome.ok) {
     if (status?.state !== "connected" || status.credentials !== credentials) await putCrmStatus(kv, site.id, crm, { state: "connected", at: now, credentials });
-    return { attempt: null, outcome };
+    return { attempt: null, outcome: kept };
   }
   if (outcome.refused) {
     await putCrmStatus(kv, site.id, crm, { state: "refused", at: now, error: outcome.error, credentials });
-    return { attempt: { error: outcome.error, held: true }, outcome };
+    return { attempt: { error: outcome.error, held: true }, outcome: kept };
   }
-  return { attempt: { error: outcome.error, ...(outcome.retryAfterMs !== undefined && { retryAfterMs: outcome.retryAfterMs }) }, outcome };
+  return { attempt: { error: outcome.error, ...(outcome.retryAfterMs !== undefined && { retryAfterMs: outcome.retryAfterMs }) }, outcome: kept };
 }

@@ -106,6 +106,13 @@ export function hubspotConnector(connection: HubSpotConnection): HubSpotConnecto
       return upsertContact(email, properties);
     },
 
+    async erase(recordId) {
+      // HubSpot's GDPR delete: the contact and what is associated with it, for good.
+      const answer = await request("POST", "/crm/v3/objects/contacts/gdpr-delete", { objectId: recordId });
+      if (isFailure(answer)) return answer;
+      return answer.status === 204 || answer.status === 200 || answer.status === 404 ? { ok: true } : hubspotFailure(answer, Date.now());
+    },
+
     async connect(): Promise<ConnectOutcome> {
       const group = await request("GET", `/crm/v3/properties/contacts/groups/${HUBSPOT_GROUP}`);
       if (isFailure(group)) return group;

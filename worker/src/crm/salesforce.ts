@@ -137,6 +137,13 @@ export function salesforceConnector(connection: SalesforceConnection): Connector
       return salesforceFailure(answer, externalIdField, Date.now());
     },
 
+    async erase(recordId) {
+      const answer = await request("DELETE", `${leads}/${encodeURIComponent(recordId)}`);
+      if (isFailure(answer)) return answer;
+      const gone = answer.status === 404 || firstError(answer.body)?.errorCode === "ENTITY_IS_DELETED";
+      return answer.status === 204 || gone ? { ok: true } : salesforceFailure(answer, externalIdField, Date.now());
+    },
+
     async connect(): Promise<ConnectOutcome> {
       const answer = await request("GET", `${leads}/describe`);
       if (isFailure(answer)) return answer;

@@ -36,6 +36,8 @@ export type ConnectOutcome = { ok: true; created: string[] } | (CrmFailure & { m
 
 export interface Connector {
   upsert(lead: CrmLead): Promise<CrmOutcome>;
+  /** Deletes the record of a person erased in edgescore (docs/crm.md#privacy); a record already gone is done. */
+  erase(recordId: string): Promise<{ ok: true } | CrmFailure>;
   /**
    * Test connection: checks the credentials; HubSpot: creates edgescore's property group and
    * properties when missing; Salesforce: checks that the external id field and the mapped fields exist.

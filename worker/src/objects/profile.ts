@@ -279,12 +279,13 @@ export class Profile extends DurableObject<Env> {
     }
     const id = this.ctx.id.toString();
     const visitors = this.sql.exec<{ id: string }>("SELECT id FROM visitors").toArray().map((v) => v.id);
+    const records = this.crm.list();
     await eraseLeadElsewhere(
       this.env, row.site, id, visitors, () => this.accounts.leave(row), () => [row.exportKey, ...this.outbox.pendingExportKeys()],
     );
     await this.wipe();
     const now = Date.now();
-    if (await announceErasure(this.env.SITES, this.store, this.outbox, id, row.site, now)) await this.timer.schedule(now);
+    if (await announceErasure(this.env.SITES, this.store, this.outbox, this.crm, id, row.site, records, now)) await this.timer.schedule(now);
     return { lead: id };
   }
 

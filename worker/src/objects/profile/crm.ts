@@ -5,7 +5,7 @@
  */
 import type { Stage } from "../../../../shared/rules";
 import { CRMS, type CrmName } from "../../domain/crm";
-import type { CrmDelivery } from "../../crm/deliver";
+import type { CrmErasure, CrmUpsert } from "../../crm/deliver";
 import type { CrmOutcome } from "../../crm/types";
 import type { ExportRecord } from "../../exports/record";
 import { crmHears } from "../../sites/crm";
@@ -37,6 +37,15 @@ export class CrmSyncs {
     for (const crm of CRMS) this.add(crm, `${this.profile}.${crm}.now.${now}`, { site, from: null, to: stage, record, asked: true }, now);
   }
 
+  /** After an erasure (in the emptied object): each CRM's record of the person, deleted from its outbox. */
+  queueErasures(site: string, records: readonly CrmSync[], now: number): void {
+    for (const { crm, recordId } of records) {
+      if (!recordId) continue;
+      const body: CrmErasure = { type: `crm.${crm}.erase`, site, profile: this.profile, at: new Date(now).toISOString(), recordId };
+      this.outbox.add(crm, `${this.profile}.${crm}.erase`, body, now);
+    }
+  }
+
   /** Whether `crm` already holds the lead: then it hears every change. */
   synced(crm: CrmName): boolean {
     return this.store.hasPersonPart() && this.store.sql.exec("SELECT 1 FROM crm WHERE crm = ? AND record_id IS NOT NULL", crm).toArray().length > 0;
@@ -65,8 +74,8 @@ export class CrmSyncs {
       .map((r) => ({ crm: r.crm, recordId: r.record_id, syncedAt: r.synced_at, error: r.error, errorAt: r.error_at }));
   }
 
-  private add(crm: CrmName, id: string, delivery: Omit<CrmDelivery, "type" | "profile" | "at">, now: number): void {
-    const body: CrmDelivery = { type: `crm.${crm}`, profile: this.profile, at: new Date(now).toISOString(), ...delivery };
+  private add(crm: CrmName, id: string, delivery: Omit<CrmUpsert, "type" | "profile" | "at">, now: number): void {
+    const body: CrmUpsert = { type: `crm.${crm}`, profile: this.profile, at: new Date(now).toISOString(), ...delivery };
     this.outbox.add(crm, id, body, now);
   }
 }

@@ -11,7 +11,9 @@ import { getSite } from "../../sites/store";
 import type { Outbox } from "../outbox";
 import type { ProfileRow } from "../profile-schema";
 import { erasedWebhook } from "./messages";
+import type { CrmSyncs } from "./crm";
 import type { ProfileStore } from "./store";
+import type { CrmSync } from "./types";
 
 /**
  * A visitor's erasure beyond itself: at its lead, the person's when the browser was
@@ -49,16 +51,22 @@ export async function eraseLeadElsewhere(
 }
 
 /**
- * Tells the site's webhook the person is gone (`profile.erased`): the one thing an
- * erased lead keeps, a delivery naming only its profile id, until it is sent. Answers
- * whether there was a webhook to tell (the caller then schedules the delivery).
+ * What an erased lead keeps, until it is sent: the site's webhook told the person is gone
+ * (`profile.erased`, naming only its profile id), and each connected CRM's record of them
+ * deleted (docs/crm.md#privacy). Answers whether anything was queued (the caller then
+ * schedules the delivery).
  */
 export async function announceErasure(
-  sites: KVNamespace, store: ProfileStore, outbox: Outbox, profile: string, site: string, now: number,
+  sites: KVNamespace, store: ProfileStore, outbox: Outbox, crm: CrmSyncs, profile: string, site: string, records: readonly CrmSync[], now: number,
 ): Promise<boolean> {
-  if (!(await getSite(sites, site))?.webhook) return false;
+  const config = await getSite(sites, site);
+  const inCrm = records.filter((r) => r.recordId && config?.crm?.[r.crm]);
+  if (!config?.webhook && !inCrm.length) return false;
   store.ensurePersonPart();
-  const body = erasedWebhook(profile, site, now);
-  outbox.add("webhook", body.id, body, now);
+  if (config?.webhook) {
+    const body = erasedWebhook(profile, site, now);
+    outbox.add("webhook", body.id, body, now);
+  }
+  crm.queueErasures(site, inCrm, now);
   return true;
 }
