@@ -107,7 +107,7 @@ export function LeadPage({ nav, view, notice, synced, sales, can }: {
           <Links view={view} />
         </Card>
         {view.links && (
-          <Card title="CRM" note="What each connected CRM holds of the lead (docs/crm.md): synced when it reaches a stage the connection syncs.">
+          <Card title="CRM" note="What each connected CRM holds of the lead: synced when it reaches a stage the connection syncs, or on Sync now.">
             <CrmFacts crms={view.crms} syncs={view.links.crm} />
             {can.sync && view.crms.length > 0 && (
               <form class="inline" method="post" action={`${base}/sync${site}`}>
