@@ -202,6 +202,8 @@ table.map th[scope="row"] { width: 45%; font-weight: 400; vertical-align: middle
 table.map th[scope="row"] label { font-size: 0.9rem; }
 table.map input { width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.85rem; }
 table.map td { padding-right: 0; }
+.maps { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0 1rem; align-items: start; }
+@media (max-width: 900px) { .maps { grid-template-columns: minmax(0, 1fr); } }
 
 /* Spend page, and the overview's cost per MQL and time to MQL */
 .spend-form { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.75rem; }

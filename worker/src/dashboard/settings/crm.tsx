@@ -33,7 +33,8 @@ const STAGE_LABELS: Readonly<Record<(typeof MAPPED_STAGES)[number], string>> = {
 /** A connection's status as `GET /v1/sites/:site/crm` answers it. */
 export type ConnectionStatus = Omit<CrmStatus, "credentials"> | { state: "untested" };
 
-const action = (site: string, path: string) => `/dashboard/settings${path}?${new URLSearchParams({ site })}`;
+/** A CRM card's form action: the page it answers opens at the card (a refused field, a test's result), not at the top. */
+const action = (site: string, path: string, crm: CrmName) => `/dashboard/settings${path}?${new URLSearchParams({ site })}#settings-${crm}`;
 
 /** The status in words: what a test or the last delivery found with the credentials saved now. */
 export function statusText(crm: CrmName, status: ConnectionStatus): string {
@@ -103,10 +104,10 @@ function ConnectionActions({ site, crm }: { site: string; crm: CrmName }) {
   const name = CRM_NAMES[crm];
   return (
     <div class="actions webhook-actions">
-      <form class="inline" method="post" action={action(site, `/crm/${crm}/test`)}>
+      <form class="inline" method="post" action={action(site, `/crm/${crm}/test`, crm)}>
         <button class="secondary" type="submit">Test connection</button>
       </form>
-      <form class="inline" method="post" action={action(site, `/crm/${crm}/remove`)}>
+      <form class="inline" method="post" action={action(site, `/crm/${crm}/remove`, crm)}>
         <button class="danger" type="submit">{`Disconnect ${name}: stop syncing leads`}</button>
       </form>
     </div>
@@ -119,13 +120,14 @@ function Status({ crm, status }: { crm: CrmName; status: ConnectionStatus | unde
 }
 
 /** The card of one CRM: its status, its form, and the actions of a saved connection. */
-function CrmCard({ site, crm, note, connected, status, errors, children }: {
-  site: string; crm: CrmName; note: Child; connected: boolean; status?: ConnectionStatus; errors: Record<string, string[]>; children: Child;
+function CrmCard({ site, crm, note, connected, status, test, errors, children }: {
+  site: string; crm: CrmName; note: Child; connected: boolean; status?: ConnectionStatus; test?: ConnectionTest; errors: Record<string, string[]>; children: Child;
 }) {
   return (
     <Card title={`CRM: ${CRM_NAMES[crm]}`} id={`settings-${crm}`} wide note={note}>
+      {test?.crm === crm && <TestResult test={test} />}
       <Status crm={crm} status={status} />
-      <form method="post" action={action(site, `/${crm}`)}>
+      <form method="post" action={action(site, `/${crm}`, crm)}>
         {errors[""] && <p class="error form-error" role="alert">{errors[""].join("; ")}</p>}
         {children}
         <div class="actions"><button type="submit">{`Save the ${CRM_NAMES[crm]} connection`}</button></div>
@@ -141,13 +143,15 @@ export interface CrmSectionProps {
   /** Each CRM form's errors: the one just refused, else none. */
   errors: Record<CrmName, Record<string, string[]>>;
   statuses: Partial<Record<CrmName, ConnectionStatus>>;
+  /** What "Test connection" just found, shown in its CRM's card. */
+  test?: ConnectionTest;
 }
 
 const FIELD_MAP_HINT = "Blank: not sent. A value edgescore does not know is left out, never blanked, so what sales typed stays.";
 const STAGES_HINT = "None ticked: mql, sql, opportunity and customer. Once the CRM holds a lead, every later change of its stage is synced too.";
 
 /** The CRM section of the settings page: HubSpot's card and Salesforce's. */
-export function CrmSection({ site, values, errors, statuses }: CrmSectionProps) {
+export function CrmSection({ site, values, errors, statuses, test }: CrmSectionProps) {
   const text = (name: FieldName) => String(values[name]);
   const list = (name: FieldName) => [values[name]].flat();
   const fieldRows = (crm: CrmName) => MAPPED_FIELDS[crm].map((field) => [field, FIELD_LABELS[field]] as const);
@@ -157,7 +161,7 @@ export function CrmSection({ site, values, errors, statuses }: CrmSectionProps) 
   const e = errors;
   return (
     <>
-      <CrmCard site={site.id} crm="hubspot" connected={!!hubspot} status={statuses.hubspot} errors={e.hubspot}
+      <CrmCard site={site.id} crm="hubspot" connected={!!hubspot} status={statuses.hubspot} test={test} errors={e.hubspot}
         note={hubspot
           ? "Leads are upserted into HubSpot contacts by email when they reach the stages below, with their score, reasons and a link to their page here."
           : <>Not connected. In HubSpot, <strong>Settings → Integrations → Private apps → Create a private app</strong> with the contacts' read and write scopes and their schemas' read and write scopes, then paste its access token here. The steps: docs/crm.md in the edgescore repository, "HubSpot".</>}>
@@ -167,6 +171,7 @@ export function CrmSection({ site, values, errors, statuses }: CrmSectionProps) 
           hint={hubspot?.appSecret ? "A secret is set: leave blank to keep it, or paste a new one." : "The app's client secret: with it, HubSpot's webhooks bring sales' outcomes back (a contact moved to SQL moves the lead)."} />
         <CheckGroup name="crm.hubspot.stages" label="Stages it syncs" options={STAGES.filter((s) => s !== "visitor")} checked={list("crm.hubspot.stages")}
           errors={e.hubspot["crm.hubspot.stages"]} hint={STAGES_HINT} />
+        <div class="maps">
         <fieldset>
           <legend>HubSpot lifecycle stage for each edgescore stage</legend>
           <p class="hint">The lifecycle stage's internal value (marketingqualifiedlead). Blank: the contact's lifecycle stage is left as it is.</p>
@@ -177,9 +182,10 @@ export function CrmSection({ site, values, errors, statuses }: CrmSectionProps) 
           <p class="hint">{`The property's internal name (edgescore_score). ${FIELD_MAP_HINT}`}</p>
           <MapTable caption="HubSpot property for each edgescore field" column="HubSpot property" prefix="crm.hubspot.fields." rows={fieldRows("hubspot")} values={values} errors={e.hubspot} />
         </fieldset>
+        </div>
       </CrmCard>
 
-      <CrmCard site={site.id} crm="salesforce" connected={!!salesforce} status={statuses.salesforce} errors={e.salesforce}
+      <CrmCard site={site.id} crm="salesforce" connected={!!salesforce} status={statuses.salesforce} test={test} errors={e.salesforce}
         note={salesforce
           ? "Leads are upserted into Salesforce Leads by their edgescore id (the external id field) when they reach the stages below."
           : <>Not connected. In Salesforce, create edgescore's fields on the Lead and a connected app with the client credentials flow, then fill in its consumer key and secret here. The steps: docs/crm.md in the edgescore repository, "Salesforce".</>}>
@@ -194,6 +200,7 @@ export function CrmSection({ site, values, errors, statuses }: CrmSectionProps) 
           hint="Such as 62.0." />
         <CheckGroup name="crm.salesforce.stages" label="Stages it syncs" options={STAGES.filter((s) => s !== "visitor")} checked={list("crm.salesforce.stages")}
           errors={e.salesforce["crm.salesforce.stages"]} hint={STAGES_HINT} />
+        <div class="maps">
         <fieldset>
           <legend>Lead Status for each edgescore stage</legend>
           <p class="hint">A value of the org's Lead Status picklist. Blank: the status is left as it is (opportunity and customer are converted statuses, set only by converting the lead).</p>
@@ -204,6 +211,7 @@ export function CrmSection({ site, values, errors, statuses }: CrmSectionProps) 
           <p class="hint">{`The field's API name (Edgescore_Score__c). ${FIELD_MAP_HINT}`}</p>
           <MapTable caption="Lead field for each edgescore field" column="Salesforce field" prefix="crm.salesforce.fields." rows={fieldRows("salesforce")} values={values} errors={e.salesforce} />
         </fieldset>
+        </div>
       </CrmCard>
     </>
   );

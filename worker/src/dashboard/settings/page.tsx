@@ -13,7 +13,7 @@ import type { FailedDelivery } from "../../webhooks/failed";
 import { count, time } from "../format";
 import { Notice, Page, type NavContext } from "../layout";
 import { Card, Failures, Scroll } from "../sections";
-import { CrmSection, TestResult, type ConnectionStatus } from "./crm";
+import { CrmSection, type ConnectionStatus } from "./crm";
 import { CheckField, CheckGroup, TextArea, TextField } from "./fields";
 import { GENERATE_SECRET, type SettingsForm, type Values } from "./forms";
 
@@ -51,7 +51,7 @@ export interface SettingsProps {
   generateSecret?: boolean;
   /** Each CRM connection's status (docs/crm.md, Connection status). */
   crmStatuses: Partial<Record<CrmName, ConnectionStatus>>;
-  /** What "Test connection" just found, shown at the top of the page. */
+  /** What "Test connection" just found, shown in its CRM's card. */
   crmTest?: ConnectionTest;
 }
 
@@ -70,7 +70,6 @@ export function SettingsPage({ nav, site, values, posted, notice, keys, failures
         </div>
       </div>
       <Notice message={notice} />
-      {crmTest && <TestResult test={crmTest} />}
       {posted && <p class="error" role="alert">Not saved: see the messages beside the fields below.</p>}
       <div class="grid settings">
         <SettingsCard site={site.id} form="name" title="Name" errors={e.name}>
@@ -136,7 +135,8 @@ export function SettingsPage({ nav, site, values, posted, notice, keys, failures
             hint="Crawlers, HTTP clients and link scanners are otherwise recorded but never scored." />
         </SettingsCard>
 
-        <CrmSection site={site} values={values} statuses={crmStatuses} errors={{ hubspot: errorsOf("hubspot"), salesforce: errorsOf("salesforce") }} />
+        <CrmSection site={site} values={values} statuses={crmStatuses} test={crmTest}
+          errors={{ hubspot: errorsOf("hubspot"), salesforce: errorsOf("salesforce") }} />
 
         <Card title="Failed deliveries" id="settings-failed" wide
           note="Webhook and CRM deliveries that gave up after a day of retries. Retry one once its receiver or CRM is back.">
