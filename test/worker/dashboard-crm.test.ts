@@ -145,6 +145,10 @@ describe("Settings → CRM", () => {
     expect(input(empty, "f-crm-salesforce-fields-score")).toContain('value="Edgescore_Score__c"');
     expect(empty).not.toContain('id="f-crm-salesforce-fields-profile"');
 
+    // Nothing typed: each field that needs a value says so beside it.
+    const blank = await (await submit(salesforceForm(site), cookie, formFields(empty, "/dashboard/settings/salesforce"))).text();
+    expect([errorOf(blank, "f-crm-salesforce-domain"), errorOf(blank, "f-crm-salesforce-clientId")]).toEqual(["must be a URL", "must not be empty"]);
+
     const typed = { "crm.salesforce.domain": receiver, "crm.salesforce.clientId": org, "crm.salesforce.clientSecret": "salesforce-client-secret-0123" };
     const refused = await submit(salesforceForm(site), cookie, formFields(empty, "/dashboard/settings/salesforce", { ...typed, "crm.salesforce.apiVersion": "62" }));
     expect(refused.status).toBe(400);
