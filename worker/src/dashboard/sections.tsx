@@ -262,6 +262,17 @@ export function Vitals({ vitals }: { vitals: Metrics["vitals"] }) {
 }
 
 /** Webhook deliveries that gave up after a day of retries, each with a button that retries it (Settings' route). */
+/** CRM deliveries by the outbox's type (docs/crm.md, Delivery), each CRM by its name in words. */
+const CRM_DELIVERIES: Record<string, string> = { "crm.hubspot": "HubSpot", "crm.salesforce": "Salesforce" };
+
+/** What a failed delivery was: a CRM's sync in words, linked to the lead's page; a webhook by its event type. */
+function FailedEvent({ site, failure: f }: { site: string; failure: FailedDelivery }) {
+  const crm = CRM_DELIVERIES[f.type];
+  if (!crm) return <>{f.to ? `${f.type} → ${f.to}` : f.type}</>;
+  const lead = <a href={`/dashboard/leads/${encodeURIComponent(f.profile)}?${new URLSearchParams({ site })}`}>the lead</a>;
+  return <>{crm} sync of {lead}{f.to ? `'s move to ${f.to}` : ""}</>;
+}
+
 export function Failures({ site, failures }: { site: string; failures: FailedDelivery[] }) {
   if (!failures.length) return <Empty>No failed deliveries.</Empty>;
   return (
@@ -272,7 +283,7 @@ export function Failures({ site, failures }: { site: string; failures: FailedDel
           {failures.map((f) => (
             <tr>
               <td>{time(f.failedAt)}</td>
-              <td>{f.to ? `${f.type} → ${f.to}` : f.type}<span class="path sub">{f.id}</span></td>
+              <td><FailedEvent site={site} failure={f} /><span class="path sub">{f.id}</span></td>
               <td class="num">{count(f.attempts)}</td>
               <td class="error-text">{f.lastError}</td>
               <td>

@@ -193,6 +193,17 @@ table.rules, table.diff { min-width: 40rem; }
 .webhook-actions { margin-top: 0.9rem; }
 .card .sub { display: block; color: var(--muted); font-size: 0.78rem; }
 .install textarea { min-height: 0; }
+.flush { margin: 0; }
+.flush + .flush { margin-top: 0.3rem; }
+.missing { margin: 0.3rem 0 0; padding-left: 1.1rem; }
+/* A CRM's field and stage maps: a row per edgescore field, its input as wide as the column, so two columns fit a phone. */
+table.map { table-layout: fixed; }
+table.map th[scope="row"] { width: 45%; font-weight: 400; vertical-align: middle; overflow-wrap: anywhere; }
+table.map th[scope="row"] label { font-size: 0.9rem; }
+table.map input { width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.85rem; }
+table.map td { padding-right: 0; }
+.maps { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0 1rem; align-items: start; }
+@media (max-width: 900px) { .maps { grid-template-columns: minmax(0, 1fr); } }
 
 /* Spend page, and the overview's cost per MQL and time to MQL */
 .spend-form { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.75rem; }

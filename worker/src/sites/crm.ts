@@ -38,7 +38,7 @@ export const CrmInputSchema = v.strictObject({
   salesforce: v.optional(v.strictObject({
     /** The org's My Domain, e.g. https://acme.my.salesforce.com. */
     domain: url,
-    clientId: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(256)),
+    clientId: v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(256, "at most 256 characters")),
     clientSecret: secret,
     externalIdField: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,39}__c$/, "must be a custom field's API name, such as Edgescore_Id__c")), "Edgescore_Id__c"),
     apiVersion: v.optional(v.pipe(v.string(), v.regex(/^\d{2,3}\.0$/, "must be an API version such as 62.0")), "62.0"),

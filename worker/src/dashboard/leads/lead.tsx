@@ -1,10 +1,12 @@
 /** A lead's page, its sales actions and its erase confirmation (docs/dashboard.md, Leads). */
 import type { ExplanationLine, Stage, Unscored } from "../../../../shared/rules";
 import type { FieldIssue } from "../../../../shared/validation";
-import type { LeadLinks, ProfileDetails, TimelineEntry } from "../../objects/profile/types";
+import type { CrmName } from "../../domain/crm";
+import type { CrmSync, LeadLinks, ProfileDetails, TimelineEntry } from "../../objects/profile/types";
 import { count, signed, time, traitText } from "../format";
 import { Notice, Page, type NavContext } from "../layout";
 import { Card, Scroll } from "../sections";
+import { CRM_NAMES } from "../settings/crm";
 
 /** Why an event gave nothing, in a marketer's words (docs/api.md, Profiles). */
 export const UNSCORED: Record<Unscored, string> = {
@@ -39,6 +41,8 @@ export interface LeadView {
   account: string | null;
   /** Whether the site has a webhook. */
   webhook: boolean;
+  /** The CRMs the site connects (docs/crm.md). */
+  crms: CrmName[];
 }
 
 const leadName = (d: ProfileDetails) =>
@@ -54,8 +58,8 @@ function pageOf(url: string | undefined): string {
   }
 }
 
-export function LeadPage({ nav, view, notice, sales, can }: {
-  nav: NavContext; view: LeadView; notice?: string; sales?: SalesForm; can: { feedback: boolean; erase: boolean };
+export function LeadPage({ nav, view, notice, synced, sales, can }: {
+  nav: NavContext; view: LeadView; notice?: string; synced?: SyncResult[]; sales?: SalesForm; can: { feedback: boolean; erase: boolean; sync: boolean };
 }) {
   const { details: d } = view;
   const base = `/dashboard/leads/${d.id}`;
@@ -75,6 +79,7 @@ export function LeadPage({ nav, view, notice, sales, can }: {
         <p><a href={`/dashboard/leads${site}`}>Back to the search</a></p>
       </div>
       <Notice message={notice} />
+      {synced && <SyncNotice results={synced} />}
       <div class="grid lead">
         <Card title="Score, rule by rule" note={`Rules version ${d.rulesVersion}. Each line's points and the events that gave them.`} wide>
           <Explanation lines={d.explanation} events={events} />
@@ -101,6 +106,16 @@ export function LeadPage({ nav, view, notice, sales, can }: {
         <Card title="Devices, account and hand-off">
           <Links view={view} />
         </Card>
+        {view.links && (
+          <Card title="CRM" note="What each connected CRM holds of the lead: synced when it reaches a stage the connection syncs, or on Sync now.">
+            <CrmFacts crms={view.crms} syncs={view.links.crm} />
+            {can.sync && view.crms.length > 0 && (
+              <form class="inline" method="post" action={`${base}/sync${site}`}>
+                <button class="secondary" type="submit">Sync now</button>
+              </form>
+            )}
+          </Card>
+        )}
         <Card title="Timeline" note={`Newest first${d.timelineTruncated ? ": the newest 1,000 events only" : ""}. An event that gave no points says why.`} wide>
           <Timeline entries={d.timeline} />
         </Card>
@@ -193,6 +208,47 @@ function Links({ view }: { view: LeadView }) {
           : `Stage changes not delivered yet: ${count(pending)} being tried, ${count(failed)} failed`}
       </dd>
     </dl>
+  );
+}
+
+/** Per connected CRM: the record's id there, when it was last synced, and the last error until an attempt goes through. */
+function CrmFacts({ crms, syncs }: { crms: CrmName[]; syncs: CrmSync[] }) {
+  if (!crms.length) return <p class="empty">The site has no CRM connection: a site admin connects HubSpot or Salesforce in Settings.</p>;
+  return (
+    <dl class="lead-facts">
+      {crms.map((crm) => {
+        const sync = syncs.find((s) => s.crm === crm);
+        const name = CRM_NAMES[crm];
+        return (
+          <div data-crm={crm}>
+            <dt>{name}</dt>
+            <dd>
+              {sync?.recordId ? <>Record <span class="path">{sync.recordId}</span>, last synced {time(sync.syncedAt)}</> : `Not in ${name} yet`}
+              {sync?.error && <p class="error-text flush">{`Last attempt failed ${time(sync.errorAt)}: ${sync.error}`}</p>}
+            </dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
+
+/** What Sync now came to, per connected CRM. */
+export type SyncResult = { crm: CrmName } & ({ state: "synced"; recordId: string } | { state: "failed"; error: string } | { state: "queued" });
+
+/** What Sync now did, in words: synced, refused with the CRM's words, or waiting its turn. */
+function SyncNotice({ results }: { results: SyncResult[] }) {
+  const failed = results.some((r) => r.state === "failed");
+  const text = (r: SyncResult) => {
+    const name = CRM_NAMES[r.crm];
+    if (r.state === "synced") return `Synced to ${name}.`;
+    if (r.state === "failed") return `Not synced to ${name}: ${r.error}`;
+    return `Queued for ${name}: it goes once the connection takes deliveries again (see Settings).`;
+  };
+  return (
+    <div class={failed ? "error" : "notice"} role={failed ? "alert" : "status"}>
+      {results.length ? results.map((r) => <p class="flush">{text(r)}</p>) : <p class="flush">The site has no CRM connection: nothing to sync.</p>}
+    </div>
   );
 }
 

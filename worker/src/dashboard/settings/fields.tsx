@@ -15,14 +15,14 @@ interface FieldProps {
 }
 
 /** The ids that describe a field: its hint and its error. */
-const describedBy = (id: string, hint: boolean, error: boolean) =>
+export const describedBy = (id: string, hint: boolean, error: boolean) =>
   [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
 
 function Hint({ id, hint }: { id: string; hint?: Child }) {
   return hint ? <p class="hint" id={`${id}-hint`}>{hint}</p> : null;
 }
 
-function FieldError({ id, errors }: { id: string; errors?: string[] }) {
+export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   return errors?.length ? <p class="field-error" id={`${id}-error`}>{errors.join("; ")}</p> : null;
 }
 

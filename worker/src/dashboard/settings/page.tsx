@@ -5,12 +5,15 @@
  */
 import type { Child } from "hono/jsx";
 import { STAGES } from "../../../../shared/rules";
+import type { ConnectionTest } from "../../crm/connection";
+import type { CrmName } from "../../domain/crm";
 import type { Site } from "../../sites/config";
 import { DEFAULT_SCOPES, SCOPES, type ListedKey, type Scope } from "../../sites/keys";
 import type { FailedDelivery } from "../../webhooks/failed";
 import { count, time } from "../format";
 import { Notice, Page, type NavContext } from "../layout";
 import { Card, Failures, Scroll } from "../sections";
+import { CrmSection, type ConnectionStatus } from "./crm";
 import { CheckField, CheckGroup, TextArea, TextField } from "./fields";
 import { GENERATE_SECRET, type SettingsForm, type Values } from "./forms";
 
@@ -46,9 +49,13 @@ export interface SettingsProps {
   keyRequest?: { scopes: string[]; errors?: string[] };
   /** The webhook form was refused with "generate a new secret" ticked: it stays ticked. */
   generateSecret?: boolean;
+  /** Each CRM connection's status (docs/crm.md, Connection status). */
+  crmStatuses: Partial<Record<CrmName, ConnectionStatus>>;
+  /** What "Test connection" just found, shown in its CRM's card. */
+  crmTest?: ConnectionTest;
 }
 
-export function SettingsPage({ nav, site, values, posted, notice, keys, failures, canCreateKeys, keyRequest, generateSecret = false }: SettingsProps) {
+export function SettingsPage({ nav, site, values, posted, notice, keys, failures, canCreateKeys, keyRequest, generateSecret = false, crmStatuses, crmTest }: SettingsProps) {
   const errorsOf = (form: SettingsForm) => (posted?.form === form ? posted.errors : {});
   const text = (name: keyof Values) => String(values[name]);
   const list = (name: keyof Values) => [values[name]].flat();
@@ -98,8 +105,6 @@ export function SettingsPage({ nav, site, values, posted, notice, keys, failures
               </form>
             </div>
           )}
-          <h3>Failed deliveries</h3>
-          <Failures site={site.id} failures={failures} />
         </Card>
 
         <SettingsCard site={site.id} form="identity" title="Identity" errors={e.identity}
@@ -129,6 +134,14 @@ export function SettingsPage({ nav, site, values, posted, notice, keys, failures
           <CheckField name="allowBots" label="Score bot traffic too" checked={text("allowBots") === "true"} errors={e.exclusions.allowBots}
             hint="Crawlers, HTTP clients and link scanners are otherwise recorded but never scored." />
         </SettingsCard>
+
+        <CrmSection site={site} values={values} statuses={crmStatuses} test={crmTest}
+          errors={{ hubspot: errorsOf("hubspot"), salesforce: errorsOf("salesforce") }} />
+
+        <Card title="Failed deliveries" id="settings-failed" wide
+          note="Webhook and CRM deliveries that gave up after a day of retries. Retry one once its receiver or CRM is back.">
+          <Failures site={site.id} failures={failures} />
+        </Card>
 
         <Card title="Site keys" id="settings-keys" wide
           note="Keys for servers and for signing in here, each with its scopes. A key is shown once, when it is created.">

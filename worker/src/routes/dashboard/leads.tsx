@@ -4,7 +4,7 @@ import * as v from "valibot";
 import { leadAccount } from "../../../../shared/rules";
 import { check, type FieldIssue } from "../../../../shared/validation";
 import type { AppEnv } from "../../app-env";
-import { EraseConfirmPage, LeadPage, SALES_ACTIONS, type SalesForm } from "../../dashboard/leads/lead";
+import { EraseConfirmPage, LeadPage, SALES_ACTIONS, type SalesForm, type SyncResult } from "../../dashboard/leads/lead";
 import { LeadSearchPage, type LeadResult } from "../../dashboard/leads/search";
 import { documentOf } from "../../dashboard/layout";
 import { limitBody } from "../../http/body";
@@ -13,6 +13,9 @@ import { leadProfile, profileById } from "../../lib/identity";
 import { FeedbackSchema, giveFeedback } from "../../sites/feedback";
 import { searchLeads } from "../../sites/leads";
 import { pageUrl } from "../../dashboard/layout";
+import { CRMS } from "../../domain/crm";
+import type { CrmSync } from "../../objects/profile/types";
+import type { Site } from "../../sites/config";
 import { access, messagePage, type Access } from "./access";
 
 /** Leads a search shows at most: each one's stage and score is read from its object. */
@@ -42,19 +45,35 @@ async function exactLead(c: Context<AppEnv>, site: string, q: string): Promise<s
   return profile && (await profile.links(site)) ? profile.id.toString() : null;
 }
 
-async function renderLead(c: Context<AppEnv>, found: Access, id: string, sales?: SalesForm) {
+/** The CRMs a site connects. */
+const crmsOf = (site: Site) => CRMS.filter((crm) => site.crm?.[crm]);
+
+async function renderLead(c: Context<AppEnv>, found: Access, id: string, sales?: SalesForm, synced?: SyncResult[]) {
   const { site, can } = found;
   const profile = profileById(c.env, id);
   const details = profile && (await profile.details(site.id, Date.now()));
   if (!profile || !details) return messagePage(c, 404, "No such lead", "This site has no lead with that id.");
   const links = await profile.links(site.id);
-  const view = { details, links, account: leadAccount(details.traits, site.exclude.emailDomains), webhook: site.webhook !== undefined };
+  const view = { details, links, account: leadAccount(details.traits, site.exclude.emailDomains), webhook: site.webhook !== undefined, crms: crmsOf(site) };
   return c.html(documentOf(
     <LeadPage
-      nav={{ site: site.id, current: "leads", can }} view={view} notice={notice(c)} sales={sales}
-      can={{ feedback: can("feedback:write"), erase: can("site:admin") }}
+      nav={{ site: site.id, current: "leads", can }} view={view} notice={synced ? undefined : notice(c)} sales={sales} synced={synced}
+      can={{ feedback: can("feedback:write"), erase: can("site:admin"), sync: can("site:admin") }}
     />,
   ), sales ? 400 : 200);
+}
+
+/**
+ * What Sync now came to per connected CRM, from what each holds of the lead after: synced or
+ * failed at `now` (the attempt just made), else still queued (a refused connection holds it).
+ */
+function syncResults(site: Site, syncs: CrmSync[], now: number): SyncResult[] {
+  return crmsOf(site).map((crm): SyncResult => {
+    const sync = syncs.find((s) => s.crm === crm);
+    if (sync?.recordId && sync.syncedAt !== null && sync.syncedAt >= now) return { crm, state: "synced", recordId: sync.recordId };
+    if (sync?.error && sync.errorAt !== null && sync.errorAt >= now) return { crm, state: "failed", error: sync.error };
+    return { crm, state: "queued" };
+  });
 }
 
 const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === "string" ? (form[name] as string).trim() : "");
@@ -101,6 +120,17 @@ export const leadPages = new Hono<AppEnv>()
     if (!moved) return messagePage(c, 404, "No such lead", "This site has no lead with that id.");
     const done = moved.from === moved.to && moved.to !== "lead" ? "unchanged" : moved.to;
     return c.redirect(pageUrl(`/dashboard/leads/${id}`, found.site.id, { done }), 303);
+  })
+  // Sync now, as POST /v1/sites/:site/profiles/:id/sync; the page it answers says what each CRM made of it.
+  .post("/dashboard/leads/:id/sync", limitBody(1024), async (c) => {
+    const found = await access(c, "site:admin");
+    if (found instanceof Response) return found;
+    const id = c.req.param("id");
+    const now = Date.now();
+    const profile = await leadOf(c, found.site.id, id);
+    const syncs = profile && (await profile.syncCrm(found.site.id, now));
+    if (!syncs) return messagePage(c, 404, "No such lead", "This site has no lead with that id.");
+    return renderLead(c, found, id, undefined, syncResults(found.site, syncs, now));
   })
   .get("/dashboard/leads/:id/erase", async (c) => {
     const found = await access(c, "site:admin");

@@ -13,6 +13,9 @@ import { patchSite } from "../../sites/save";
 import { pingWebhook } from "../../webhooks/deliver";
 import { listFailures, retryFailure } from "../../webhooks/failed";
 import { pageUrl } from "../../dashboard/layout";
+import { crmStatuses, testConnection } from "../../crm/connection";
+import { CRMS, type CrmName } from "../../domain/crm";
+import { CRM_NAMES } from "../../dashboard/settings/crm";
 import { access, messagePage, type Access } from "./access";
 
 /** What each action did, by the code it returns with (`?done=`): never text from the address itself. */
@@ -24,10 +27,14 @@ const NOTICES: Record<string, string> = {
   visibility: "Saved the public stages.",
   retention: "Saved retention and the MQL service level.",
   exclusions: "Saved the exclusions.",
+  hubspot: "Saved the HubSpot connection. Test it to check the token and create edgescore's properties.",
+  salesforce: "Saved the Salesforce connection. Test it to check the credentials and the Lead's fields.",
+  "hubspot-removed": "Disconnected HubSpot: no more leads will be synced to it.",
+  "salesforce-removed": "Disconnected Salesforce: no more leads will be synced to it.",
   "webhook-removed": "Removed the webhook: no more deliveries will be sent.",
   "test-delivered": "The test ping was delivered: the receiver answered 2xx.",
   "test-failed": "The test ping was not delivered: the receiver refused it or did not answer (check the URL and the receiver).",
-  retried: "Delivered the failed webhook again.",
+  retried: "Delivered the failed delivery again.",
   "retry-queued": "The retry was not delivered either: it will be retried with backoff, and listed here again if it gives up.",
   "key-revoked": "Revoked the key: it no longer signs anything in (other locations follow within a minute).",
 };
@@ -36,18 +43,20 @@ const NOTICES: Record<string, string> = {
 const BODY_LIMIT = limitBody(256 * 1024);
 const SETTINGS = "/dashboard/settings";
 
+const crmOf = (name: string): CrmName | null => ((CRMS as readonly string[]).includes(name) ? (name as CrmName) : null);
+
 const back = (c: Context<AppEnv>, site: string, done: string, hash = "") => c.redirect(pageUrl(SETTINGS, site, { done }, hash), 303);
 
 /** The settings page, with the typed values and errors of a form that was refused (`400`). */
 async function settingsPage(c: Context<AppEnv>, found: Access, extra: Partial<SettingsProps> = {}, status: 200 | 400 = 200) {
   const { site, can, caller } = found;
-  const [keys, failures] = await Promise.all([listKeys(c.env.SITES, site.id), listFailures(c.env.SITES, site.id)]);
+  const [keys, failures, statuses] = await Promise.all([listKeys(c.env.SITES, site.id), listFailures(c.env.SITES, site.id), crmStatuses(c.env.SITES, site)]);
   const done = c.req.query("done");
   return c.html(documentOf(
     <SettingsPage
       nav={{ site: site.id, current: "settings", can }} site={site} values={valuesOf(site)} posted={null}
       notice={done && Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined}
-      keys={keys} failures={failures} canCreateKeys={caller.kind === "admin"} {...extra}
+      keys={keys} failures={failures} canCreateKeys={caller.kind === "admin"} crmStatuses={statuses} {...extra}
     />,
   ), status);
 }
@@ -77,7 +86,26 @@ export const settingsPages = new Hono<AppEnv>()
     if (found instanceof Response) return found;
     const retried = await retryFailure(c.env, found.site.id, c.req.param("id"), Date.now());
     if (!retried) return messagePage(c, 404, "No such delivery", "This site has no failed delivery with that id: it may have been retried already.");
-    return back(c, found.site.id, retried.delivered ? "retried" : "retry-queued", "#settings-webhook");
+    return back(c, found.site.id, retried.delivered ? "retried" : "retry-queued", "#settings-failed");
+  })
+  // As POST /v1/sites/:site/crm/:crm/test; what it found (created, missing) is shown on the page it answers.
+  .post(`${SETTINGS}/crm/:crm/test`, BODY_LIMIT, async (c) => {
+    const found = await access(c, "site:admin");
+    if (found instanceof Response) return found;
+    const crm = crmOf(c.req.param("crm"));
+    const tested = crm && (await testConnection(c.env.SITES, found.site, crm, Date.now()));
+    if (!crm || !tested) return messagePage(c, 400, "Not connected", `This site has no ${crm ? CRM_NAMES[crm] : "such CRM"} connection to test: save one first.`);
+    return settingsPage(c, found, { crmTest: tested });
+  })
+  // `{"crm": {"<crm>": null}}`: the connection and its credentials go, and deliveries to it stop.
+  .post(`${SETTINGS}/crm/:crm/remove`, BODY_LIMIT, async (c) => {
+    const found = await access(c, "site:admin");
+    if (found instanceof Response) return found;
+    const crm = crmOf(c.req.param("crm"));
+    if (!crm) return c.notFound();
+    const saved = await patchSite(c.env, found.site, { crm: { [crm]: null } }, c.req.url, Date.now());
+    if (!saved.ok) throw new Error(`disconnecting ${crm} failed its check: ${JSON.stringify(saved.issues)}`);
+    return back(c, found.site.id, `${crm}-removed`, `#settings-${crm}`);
   })
   // Only the admin token creates keys, as POST /v1/sites/:site/keys.
   .post(`${SETTINGS}/keys`, BODY_LIMIT, async (c) => {
