@@ -71,7 +71,7 @@ eachEngine((browser) => {
     await until(() => answersOf(sent).length, "the first answer");
     await chunkRan(tab);
     // The form posts and the browser moves on: the form's request is cut off by the page
-    // leaving (docs/browsers.md#a-request-cut-off-by-the-page-leaving), yet reaches the worker.
+    // leaving, yet reaches the worker in every engine (docs/browsers.md#what-the-engines-do-alike).
     await tab.click("#send");
     await arrived(tab, "/thanks.html");
     await chunkRan(tab);

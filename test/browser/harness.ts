@@ -9,7 +9,6 @@ import { ENGINES, launchEngine, type Browser, type Engine, type Tab } from "./en
 import { startCustomer, startProxy, type Fault, type SentBatch } from "./servers";
 
 export { launch } from "./engines";
-export type { Engine, SentBatch, Tab };
 
 /** The worker itself: what the tests ask of it, and the dashboard's origin. */
 export const edge = inject("edge");
