@@ -8,7 +8,7 @@ eachEngine((browser) => {
     const sent = collectsOf(site);
     const tab = await open(browser(), pageUrl(site, "options.html", "?gpc=1"));
     await chunkRan(tab);
-    // Files served as attachments: following their links keeps the page.
+    // The page cancels the links' navigation (options.html): it stays.
     await tab.click("#pdf");
     await tab.click("#fig");
     await tab.click("#contact button");

@@ -123,8 +123,7 @@ export async function startProxy(worker: string) {
  * every engine alike: `referrer-policy=…` sets that header; `gpc=1` makes the browser send
  * Global Privacy Control; `storage=denied` makes localStorage and sessionStorage throw, as a
  * browser refusing storage does. Every page records its uncaught errors in `window.__errors`.
- * `/clear.html` empties the origin's storage and cookies; `/attachments/…` is a file that
- * downloads (a link to it keeps its page); any other path is a plain page.
+ * `/clear.html` empties the origin's storage and cookies; any other path is a plain page.
  */
 export async function startCustomer(edge: string) {
   const dir = path.join(import.meta.dirname, "fixtures");
@@ -140,10 +139,7 @@ export async function startCustomer(edge: string) {
     const url = new URL(req.url ?? "/", "http://fixture");
     const match = /^\/([a-z0-9-]+)\/([a-z0-9-]+\.html)$/.exec(url.pathname);
     if (url.pathname === "/clear.html") return void res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(clear);
-    if (!match) {
-      const attachment = url.pathname.startsWith("/attachments/") && { "Content-Disposition": "attachment" };
-      return void res.writeHead(200, { "Content-Type": "text/plain", ...attachment }).end("file");
-    }
+    if (!match) return void res.writeHead(200, { "Content-Type": "text/plain" }).end("file");
     let html: string;
     try {
       html = readFileSync(path.join(dir, match[2]!), "utf8").replaceAll("{{EDGE}}", edge).replaceAll("{{SITE}}", match[1]!);
