@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 
 // Kinds of test, one runner: pure logic in Node; the worker inside workerd with
 // real Durable Objects and KV, configured from wrangler.toml; the browser script
-// in real Chromium against the real worker (test/browser/global-setup.ts).
+// in Chromium, Firefox and WebKit against the real worker (test/browser/global-setup.ts,
+// docs/browsers.md).
 export default defineConfig({
   test: {
     projects: [
@@ -33,7 +34,7 @@ export default defineConfig({
           globalSetup: ["test/browser/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          // Two cores: one Chromium at a time keeps timings honest.
+          // Two cores: one browser at a time keeps timings honest.
           fileParallelism: false,
         },
       },

@@ -1,6 +1,6 @@
 // `npm test`: installs what is missing, then runs every check: types (worker and
 // shared, the browser script, the browser tests, the benchmarks), import cycles (dpdm), then every test project (unit
-// in Node, worker inside workerd, browser script in real Chromium), closing on one
+// in Node, worker inside workerd, browser script in Chromium, Firefox and WebKit), closing on one
 // plain "N passed, N failed" line.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -10,10 +10,18 @@ import { ensureDeps } from "./ensure-deps.mjs";
 
 ensureDeps();
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (!existsSync(CHROMIUM)) {
-  // Under CI, .ci/run installs it first; anywhere else, say how.
-  console.error(`edgescore: the browser tests need Chromium at ${CHROMIUM}.\n  Install it with: sudo apt-get install -y chromium   (or set CHROMIUM_PATH)`);
+// The browser engines the browser tests drive (docs/browsers.md), each a Debian package.
+const engines = [
+  ["Chromium", process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", "chromium", "CHROMIUM_PATH"],
+  ["Firefox ESR", process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr", "firefox-esr", "FIREFOX_PATH"],
+  ["WebKitWebDriver", process.env.WEBKIT_WEBDRIVER_PATH ?? "/usr/bin/WebKitWebDriver", "webkit2gtk-driver", "WEBKIT_WEBDRIVER_PATH"],
+  ["Xvfb", "/usr/bin/Xvfb", "xvfb", undefined],
+];
+const missing = engines.filter(([, path]) => !existsSync(path));
+if (missing.length) {
+  // Under CI, .ci/run installs them first; anywhere else, say how.
+  for (const [name, path, , env] of missing) console.error(`edgescore: the browser tests need ${name} at ${path}${env ? ` (or set ${env})` : ""}.`);
+  console.error(`  Install with: sudo apt-get install -y ${missing.map(([, , pkg]) => pkg).join(" ")}`);
   process.exit(1);
 }
 

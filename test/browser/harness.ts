@@ -1,42 +1,87 @@
-/** Helpers for the browser tests: Chromium, sites, and what the script sent. */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext, type Page, type Request } from "playwright-core";
+/**
+ * Helpers for the browser tests: the engines, the customer's site and the proxy that records
+ * what the script sent (servers.ts), sites, and what the worker holds.
+ */
+import { afterAll, afterEach, beforeAll, describe } from "vitest";
 import { inject } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { ENGINES, launchEngine, type Browser, type Engine, type Tab } from "./engines";
+import { startCustomer, startProxy, type Fault, type SentBatch } from "./servers";
 
+export { launch } from "./engines";
+
+/** The worker itself: what the tests ask of it, and the dashboard's origin. */
 export const edge = inject("edge");
-export const customer = inject("customer");
 const admin = { Authorization: `Bearer ${inject("adminToken")}` };
+const proxy = await startProxy(edge);
+const site = await startCustomer(proxy.url);
+/** The customer's site, whose pages embed the script, served from the proxy (servers.ts). */
+export const customer = site.url;
 
 let n = 0;
 export const uid = (prefix: string) => `${prefix}${Date.now().toString(36)}${(n++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-/** Debian's Chromium, as CI installs it; flags that keep it off the (closed) network. */
-export async function launch(options: Parameters<typeof chromium.launchPersistentContext>[1] = {}): Promise<BrowserContext & { close(): Promise<void> }> {
-  const dir = mkdtempSync(path.join(tmpdir(), "edgescore-chromium-"));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    ...options,
-  });
-  const close = context.close.bind(context);
-  return Object.assign(context, {
-    close: async () => {
-      await close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+/**
+ * The tests `define`s, once per engine (a `describe` each, named after it: `-t firefox` runs
+ * one), with that engine's browser, launched once for them. A tab a test left open is closed
+ * after it, so that its page sends nothing into the next test.
+ */
+export function eachEngine(define: (browser: () => Browser, engine: Engine) => void): void {
+  describe.each(ENGINES)("%s", (engine) => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchEngine(engine);
+    });
+    afterEach(async () => {
+      for (const tab of [...openTabs]) await tab.close();
+    });
+    afterAll(() => browser?.close());
+    define(() => browser, engine);
   });
 }
 
+const openTabs = new Set<Tab>();
+
 /**
- * A new page of `context`, with the customer origin's localStorage emptied first. The tests
- * of a file share one context, and what an earlier test's pages kept there (a queue still
- * backing off after a failed request, links clicked before a lazy chunk came, the visitor id,
- * a stage) would go out with a later test's site, or change what it sees.
+ * A new tab of `browser` on `url`, the customer origin's storage and cookies emptied first:
+ * what an earlier test's pages kept there (a queue backing off, the visitor id, a stage, the
+ * consent choice) would go out with a later test's site, or change what it sees.
  */
+export async function open(browser: Browser, url: string): Promise<Tab> {
+  const tab = await browser.open();
+  const close = tab.close.bind(tab);
+  tab.close = () => (openTabs.delete(tab), close());
+  openTabs.add(tab);
+  await tab.goto(`${customer}/clear.html`);
+  await tab.goto(url);
+  return tab;
+}
+
+/** The uncaught errors of the tab's current page (servers.ts records them). */
+export const errorsOf = (tab: Tab) => tab.evaluate(() => (window as any).__errors as string[]);
+
+/** Waits until `fn(arg)` holds in the tab's page; a page being replaced meanwhile is asked again. */
+export const waitIn = <R, A = undefined>(tab: Tab, fn: (arg: A) => R, what: string, arg?: A) =>
+  until(() => tab.evaluate(fn, arg).catch(() => false as const), what);
+
+/** Waits until the tab shows a page whose address contains `part`, loaded: the page before it is gone. */
+export const arrived = (tab: Tab, part: string) =>
+  waitIn(tab, (part) => location.href.includes(part) && document.readyState === "complete", `a page at ${part}`, part);
+
+/** Whether the page's lazy chunk has run. */
+export const chunkRan = (tab: Tab) => waitIn(tab, () => (window as any).edgescore?._b === 0, "the lazy chunk");
+
+/** Hides the tab's page as switching tabs would (no engine hides a tab driven alone). */
+export const hide = (tab: Tab) =>
+  tab.evaluate(() => {
+    Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+    Object.defineProperty(document, "hidden", { value: true, configurable: true });
+    document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+  });
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A new page of Chromium `context`, with the customer origin's localStorage emptied first (for the dashboard's tests). */
 export async function newPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -45,7 +90,7 @@ export async function newPage(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-/** A site on the edge allowing the customer origin; scoring Chromium's automation traffic unless told not to. */
+/** A site on the edge allowing the customer origin; scoring automation traffic unless told not to. */
 export async function createSite(config: Record<string, unknown> = {}): Promise<string> {
   const site = uid("b-");
   const res = await fetch(`${edge}/v1/sites/${site}`, {
@@ -57,36 +102,29 @@ export async function createSite(config: Record<string, unknown> = {}): Promise<
   return site;
 }
 
-/** The URL of fixture `page` on the customer site, embedding the script for `site`. */
+/** The URL of fixture `page` on the customer site, embedding the script for `site` (options: servers.ts). */
 export const pageUrl = (site: string, page: string, query = "") => `${customer}/${site}/${page}${query}`;
 
-export interface SentBatch {
-  body: { site: string; vid: string; sid?: string; events: Array<Record<string, any>> };
-  request: Request;
-}
-
 /**
- * Every collect request for `site` sent in the page's browser context (fetch and beacon),
- * parsed. Listened to on the context, not the page, so that beacons sent as a page closes
- * count; filtered by site, as the context is shared by the tests of a file, whose pages may
- * still be sending.
+ * Every collect request for `site` that reached the worker's proxy, fetch and beacon, parsed,
+ * failed attempts too, as they come (a live array).
  */
-export function recordCollects(page: Page, site: string): SentBatch[] {
-  const sent: SentBatch[] = [];
-  page.context().on("request", (request) => {
-    if (!request.url().startsWith(`${edge}/v1/collect`)) return;
-    const raw = request.postData();
-    const body = raw && JSON.parse(raw);
-    if (body?.site === site) sent.push({ body, request });
-  });
-  return sent;
-}
+export const collectsOf = (site: string): SentBatch[] => proxy.batchesOf(site);
+
+/** The answers the worker gave `site`'s collect requests, in order. */
+export const answersOf = (sent: SentBatch[]) => sent.flatMap((b) => (b.answer ? [b.answer] : []));
+
+/** Answers `site`'s collect requests with `fault()` while it gives one ("down": the network fails); none: the worker answers again. */
+export const serverFault = (site: string, fault?: () => Fault | undefined) => proxy.fault(site, fault);
+
+/** Holds every page's request for the lazy chunk until released. */
+export const holdChunk = () => proxy.holdChunk();
 
 /** Events of the recorded batches, flattened, optionally of one type. */
 export const eventsOf = (sent: SentBatch[], type?: string) =>
   sent.flatMap((b) => b.body.events).filter((e) => !type || e.type === type);
 
-/** Waits until the page has sent at least `count` events of `type`, and answers them. */
+/** Waits until at least `count` events of `type` were sent, and answers them. */
 export const eventsSent = (sent: SentBatch[], type: string, count = 1) =>
   until(() => eventsOf(sent, type).length >= count && eventsOf(sent, type), `${count} ${type} event(s)`);
 
@@ -98,7 +136,7 @@ export async function until<T>(check: () => T | Falsy | Promise<T | Falsy>, what
     const value = await check();
     if (value) return value as T;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -130,16 +168,4 @@ export async function collectBatch(site: string, events: unknown[]): Promise<voi
     body: JSON.stringify({ site, vid: uid("v"), sid: "s1", events }),
   });
   if (!res.ok) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
-}
-
-/**
- * The collect API's answers `page` receives, as they arrive. An answer whose page moved on
- * before its body was read is left out: Chromium drops the body with the page.
- */
-export function recordAnswers(page: Page): Array<{ profile: string }> {
-  const answers: Array<{ profile: string }> = [];
-  page.on("response", (r) => {
-    if (r.url().startsWith(`${edge}/v1/collect`) && r.status() === 200) r.json().then((a) => answers.push(a), () => {});
-  });
-  return answers;
 }

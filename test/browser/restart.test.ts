@@ -4,25 +4,16 @@
  * the load comes from this process, as many browsers' batches would.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
 // @ts-expect-error: plain ESM scripts without types
 import { startLocalWorker } from "../../scripts/local-worker.mjs";
 import { uid } from "./harness";
+import { freePort } from "./servers";
 
 const ADMIN = "restart-admin-token";
 const ORIGIN = "https://www.acme.test";
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await new Promise((r) => server.once("listening", r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 it("loses no acknowledged event when the worker is killed mid-load and restarted", async () => {
   const persistTo = mkdtempSync(path.join(tmpdir(), "edgescore-restart-"));
