@@ -70,32 +70,36 @@ export function TestResult({ test }: { test: ConnectionTest }) {
   );
 }
 
-/** A map edited as a table: a row per key, its label in words, an input holding the CRM's name. */
-function MapTable({ caption, column, prefix, rows, values, errors }: {
-  caption: string; column: string; prefix: string; rows: readonly (readonly [string, string])[]; values: Values; errors: Record<string, string[]>;
+/** A map edited as a table of its own fieldset: a row per key, its label in words, an input holding the CRM's name. */
+function MapTable({ legend, hint, column, prefix, rows, values, errors }: {
+  legend: string; hint: string; column: string; prefix: string; rows: readonly (readonly [string, string])[]; values: Values; errors: Record<string, string[]>;
 }) {
   return (
-    <table class="map">
-      <caption class="visually-hidden">{caption}</caption>
-      <thead><tr><th scope="col">edgescore</th><th scope="col">{column}</th></tr></thead>
-      <tbody>
-        {rows.map(([key, label]) => {
-          const name = `${prefix}${key}` as FieldName;
-          const id = fieldId(name);
-          const error = errors[name];
-          return (
-            <tr>
-              <th scope="row"><label for={id}>{label}</label></th>
-              <td>
-                <input id={id} name={name} type="text" value={String(values[name])} autocomplete="off" spellcheck={false}
-                  aria-invalid={error?.length ? "true" : undefined} aria-describedby={describedBy(id, false, !!error?.length)} />
-                <FieldError id={id} errors={error} />
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <fieldset>
+      <legend>{legend}</legend>
+      <p class="hint">{hint}</p>
+      <table class="map">
+        <caption class="visually-hidden">{legend}</caption>
+        <thead><tr><th scope="col">edgescore</th><th scope="col">{column}</th></tr></thead>
+        <tbody>
+          {rows.map(([key, label]) => {
+            const name = `${prefix}${key}` as FieldName;
+            const id = fieldId(name);
+            const error = errors[name];
+            return (
+              <tr>
+                <th scope="row"><label for={id}>{label}</label></th>
+                <td>
+                  <input id={id} name={name} type="text" value={String(values[name])} autocomplete="off" spellcheck={false}
+                    aria-invalid={error?.length ? "true" : undefined} aria-describedby={describedBy(id, false, !!error?.length)} />
+                  <FieldError id={id} errors={error} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </fieldset>
   );
 }
 
@@ -172,16 +176,8 @@ export function CrmSection({ site, values, errors, statuses, test }: CrmSectionP
         <CheckGroup name="crm.hubspot.stages" label="Stages it syncs" options={STAGES.filter((s) => s !== "visitor")} checked={list("crm.hubspot.stages")}
           errors={e.hubspot["crm.hubspot.stages"]} hint={STAGES_HINT} />
         <div class="maps">
-        <fieldset>
-          <legend>HubSpot lifecycle stage for each edgescore stage</legend>
-          <p class="hint">The lifecycle stage's internal value (marketingqualifiedlead). Blank: the contact's lifecycle stage is left as it is.</p>
-          <MapTable caption="HubSpot lifecycle stage for each edgescore stage" column="HubSpot lifecycle stage" prefix="crm.hubspot.lifecycle." rows={stageRows} values={values} errors={e.hubspot} />
-        </fieldset>
-        <fieldset>
-          <legend>HubSpot property for each edgescore field</legend>
-          <p class="hint">{`The property's internal name (edgescore_score). ${FIELD_MAP_HINT}`}</p>
-          <MapTable caption="HubSpot property for each edgescore field" column="HubSpot property" prefix="crm.hubspot.fields." rows={fieldRows("hubspot")} values={values} errors={e.hubspot} />
-        </fieldset>
+        <MapTable legend="HubSpot lifecycle stage for each edgescore stage" hint="The lifecycle stage's internal value (marketingqualifiedlead). Blank: the contact's lifecycle stage is left as it is." column="HubSpot lifecycle stage" prefix="crm.hubspot.lifecycle." rows={stageRows} values={values} errors={e.hubspot} />
+        <MapTable legend="HubSpot property for each edgescore field" hint={`The property's internal name (edgescore_score). ${FIELD_MAP_HINT}`} column="HubSpot property" prefix="crm.hubspot.fields." rows={fieldRows("hubspot")} values={values} errors={e.hubspot} />
         </div>
       </CrmCard>
 
@@ -201,16 +197,8 @@ export function CrmSection({ site, values, errors, statuses, test }: CrmSectionP
         <CheckGroup name="crm.salesforce.stages" label="Stages it syncs" options={STAGES.filter((s) => s !== "visitor")} checked={list("crm.salesforce.stages")}
           errors={e.salesforce["crm.salesforce.stages"]} hint={STAGES_HINT} />
         <div class="maps">
-        <fieldset>
-          <legend>Lead Status for each edgescore stage</legend>
-          <p class="hint">A value of the org's Lead Status picklist. Blank: the status is left as it is (opportunity and customer are converted statuses, set only by converting the lead).</p>
-          <MapTable caption="Lead Status for each edgescore stage" column="Lead Status" prefix="crm.salesforce.status." rows={stageRows} values={values} errors={e.salesforce} />
-        </fieldset>
-        <fieldset>
-          <legend>Lead field for each edgescore field</legend>
-          <p class="hint">{`The field's API name (Edgescore_Score__c). ${FIELD_MAP_HINT}`}</p>
-          <MapTable caption="Lead field for each edgescore field" column="Salesforce field" prefix="crm.salesforce.fields." rows={fieldRows("salesforce")} values={values} errors={e.salesforce} />
-        </fieldset>
+        <MapTable legend="Lead Status for each edgescore stage" hint="A value of the org's Lead Status picklist. Blank: the status is left as it is (opportunity and customer are converted statuses, set only by converting the lead)." column="Lead Status" prefix="crm.salesforce.status." rows={stageRows} values={values} errors={e.salesforce} />
+        <MapTable legend="Lead field for each edgescore field" hint={`The field's API name (Edgescore_Score__c). ${FIELD_MAP_HINT}`} column="Salesforce field" prefix="crm.salesforce.fields." rows={fieldRows("salesforce")} values={values} errors={e.salesforce} />
         </div>
       </CrmCard>
     </>
