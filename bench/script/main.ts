@@ -72,7 +72,8 @@
 // installed, a page's script never sent anything), else 0: the checks print ok or NO.
 //
 // Modules: contestants.ts (the scripts and their pages' heads), page.ts (the test page and
-// its server), measure.ts (a load, the rounds, their summary), report.ts (the tables).
+// its server), measure.ts (a load, the rounds, their summary), report.ts (the tables);
+// ablate.ts, run on its own, compares builds of the script on an already loaded page.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";

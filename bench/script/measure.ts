@@ -23,7 +23,7 @@ export type Load = Record<Metric, number> & {
 };
 
 /** Hides the page as switching to another tab does (headless Chromium never hides one); the event bubbles, as the real one. */
-const hide = () => {
+export const hide = () => {
   for (const [key, value] of [["visibilityState", "hidden"], ["hidden", true]] as const) Object.defineProperty(document, key, { value, configurable: true });
   document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
 };
