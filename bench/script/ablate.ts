@@ -1,4 +1,4 @@
-// Ablation of the browser script (docs/benchmark.md#where-the-last-fifth-goes-2026-12-09): builds
+// Ablation of the browser script (docs/benchmark.md#where-the-last-fifth-goes-2026-12-08): builds
 // of it compared with one another and with Plausible, each on an already loaded page, so that
 // the page's own parsing and layout (most of the full bench's noise) stay out of the figures.
 //
