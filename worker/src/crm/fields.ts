@@ -7,7 +7,7 @@
 import * as v from "valibot";
 import type { TraitValue } from "../../../shared/rules";
 import { check, type Checked } from "../../../shared/validation";
-import type { ExportRecord } from "../exports/record";
+import { reasonsText, type ExportRecord } from "../exports/record";
 import type { CrmLead, CrmName } from "./types";
 
 export const CRM_FIELDS = [
@@ -93,11 +93,6 @@ export function mappedValues(values: FieldValues, map: FieldMap): Map<string, Fi
     out.set(name, value);
   }
   return out;
-}
-
-/** The score's reasons in one line, as the CSV export writes them (`pricing_visit +10; demo_request +25`). */
-export function reasonsText(record: ExportRecord): string {
-  return record.reasons.map(({ rule, points }) => `${rule} ${points >= 0 ? "+" : ""}${points}`).join("; ");
 }
 
 /** Where the lead came from first: its utm_source, else the referrer's domain, else "Web" (the CRMs' own word for a site). */

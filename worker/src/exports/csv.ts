@@ -10,7 +10,7 @@
  * `rule +points` pairs joined by `; ` (e.g. `demo_request +25; decay -10`).
  */
 import type { Stage } from "../../../shared/rules";
-import type { ExportRecord } from "./record";
+import { reasonsText, type ExportRecord } from "./record";
 
 /** HubSpot's internal lifecycle stage values. */
 const LIFECYCLE: Record<Stage, string> = {
@@ -45,7 +45,7 @@ const COLUMNS: [string, (r: ExportRecord, placeholder: string) => Cell][] = [
   ["Lifecycle Stage", (r) => LIFECYCLE[r.stage]],
   ["MQL At", (r) => r.mqlAt],
   ["Source", (r) => sourceCell(r.source)],
-  ["Reasons", (r) => r.reasons.map(({ rule, points }) => `${rule} ${points >= 0 ? "+" : ""}${points}`).join("; ")],
+  ["Reasons", reasonsText],
 ];
 
 export const CSV_HEADER = row(COLUMNS.map(([name]) => name));

@@ -116,6 +116,11 @@ export function exportRecord(input: RecordInput): ExportRecord {
   };
 }
 
+/** The record's reasons in one line, as the CSV and the CRMs show them: `demo_request +25; decay -5`. */
+export function reasonsText(record: Pick<ExportRecord, "reasons">): string {
+  return record.reasons.map(({ rule, points }) => `${rule} ${points >= 0 ? "+" : ""}${points}`).join("; ");
+}
+
 /** First-touch source of a page view: its utm tags (as the script sends them, or in its URL), referrer domain, landing page. */
 export function sourceOf(event: ProfileEvent): Source {
   const url = event.url ? parseUrl(event.url) : null;
